@@ -1,0 +1,143 @@
+//! Errors as `application/problem+json` (RFC 9457), with stable codes the app translates.
+
+use serde::{Deserialize, Serialize};
+
+/// The media type of every error body.
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    /// The stable, machine-readable reason; the app chooses its sentence from this.
+    pub code: ProblemCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Quoted by a resident or an operator to find the request in the server's log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl Problem {
+    pub fn new(status: u16, code: ProblemCode, title: impl Into<String>) -> Self {
+        Self {
+            problem_type: format!("urn:mashang:problem:{}", code.as_str()),
+            title: title.into(),
+            status,
+            code,
+            detail: None,
+            errors: Vec::new(),
+            request_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    ValidationFailed,
+    MalformedBody,
+    UnsupportedMediaType,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    Busy,
+    StorageFull,
+    Internal,
+    /// A code added by a newer server: the app falls back to a generic sentence.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ProblemCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ValidationFailed => "validation_failed",
+            Self::MalformedBody => "malformed_body",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::NotFound => "not_found",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::RateLimited => "rate_limited",
+            Self::Busy => "busy",
+            Self::StorageFull => "storage_full",
+            Self::Internal => "internal",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// One problem with one field of a request, shown next to that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub code: FieldErrorCode,
+    /// The bound that was crossed, for `too_short` and `too_long`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+impl FieldError {
+    pub fn new(field: Field, code: FieldErrorCode) -> Self {
+        Self { field, code, limit: None }
+    }
+
+    pub fn with_limit(field: Field, code: FieldErrorCode, limit: usize) -> Self {
+        Self { field, code, limit: Some(u32::try_from(limit).unwrap_or(u32::MAX)) }
+    }
+}
+
+/// Request fields, named as in the JSON bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    CommunityId,
+    CategoryId,
+    Description,
+    Phone,
+    TrackingNumber,
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    Required,
+    TooShort,
+    TooLong,
+    InvalidPhone,
+    InvalidTrackingNumber,
+    UnknownCommunity,
+    UnknownCategory,
+    /// A top-level category was chosen where a specific problem is needed.
+    CategoryNotSpecific,
+    #[serde(other)]
+    Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_from_a_newer_server_still_parse() {
+        let body = r#"{"type":"urn:x","title":"t","status":418,"code":"teapot","errors":[{"field":"colour","code":"too_blue"}]}"#;
+        let problem: Problem = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(problem.code, ProblemCode::Unknown);
+        assert_eq!(problem.errors[0], FieldError::new(Field::Other, FieldErrorCode::Unknown));
+    }
+
+    #[test]
+    fn problem_type_names_the_code() {
+        let problem = Problem::new(422, ProblemCode::ValidationFailed, "Invalid");
+        assert_eq!(problem.problem_type, "urn:mashang:problem:validation_failed");
+        let json = serde_json::to_value(&problem).unwrap_or_default();
+        assert!(json.get("errors").is_none(), "empty lists are left out: {json}");
+    }
+}

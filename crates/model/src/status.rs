@@ -1,0 +1,76 @@
+//! Where a complaint stands. The legal moves between these stages, and who may make them, come
+//! with the lifecycle table; this is the vocabulary both sides share.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintStatus {
+    /// 已提交: received, waiting for the responsible unit to sign for it.
+    Submitted,
+    /// 已签收: the responsible unit has taken it on.
+    Accepted,
+    /// 处理中
+    InProgress,
+    /// 待补充: the unit needs more information from the resident.
+    NeedsInfo,
+    /// 已办结: the unit has replied with its result.
+    Resolved,
+    /// 已评价
+    Rated,
+    /// 已关闭
+    Closed,
+    /// 已撤回
+    Withdrawn,
+}
+
+impl ComplaintStatus {
+    pub const ALL: [Self; 8] = [
+        Self::Submitted,
+        Self::Accepted,
+        Self::InProgress,
+        Self::NeedsInfo,
+        Self::Resolved,
+        Self::Rated,
+        Self::Closed,
+        Self::Withdrawn,
+    ];
+
+    /// The stable name used in the API and in storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Accepted => "accepted",
+            Self::InProgress => "in_progress",
+            Self::NeedsInfo => "needs_info",
+            Self::Resolved => "resolved",
+            Self::Rated => "rated",
+            Self::Closed => "closed",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_str_opt(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == value)
+    }
+
+    /// Whether the handling is over from the resident's point of view.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Rated | Self::Closed | Self::Withdrawn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_storage_and_json() {
+        for status in ComplaintStatus::ALL {
+            assert_eq!(ComplaintStatus::from_str_opt(status.as_str()), Some(status));
+            let json = serde_json::to_string(&status).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+        }
+        assert_eq!(ComplaintStatus::from_str_opt("resolved_by_resident"), None);
+    }
+}

@@ -1,0 +1,33 @@
+//! Settings, from flags or the environment (flags win), with defaults for a laptop.
+
+use clap::Parser;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "mashang-server", about = "The Mashang reference server: JSON API and the resident app")]
+pub struct Config {
+    /// Address to listen on. Keep the loopback default unless a reverse proxy is in front.
+    #[arg(long, env = "MASHANG_BIND", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+
+    /// Port to listen on; 0 picks a free one (the chosen URL is printed).
+    #[arg(long, env = "MASHANG_PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// SQLite database file, created with its folder on first start.
+    #[arg(long, env = "MASHANG_DATABASE", default_value = "data/mashang.db")]
+    pub database: PathBuf,
+
+    /// Folder of the built app (Trunk's `dist`).
+    #[arg(long, env = "MASHANG_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+
+    /// Do not seed demo data into an empty database.
+    #[arg(long, env = "MASHANG_NO_DEMO_DATA")]
+    pub no_demo_data: bool,
+
+    /// Read-only connections for lookups, beside the single writer.
+    #[arg(long, env = "MASHANG_READERS", default_value_t = 4)]
+    pub readers: usize,
+}

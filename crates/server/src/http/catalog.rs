@@ -1,0 +1,30 @@
+//! `GET /communities` and `GET /categories`: what a resident chooses from when filing.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use mashang_model::{Category, Community};
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+use super::AppState;
+use super::error::{ApiError, ApiResult};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CommunitySearch {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn communities(
+    State(state): State<AppState>,
+    query: Result<Query<CommunitySearch>, QueryRejection>,
+) -> ApiResult<Json<Vec<Community>>> {
+    let Query(search) = query.map_err(|rejection| ApiError::MalformedBody(rejection.body_text()))?;
+    let needle = mashang_model::text::clean_short_text(&search.q.nfc().collect::<String>());
+    Ok(Json(state.store.search_communities(needle).await?))
+}
+
+pub async fn categories(State(state): State<AppState>) -> ApiResult<Json<Vec<Category>>> {
+    Ok(Json(state.store.category_tree().await?))
+}

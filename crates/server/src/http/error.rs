@@ -1,0 +1,102 @@
+//! One error type for every handler: each variant becomes an `application/problem+json` answer
+//! with a stable code, so handlers simply use `?`. Internal details go to the log, never to the
+//! client.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mashang_model::problem::PROBLEM_CONTENT_TYPE;
+use mashang_model::{FieldError, Problem, ProblemCode};
+
+use crate::store::StoreError;
+
+tokio::task_local! {
+    /// The id of the request being answered, for the problem body; set by the request-id layer.
+    pub static REQUEST_ID: String;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error("malformed body: {0}")]
+    MalformedBody(String),
+    #[error("the body does not match the expected shape: {0}")]
+    InvalidBody(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ApiError {
+    fn problem(&self) -> Problem {
+        let (status, code, title) = match self {
+            Self::Validation(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::ValidationFailed, "Some fields need correcting")
+            }
+            Self::NotFound => (StatusCode::NOT_FOUND, ProblemCode::NotFound, "Not found"),
+            Self::MalformedBody(_) => {
+                (StatusCode::BAD_REQUEST, ProblemCode::MalformedBody, "The request body is not valid JSON")
+            }
+            Self::InvalidBody(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::MalformedBody, "The request body has the wrong shape")
+            }
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ProblemCode::UnsupportedMediaType,
+                "Send the body as application/json",
+            ),
+            Self::PayloadTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ProblemCode::PayloadTooLarge, "The request body is too large")
+            }
+            Self::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, ProblemCode::MethodNotAllowed, "Method not allowed")
+            }
+            Self::Store(StoreError::Busy) => {
+                (StatusCode::SERVICE_UNAVAILABLE, ProblemCode::Busy, "The service is busy, try again shortly")
+            }
+            Self::Store(StoreError::Full) => {
+                (StatusCode::INSUFFICIENT_STORAGE, ProblemCode::StorageFull, "The service cannot store data right now")
+            }
+            Self::Store(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ProblemCode::Internal, "Something went wrong on our side")
+            }
+        };
+        let mut problem = Problem::new(status.as_u16(), code, title);
+        match self {
+            Self::Validation(errors) => problem.errors = errors.clone(),
+            Self::MalformedBody(detail) | Self::InvalidBody(detail) => problem.detail = Some(detail.clone()),
+            _ => {}
+        }
+        problem.request_id = REQUEST_ID.try_with(Clone::clone).ok();
+        problem
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = self.problem();
+        match &self {
+            Self::Store(StoreError::Busy | StoreError::Full) => tracing::warn!("answered {}: {self}", problem.status),
+            Self::Store(_) => tracing::error!("internal error: {self}"),
+            _ => tracing::debug!("answered {}: {self}", problem.status),
+        }
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE));
+        if matches!(self, Self::Store(StoreError::Busy | StoreError::Full)) {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

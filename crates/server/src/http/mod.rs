@@ -1,0 +1,77 @@
+//! The JSON API under `/api/v1`, one module per resource, and the app's static files.
+
+mod catalog;
+mod complaints;
+pub mod error;
+mod json;
+mod spa;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::path::Path;
+
+use crate::store::Store;
+use error::{ApiError, REQUEST_ID};
+
+/// Generous for a 1,000-character complaint even with every character escaped, small enough that
+/// nobody can make the server hold megabytes per request.
+const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+pub fn router(state: AppState, dist: &Path) -> Router {
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/communities", get(catalog::communities))
+        .route("/categories", get(catalog::categories))
+        .route("/complaints", post(complaints::file))
+        .route("/complaints/lookup", post(complaints::lookup))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn(no_store))
+        .with_state(state);
+
+    Router::new()
+        .nest(mashang_model::API_PREFIX, api)
+        .merge(spa::router(dist))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(request_id))
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Gives every request an id, in the `X-Request-Id` answer header and in problem bodies, so that
+/// a resident's screenshot of an error can be matched to a log line.
+async fn request_id(request: Request, next: Next) -> Response {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+    }
+    response
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// API answers carry personal data: no cache, shared or private, may keep them.
+async fn no_store(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

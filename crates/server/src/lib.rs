@@ -1,0 +1,42 @@
+//! The Mashang reference server: the JSON API that implements the shared contract, and the
+//! static host of the resident app.
+
+pub mod config;
+pub mod http;
+pub mod store;
+
+use chrono::Utc;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+pub use config::Config;
+use store::Store;
+
+/// A server bound to its port, ready to serve.
+pub struct Server {
+    listener: TcpListener,
+    app: axum::Router,
+    pub store: Store,
+    /// Tracking numbers of the demo complaints seeded on this start (empty if none were).
+    pub demo_tracking_numbers: Vec<String>,
+}
+
+impl Server {
+    pub async fn bind(config: &Config) -> anyhow::Result<Self> {
+        let store = Store::open(&config.database, config.readers)?;
+        let demo_tracking_numbers =
+            if config.no_demo_data { Vec::new() } else { store.seed_demo_if_empty(Utc::now()).await? };
+        let app = http::router(http::AppState { store: store.clone() }, &config.dist);
+        let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;
+        Ok(Self { listener, app, store, demo_tracking_numbers })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, finishing requests already under way.
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.app).with_graceful_shutdown(shutdown).await
+    }
+}

@@ -1,0 +1,141 @@
+//! The storage seam. Handlers call only the async methods of [`Store`]; everything SQLite-specific
+//! stays below this module, so a PostgreSQL store can later offer the same methods.
+//!
+//! Writes go through one writer thread that owns the only write connection. It takes whatever
+//! writes are queued, runs each in its own savepoint inside one `BEGIN IMMEDIATE` transaction and
+//! commits them together (group commit): with `synchronous=FULL` every acknowledged write is on
+//! disk, and one fsync is shared by all the writes of a batch. A caller hears back only after the
+//! commit, so a 2xx answer always means the data survives a crash.
+//!
+//! Reads use a small pool of read-only connections, which WAL lets run beside the writer.
+
+mod catalog;
+mod complaints;
+mod migrations;
+mod seed;
+mod writer;
+
+pub use complaints::{FilingOutcome, NewFiling};
+pub use seed::DEMO_PHONE;
+
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+use writer::{WriteJob, WriterHandle};
+
+/// How long a connection waits for a lock held by another process (a backup, an operator's
+/// shell) before the request is answered "busy, try again".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database is busy")]
+    Busy,
+    #[error("the disk is full")]
+    Full,
+    #[error("the storage worker has stopped")]
+    Closed,
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
+            Some(ErrorCode::DiskFull) => Self::Full,
+            _ => Self::Database(error.to_string()),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    writer: WriterHandle,
+    readers: Arc<ReaderPool>,
+}
+
+struct ReaderPool {
+    connections: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, applies pending migrations and starts
+    /// the writer thread.
+    pub fn open(path: &Path, readers: usize) -> Result<Self, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| StoreError::Database(format!("creating {}: {e}", parent.display())))?;
+        }
+        let mut write_connection = open_connection(path, false)?;
+        migrations::apply(&mut write_connection)?;
+        let readers = readers.max(1);
+        let connections = (0..readers).map(|_| open_connection(path, true)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            writer: writer::start(write_connection),
+            readers: Arc::new(ReaderPool {
+                connections: Mutex::new(connections),
+                permits: Arc::new(Semaphore::new(readers)),
+            }),
+        })
+    }
+
+    /// Runs `work` inside the next group-commit transaction and answers after the commit.
+    async fn write<R, F>(&self, work: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (job, reply) = WriteJob::new(work);
+        self.writer.submit(job).await?;
+        reply.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs `work` on a read-only connection off the async runtime.
+    async fn read<R, F>(&self, work: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let permit = self.readers.permits.clone().acquire_owned().await.map_err(|_| StoreError::Closed)?;
+        let pool = self.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let connection = pool.connections.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            // The semaphore hands out exactly as many permits as there are connections.
+            let connection = connection.ok_or(StoreError::Closed)?;
+            let result = work(&connection);
+            pool.connections.lock().unwrap_or_else(|p| p.into_inner()).push(connection);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("read task failed: {e}")))?
+    }
+}
+
+fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let connection = Connection::open_with_flags(path, flags)?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    if !read_only {
+        // WAL lets readers run beside the writer; FULL makes every commit durable on its own.
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+    }
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(connection)
+}
+
+/// Where the database lives when no path is configured.
+pub fn default_path() -> PathBuf {
+    PathBuf::from("data/mashang.db")
+}

@@ -1,0 +1,308 @@
+//! The JSON API against a real server on loopback: every endpoint's success path, and each row of
+//! the bad-inputs list that applies to filing and tracking.
+
+mod common;
+
+use common::{TestServer, field_errors};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn lists_communities_with_their_property_company_and_searches_them() {
+    let server = TestServer::start().await;
+    let all: Value = server.get("/api/v1/communities").await.json().await.unwrap();
+    let all = all.as_array().unwrap();
+    assert!(all.len() >= 10, "seeded with 10+ communities, got {}", all.len());
+    assert!(all.iter().all(|c| c["property_company"].as_str().is_some_and(|p| !p.is_empty())));
+
+    let found: Value = server.get("/api/v1/communities?q=%E7%8E%89%E6%9E%97").await.json().await.unwrap();
+    let names: Vec<&str> = found.as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names, ["玉林北苑"]);
+    let by_district: Value =
+        server.get("/api/v1/communities?q=%E9%AB%98%E6%96%B0%E5%8C%BA").await.json().await.unwrap();
+    assert_eq!(by_district.as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn categories_form_a_two_level_tree_of_property_and_other_problems() {
+    let server = TestServer::start().await;
+    let tree: Value = server.get("/api/v1/categories").await.json().await.unwrap();
+    let groups = tree.as_array().unwrap();
+    assert!(groups.iter().any(|g| g["kind"] == "property"));
+    assert!(groups.iter().any(|g| g["kind"] == "non_property"));
+    for group in groups {
+        let children = group["children"].as_array().unwrap();
+        assert!(!children.is_empty());
+        assert!(children.iter().all(|c| c.get("children").is_none()), "only two levels");
+        assert!(children.iter().all(|c| c["name"]["zh"].is_string() && c["name"]["en"].is_string()));
+    }
+    let leak =
+        groups.iter().flat_map(|g| g["children"].as_array().unwrap()).find(|c| c["name"]["zh"] == "漏水渗水").unwrap();
+    assert_eq!(leak["urgent"], true);
+}
+
+#[tokio::test]
+async fn files_a_complaint_and_finds_it_by_number_and_phone() {
+    let server = TestServer::start().await;
+    let mut body = server.valid_complaint().await;
+    body["phone"] = json!("+86 138-0013-8000");
+    let (status, receipt) = server.file(&body).await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let number = receipt["tracking_number"].as_str().unwrap();
+    assert!(mashang_model::TrackingNumber::parse(number).is_some());
+    assert_eq!(receipt["status"], "submitted");
+
+    // Typed with spaces or in full-width digits, the phone is the same phone.
+    let (status, view) =
+        server.lookup(&mashang_model::TrackingNumber::parse(number).unwrap().grouped(), "１３８００１３８０００").await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["status"], "submitted");
+    assert_eq!(view["description"], body["description"]);
+    assert_eq!(view["phone_masked"], "138****8000");
+    assert!(!view.to_string().contains("13800138000"), "the full number never leaves the server: {view}");
+    assert_eq!(view["timeline"].as_array().unwrap().len(), 1);
+    assert_eq!(view["timeline"][0]["kind"], "filed");
+}
+
+#[tokio::test]
+async fn a_wrong_phone_and_an_unknown_number_are_the_same_miss() {
+    let server = TestServer::start().await;
+    let (_, receipt) = server.file(&server.valid_complaint().await).await;
+    let number = receipt["tracking_number"].as_str().unwrap();
+    let unknown = mashang_model::TrackingNumber::new(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(), 1);
+
+    let (wrong_phone_status, mut wrong_phone) = server.lookup(number, "13912345678").await;
+    let (unknown_status, mut unknown_number) = server.lookup(unknown.as_str(), "13800138000").await;
+    assert_eq!(wrong_phone_status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown_status, StatusCode::NOT_FOUND);
+    // Only the request id may differ.
+    wrong_phone.as_object_mut().unwrap().remove("request_id");
+    unknown_number.as_object_mut().unwrap().remove("request_id");
+    assert_eq!(wrong_phone, unknown_number);
+}
+
+#[tokio::test]
+async fn missing_fields_are_reported_per_field_in_form_order() {
+    let server = TestServer::start().await;
+    let response = server.post_json("/api/v1/complaints", &json!({})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["code"], "validation_failed");
+    assert!(problem["request_id"].is_string());
+    assert_eq!(
+        field_errors(&problem),
+        [("community_id", "required"), ("category_id", "required"), ("description", "required"), ("phone", "required")]
+            .map(|(f, c)| (f.to_owned(), c.to_owned()))
+    );
+    assert_eq!(server.count("complaints"), 4, "only the demo complaints");
+}
+
+#[tokio::test]
+async fn description_length_is_checked_at_the_limit_one_over_and_far_over() {
+    let server = TestServer::start().await;
+    let mut body = server.valid_complaint().await;
+    body["description"] = json!("漏".repeat(1000));
+    assert_eq!(server.file(&body).await.0, StatusCode::CREATED);
+
+    body["description"] = json!("漏".repeat(1001));
+    let (status, problem) = server.file(&body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0], json!({ "field": "description", "code": "too_long", "limit": 1000 }));
+
+    body["description"] = json!("x".repeat(1024 * 1024));
+    let response = server.post_json("/api/v1/complaints", &body).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["code"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn bad_phone_numbers_are_field_errors_and_never_echoed() {
+    let server = TestServer::start().await;
+    for phone in ["1380013800", "138001380001", "028-85123456", "1380013800a", "abcdefghijk"] {
+        let mut body = server.valid_complaint().await;
+        body["phone"] = json!(phone);
+        let response = server.post_json("/api/v1/complaints", &body).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{phone}");
+        let text = response.text().await.unwrap();
+        assert!(!text.contains(phone), "{phone} echoed in {text}");
+        let problem: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(field_errors(&problem), [("phone".to_owned(), "invalid_phone".to_owned())], "{phone}");
+    }
+}
+
+#[tokio::test]
+async fn categories_and_communities_are_typed_and_must_exist() {
+    let server = TestServer::start().await;
+    let base = server.valid_complaint().await;
+    let top_level: Value = server.get("/api/v1/categories").await.json().await.unwrap();
+    let top_level_id = top_level[0]["id"].clone();
+
+    let cases = [
+        (json!({ "category_id": -1 }), Some(("category_id", "unknown_category"))),
+        (json!({ "category_id": 99_999 }), Some(("category_id", "unknown_category"))),
+        (json!({ "category_id": top_level_id }), Some(("category_id", "category_not_specific"))),
+        (json!({ "community_id": 99_999 }), Some(("community_id", "unknown_community"))),
+        (json!({ "category_id": 9_223_372_036_854_775_808_u64 }), None),
+        (json!({ "category_id": "3" }), None),
+        (json!({ "category_id": 3.5 }), None),
+    ];
+    for (change, expected) in cases {
+        let mut body = base.clone();
+        for (key, value) in change.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        let (status, problem) = server.file(&body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{change}: {problem}");
+        match expected {
+            Some((field, code)) => {
+                assert_eq!(field_errors(&problem), [(field.to_owned(), code.to_owned())], "{change}")
+            }
+            None => assert_eq!(problem["code"], "malformed_body", "{change}"),
+        }
+    }
+    assert_eq!(server.count("complaints"), 4, "nothing was filed");
+}
+
+#[tokio::test]
+async fn a_resident_cannot_set_the_status() {
+    let server = TestServer::start().await;
+    let mut body = server.valid_complaint().await;
+    body["status"] = json!("resolved");
+    let (status, problem) = server.file(&body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(problem["detail"].as_str().unwrap().contains("unknown field `status`"));
+    assert_eq!(server.count("complaints"), 4);
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_400_problems_never_500() {
+    let server = TestServer::start().await;
+    for body in [
+        r#"{"description": "\ud800", "phone": "13800138000"}"#,
+        r#"{"community_id": 1, "descr"#,
+        "",
+        "{]",
+        "{\"phone\": \"1\"}}",
+    ] {
+        let response = server.post_raw("/api/v1/complaints", "application/json", body).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body:?}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["code"], "malformed_body");
+    }
+}
+
+#[tokio::test]
+async fn a_form_body_is_415_and_a_wrong_method_405_with_allow() {
+    let server = TestServer::start().await;
+    let response =
+        server.post_raw("/api/v1/complaints", "application/x-www-form-urlencoded", "phone=13800138000").await;
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["code"], "unsupported_media_type");
+
+    let response = server.client.delete(server.url("/api/v1/complaints")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()["allow"], "POST");
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn hostile_and_unusual_text_is_stored_verbatim_except_invisible_controls() {
+    let server = TestServer::start().await;
+    let cases = [
+        (
+            "<script>alert(1)</script><img src=x onerror=alert(1)> javascript:alert(1)",
+            "<script>alert(1)</script><img src=x onerror=alert(1)> javascript:alert(1)",
+        ),
+        ("' OR 1=1-- ; DROP TABLE complaints;", "' OR 1=1-- ; DROP TABLE complaints;"),
+        ("家里👨\u{200D}👩\u{200D}👧 𠀀𪚥 很吵", "家里👨\u{200D}👩\u{200D}👧 𠀀𪚥 很吵"),
+        // NFD (e + combining acute) is stored composed; bidi override, zero-width space and NUL go.
+        ("cafe\u{301} 门口\u{202E}积水\u{200B}严重\0了", "café 门口积水严重了"),
+    ];
+    for (typed, stored) in cases {
+        let mut body = server.valid_complaint().await;
+        body["description"] = json!(typed);
+        let (status, receipt) = server.file(&body).await;
+        assert_eq!(status, StatusCode::CREATED, "{typed:?}: {receipt}");
+        let (_, view) = server.lookup(receipt["tracking_number"].as_str().unwrap(), "13800138000").await;
+        assert_eq!(view["description"], stored, "{typed:?}");
+    }
+    assert!(server.count("complaints") >= 8, "the tables survived the SQL-looking text");
+}
+
+#[tokio::test]
+async fn concurrent_filings_each_get_their_own_number() {
+    let server = std::sync::Arc::new(TestServer::start().await);
+    let body = server.valid_complaint().await;
+    let filings = (0..50).map(|_| {
+        let server = server.clone();
+        let body = body.clone();
+        tokio::spawn(async move { server.file(&body).await })
+    });
+    let mut numbers = std::collections::HashSet::new();
+    for filing in filings {
+        let (status, receipt) = filing.await.unwrap();
+        assert_eq!(status, StatusCode::CREATED);
+        numbers.insert(receipt["tracking_number"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(numbers.len(), 50);
+    assert_eq!(server.count("complaints"), 54);
+    assert_eq!(server.count("complaint_events WHERE kind = 'filed'"), 54, "one filed event per complaint");
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_problems_and_app_paths_serve_the_app() {
+    let server = TestServer::start().await;
+    let response = server.get("/api/v1/nothing-here").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+
+    for path in ["/", "/track?number=26112700000001", "/receipt/26112700000001", "/some/deep/link"] {
+        let response = server.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(response.text().await.unwrap(), common::INDEX_HTML, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn every_answer_carries_security_headers_and_api_answers_are_not_cached() {
+    let server = TestServer::start().await;
+    for path in ["/", "/api/v1/categories", "/api/v1/nothing-here"] {
+        let response = server.get(path).await;
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(response.headers()["referrer-policy"], "no-referrer", "{path}");
+        assert!(response.headers().contains_key("x-request-id"), "{path}");
+    }
+    let response = server.get("/api/v1/categories").await;
+    assert_eq!(response.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn demo_data_has_complaints_at_several_stages_with_timelines() {
+    let server = TestServer::start().await;
+    let connection = rusqlite::Connection::open(&server.database).unwrap();
+    let numbers: Vec<String> = connection
+        .prepare("SELECT tracking_number FROM complaints ORDER BY id")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut statuses = Vec::new();
+    for number in &numbers {
+        let (status, view) = server.lookup(number, mashang_server::store::DEMO_PHONE).await;
+        if status == StatusCode::OK {
+            statuses.push(view["status"].as_str().unwrap().to_owned());
+            let timeline = view["timeline"].as_array().unwrap();
+            let times: Vec<&str> = timeline.iter().map(|e| e["at"].as_str().unwrap()).collect();
+            assert!(times.windows(2).all(|w| w[0] <= w[1]), "timeline in order: {times:?}");
+        }
+    }
+    assert!(statuses.len() >= 3, "{statuses:?}");
+    assert!(statuses.contains(&"resolved".to_owned()) && statuses.contains(&"submitted".to_owned()), "{statuses:?}");
+}

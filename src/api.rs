@@ -1,0 +1,82 @@
+//! The API client: one function per endpoint, each returning a typed error the pages can turn
+//! into a sentence.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use mashang_model::{Category, Community, ComplaintView, FiledComplaint, LookupRequest, NewComplaint, Problem};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The request never got an answer: offline, DNS, the server down.
+    Network,
+    /// The server answered with a problem document.
+    Problem(Problem),
+    /// The server answered something that is neither the expected body nor a problem.
+    Unexpected(u16),
+}
+
+impl ApiError {
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Problem(problem) => problem.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::Problem(problem) if problem.status == 404)
+    }
+}
+
+#[derive(Clone)]
+pub struct Api {
+    base: Arc<str>,
+}
+
+impl Api {
+    pub fn new(base: &str) -> Self {
+        Self { base: base.trim_end_matches('/').into() }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn communities(&self) -> Result<Vec<Community>, ApiError> {
+        send(Request::get(&self.url("/communities"))).await
+    }
+
+    pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {
+        send(Request::get(&self.url("/categories"))).await
+    }
+
+    pub async fn file_complaint(&self, complaint: &NewComplaint) -> Result<FiledComplaint, ApiError> {
+        send_json(Request::post(&self.url("/complaints")), complaint).await
+    }
+
+    pub async fn lookup(&self, request: &LookupRequest) -> Result<ComplaintView, ApiError> {
+        send_json(Request::post(&self.url("/complaints/lookup")), request).await
+    }
+}
+
+async fn send_json<B: Serialize, T: DeserializeOwned>(request: RequestBuilder, body: &B) -> Result<T, ApiError> {
+    let request = request.json(body).map_err(|_| ApiError::Unexpected(0))?;
+    decode(request.send().await.map_err(|_| ApiError::Network)?).await
+}
+
+async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
+    decode(request.send().await.map_err(|_| ApiError::Network)?).await
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    if response.ok() {
+        return response.json().await.map_err(|_| ApiError::Unexpected(status));
+    }
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(ApiError::Problem(problem)),
+        Err(_) => Err(ApiError::Unexpected(status)),
+    }
+}

@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use mashang_model::FiledComplaint;
+
+use crate::api::Api;
+use crate::config::RuntimeConfig;
+use crate::i18n::I18n;
+use crate::pages::{FilePage, HomePage, NotFoundPage, ReceiptPage, TrackPage};
+
+/// The receipt of the complaint just filed on this device, so the receipt page can show the
+/// filing time without another request.
+#[derive(Clone, Copy)]
+pub struct LastReceipt(pub RwSignal<Option<FiledComplaint>>);
+
+#[component]
+pub fn App(config: RuntimeConfig) -> impl IntoView {
+    I18n::provide();
+    provide_context(Api::new(&config.api_base));
+    provide_context(LastReceipt(RwSignal::new(None)));
+
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/") view=HomePage />
+                <Route path=path!("/file") view=FilePage />
+                <Route path=path!("/receipt/:number") view=ReceiptPage />
+                <Route path=path!("/track") view=TrackPage />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The API client provided by [`App`]; the default points at this origin.
+pub fn use_api() -> Api {
+    use_context::<Api>().unwrap_or_else(|| Api::new(mashang_model::API_PREFIX))
+}

@@ -1,0 +1,591 @@
+//! The text catalogue. Chinese first, English second. Every visible string comes from here; a
+//! missing translation is a compile error because each language fills the whole struct.
+
+use leptos::prelude::*;
+use mashang_model::{
+    ActorRole, ComplaintStatus, EventKind, Field, FieldError, FieldErrorCode, LocalizedText, ProblemCode,
+};
+
+use crate::api::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    ZhCn,
+    En,
+}
+
+const STORAGE_KEY: &str = "mashang.locale";
+
+impl Locale {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::En => "en",
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Self::ZhCn => &ZH_CN,
+            Self::En => &EN,
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Self::ZhCn => Self::En,
+            Self::En => Self::ZhCn,
+        }
+    }
+
+    pub fn pick(self, text: &LocalizedText) -> String {
+        match self {
+            Self::ZhCn => text.zh.clone(),
+            Self::En => text.en.clone(),
+        }
+    }
+}
+
+/// The language chosen on this device, shared by every component.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    /// Starts in the language saved on this device, else Chinese.
+    pub fn provide() -> Self {
+        let saved = crate::storage::get(STORAGE_KEY);
+        let locale = if saved.as_deref() == Some("en") { Locale::En } else { Locale::ZhCn };
+        let i18n = Self { locale: RwSignal::new(locale) };
+        Effect::new(move |_| {
+            let locale = i18n.locale.get();
+            crate::storage::set(STORAGE_KEY, locale.tag());
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", locale.tag());
+            }
+        });
+        provide_context(i18n);
+        i18n
+    }
+
+    /// The catalogue of the current language; reading it inside a closure makes the view follow
+    /// a language switch.
+    pub fn t(&self) -> &'static Texts {
+        self.locale.get().texts()
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(|| I18n { locale: RwSignal::new(Locale::ZhCn) })
+}
+
+pub struct Texts {
+    pub app_name: &'static str,
+    pub app_tagline: &'static str,
+    pub switch_language: &'static str,
+    pub switch_language_label: &'static str,
+    pub back: &'static str,
+    pub home_file: &'static str,
+    pub home_file_hint: &'static str,
+    pub home_track: &'static str,
+    pub home_track_hint: &'static str,
+    pub home_how_title: &'static str,
+    pub home_how_steps: [&'static str; 3],
+    pub hotline_note: &'static str,
+
+    pub required: &'static str,
+    pub loading: &'static str,
+    pub retry: &'static str,
+    pub go_home: &'static str,
+
+    pub file_title: &'static str,
+    pub file_intro: &'static str,
+    pub community_label: &'static str,
+    pub community_placeholder: &'static str,
+    pub community_hint: &'static str,
+    pub category_label: &'static str,
+    pub category_placeholder: &'static str,
+    pub category_hint: &'static str,
+    pub urgent_mark: &'static str,
+    pub description_label: &'static str,
+    pub description_hint: &'static str,
+    pub description_counter: &'static str,
+    pub phone_label: &'static str,
+    pub phone_hint: &'static str,
+    pub submit: &'static str,
+    pub submitting: &'static str,
+    pub error_summary_title: &'static str,
+
+    pub receipt_title: &'static str,
+    pub receipt_number_label: &'static str,
+    pub receipt_keep_number: &'static str,
+    pub receipt_filed_at: &'static str,
+    pub receipt_next_title: &'static str,
+    pub receipt_next_steps: [&'static str; 3],
+    pub copy_number: &'static str,
+    pub copied: &'static str,
+    pub copy_failed: &'static str,
+    pub track_this: &'static str,
+
+    pub track_title: &'static str,
+    pub track_intro: &'static str,
+    pub tracking_number_label: &'static str,
+    pub tracking_number_hint: &'static str,
+    pub track_phone_hint: &'static str,
+    pub track_submit: &'static str,
+    pub track_searching: &'static str,
+    pub not_found_complaint: &'static str,
+    pub result_title: &'static str,
+    pub result_status: &'static str,
+    pub result_filed_at: &'static str,
+    pub result_updated_at: &'static str,
+    pub result_community: &'static str,
+    pub result_category: &'static str,
+    pub result_description: &'static str,
+    pub result_phone: &'static str,
+    pub timeline_title: &'static str,
+
+    pub page_not_found_title: &'static str,
+    pub page_not_found_body: &'static str,
+
+    pub error_network: &'static str,
+    pub error_busy: &'static str,
+    pub error_storage: &'static str,
+    pub error_too_large: &'static str,
+    pub error_fix_fields: &'static str,
+    pub error_generic: &'static str,
+    pub error_load_failed: &'static str,
+    pub error_request_id: &'static str,
+
+    pub field_community: &'static str,
+    pub field_category: &'static str,
+    pub field_description: &'static str,
+    pub field_phone: &'static str,
+    pub field_tracking_number: &'static str,
+    pub field_other: &'static str,
+
+    pub err_required_choice: &'static str,
+    pub err_required_text: &'static str,
+    pub err_too_short: &'static str,
+    pub err_too_long: &'static str,
+    pub err_invalid_phone: &'static str,
+    pub err_invalid_tracking_number: &'static str,
+    pub err_unknown_community: &'static str,
+    pub err_unknown_category: &'static str,
+    pub err_category_not_specific: &'static str,
+    pub err_unknown: &'static str,
+
+    pub status_submitted: &'static str,
+    pub status_accepted: &'static str,
+    pub status_in_progress: &'static str,
+    pub status_needs_info: &'static str,
+    pub status_resolved: &'static str,
+    pub status_rated: &'static str,
+    pub status_closed: &'static str,
+    pub status_withdrawn: &'static str,
+
+    pub event_filed: &'static str,
+    pub event_accepted: &'static str,
+    pub event_progress_note: &'static str,
+    pub event_info_requested: &'static str,
+    pub event_info_supplied: &'static str,
+    pub event_transferred: &'static str,
+    pub event_urged: &'static str,
+    pub event_resolved: &'static str,
+    pub event_rated: &'static str,
+    pub event_reopened: &'static str,
+    pub event_withdrawn: &'static str,
+    pub event_closed: &'static str,
+    pub event_other: &'static str,
+
+    pub actor_resident: &'static str,
+    pub actor_property_company: &'static str,
+    pub actor_community_office: &'static str,
+    pub actor_housing_bureau: &'static str,
+    pub actor_system: &'static str,
+
+    /// chrono format for a date and time in China Standard Time.
+    pub datetime_format: &'static str,
+}
+
+pub static ZH_CN: Texts = Texts {
+    app_name: "马上办",
+    app_tagline: "小区和物业的烦心事，在这里反映，随时看进度。",
+    switch_language: "English",
+    switch_language_label: "Switch to English",
+    back: "返回",
+    home_file: "我要投诉",
+    home_file_hint: "漏水、电梯、噪音、垃圾……一分钟提交",
+    home_track: "查询进度",
+    home_track_hint: "凭受理编号和手机号查看办理进度",
+    home_how_title: "怎么办理",
+    home_how_steps: [
+        "提交后马上得到受理编号，请记下来。",
+        "物业公司或社区签收、处理，每一步都会记录。",
+        "随时凭编号和手机号查询办理进度和结果。",
+    ],
+    hotline_note: "紧急危险情况请直接拨打 110、119 或 12345。",
+
+    required: "（必填）",
+    loading: "正在加载…",
+    retry: "重试",
+    go_home: "返回首页",
+
+    file_title: "我要投诉",
+    file_intro: "请说清楚在哪个小区、遇到什么问题。带“（必填）”的都要填写。",
+    community_label: "所在小区",
+    community_placeholder: "请选择小区",
+    community_hint: "括号里是负责这个小区的物业公司。",
+    category_label: "问题类型",
+    category_placeholder: "请选择问题类型",
+    category_hint: "拿不准就选最接近的一项，标“紧急”的会优先处理。",
+    urgent_mark: "（紧急）",
+    description_label: "问题描述",
+    description_hint: "发生了什么、在哪栋哪单元、持续多久了。",
+    description_counter: "已写 {count} 字，最多 {max} 字",
+    phone_label: "手机号",
+    phone_hint: "用于查询进度和工作人员联系您，对外只显示前三后四位。",
+    submit: "提交投诉",
+    submitting: "正在提交…",
+    error_summary_title: "还有几处需要修改：",
+
+    receipt_title: "提交成功",
+    receipt_number_label: "受理编号",
+    receipt_keep_number: "请记下或截图保存这个编号，查询进度时要用。",
+    receipt_filed_at: "提交时间：",
+    receipt_next_title: "接下来",
+    receipt_next_steps: [
+        "负责的物业公司或社区会签收您的投诉。",
+        "处理的每一步都会记在办理进度里。",
+        "您可以随时凭受理编号和手机号查询。",
+    ],
+    copy_number: "复制编号",
+    copied: "已复制受理编号",
+    copy_failed: "无法自动复制，请长按编号手动复制。",
+    track_this: "查看办理进度",
+
+    track_title: "查询进度",
+    track_intro: "输入受理编号和提交时填写的手机号。",
+    tracking_number_label: "受理编号",
+    tracking_number_hint: "14位数字，在提交成功页面上。",
+    track_phone_hint: "提交投诉时填写的手机号。",
+    track_submit: "查询",
+    track_searching: "正在查询…",
+    not_found_complaint: "没有找到这条投诉。请核对受理编号和手机号是否与提交时一致。",
+    result_title: "办理情况",
+    result_status: "当前状态",
+    result_filed_at: "提交时间",
+    result_updated_at: "最近更新",
+    result_community: "小区",
+    result_category: "问题类型",
+    result_description: "问题描述",
+    result_phone: "联系电话",
+    timeline_title: "办理进度",
+
+    page_not_found_title: "页面不存在",
+    page_not_found_body: "您要找的页面不存在，可能是链接有误。",
+
+    error_network: "网络连接不上，请检查网络后重试。您填写的内容还在。",
+    error_busy: "系统正忙，请稍等几秒再试。",
+    error_storage: "系统暂时无法保存，请稍后再试。",
+    error_too_large: "内容太长，请删减一些后再试。",
+    error_fix_fields: "有几处需要修改，请看下面的提示。",
+    error_generic: "出了点问题，请稍后重试。",
+    error_load_failed: "加载失败。请检查网络后重试。",
+    error_request_id: "如需帮助，请提供编号：",
+
+    field_community: "所在小区",
+    field_category: "问题类型",
+    field_description: "问题描述",
+    field_phone: "手机号",
+    field_tracking_number: "受理编号",
+    field_other: "内容",
+
+    err_required_choice: "请选择{field}。",
+    err_required_text: "请填写{field}。",
+    err_too_short: "{field}至少写 {limit} 个字。",
+    err_too_long: "{field}最多 {limit} 个字，请删减一些。",
+    err_invalid_phone: "请填写11位手机号，例如 13800138000。",
+    err_invalid_tracking_number: "受理编号是14位数字，请核对后重新输入。",
+    err_unknown_community: "找不到这个小区，请重新选择。",
+    err_unknown_category: "找不到这个问题类型，请重新选择。",
+    err_category_not_specific: "请选择具体的问题类型。",
+    err_unknown: "{field}填写有误，请检查。",
+
+    status_submitted: "已提交",
+    status_accepted: "已签收",
+    status_in_progress: "处理中",
+    status_needs_info: "待补充",
+    status_resolved: "已办结",
+    status_rated: "已评价",
+    status_closed: "已关闭",
+    status_withdrawn: "已撤回",
+
+    event_filed: "提交投诉",
+    event_accepted: "签收",
+    event_progress_note: "处理进展",
+    event_info_requested: "请您补充材料",
+    event_info_supplied: "补充材料",
+    event_transferred: "转办",
+    event_urged: "催办",
+    event_resolved: "办结答复",
+    event_rated: "评价",
+    event_reopened: "重新办理",
+    event_withdrawn: "撤回",
+    event_closed: "关闭",
+    event_other: "办理记录",
+
+    actor_resident: "居民",
+    actor_property_company: "物业公司",
+    actor_community_office: "社区/街道",
+    actor_housing_bureau: "住建部门",
+    actor_system: "系统",
+
+    datetime_format: "%Y年%-m月%-d日 %H:%M",
+};
+
+pub static EN: Texts = Texts {
+    app_name: "Mashang",
+    app_tagline: "Report problems with your community or property management, and follow them to the end.",
+    switch_language: "中文",
+    switch_language_label: "切换到中文",
+    back: "Back",
+    home_file: "Report a problem",
+    home_file_hint: "Leaks, lifts, noise, rubbish… done in a minute",
+    home_track: "Track progress",
+    home_track_hint: "See where your complaint stands with its number and your phone",
+    home_how_title: "How it works",
+    home_how_steps: [
+        "You get a tracking number at once: keep it.",
+        "The property company or community office takes it on; every step is recorded.",
+        "Check progress and the result any time with the number and your phone.",
+    ],
+    hotline_note: "In an emergency call 110, 119 or 12345 directly.",
+
+    required: " (required)",
+    loading: "Loading…",
+    retry: "Try again",
+    go_home: "Back to home",
+
+    file_title: "Report a problem",
+    file_intro: "Tell us which community and what is wrong. Fields marked “(required)” must be filled in.",
+    community_label: "Community",
+    community_placeholder: "Choose your community",
+    community_hint: "The property company responsible is shown in brackets.",
+    category_label: "Type of problem",
+    category_placeholder: "Choose the type of problem",
+    category_hint: "If unsure, pick the closest one; those marked urgent are handled first.",
+    urgent_mark: " (urgent)",
+    description_label: "What is the problem?",
+    description_hint: "What happened, which building and unit, and for how long.",
+    description_counter: "{count} of at most {max} characters",
+    phone_label: "Mobile number",
+    phone_hint: "To look up progress and so staff can call you. Others only see the first three and last four digits.",
+    submit: "Submit",
+    submitting: "Submitting…",
+    error_summary_title: "A few things need correcting:",
+
+    receipt_title: "Complaint submitted",
+    receipt_number_label: "Tracking number",
+    receipt_keep_number: "Write this number down or take a screenshot: you need it to track progress.",
+    receipt_filed_at: "Submitted: ",
+    receipt_next_title: "What happens next",
+    receipt_next_steps: [
+        "The responsible property company or community office takes on your complaint.",
+        "Every step of the handling is recorded in its progress.",
+        "Check progress any time with the tracking number and your phone number.",
+    ],
+    copy_number: "Copy number",
+    copied: "Tracking number copied",
+    copy_failed: "Could not copy automatically: press and hold the number to copy it.",
+    track_this: "See progress",
+
+    track_title: "Track progress",
+    track_intro: "Enter the tracking number and the mobile number you gave when filing.",
+    tracking_number_label: "Tracking number",
+    tracking_number_hint: "14 digits, shown when you submitted.",
+    track_phone_hint: "The mobile number you gave when filing.",
+    track_submit: "Look up",
+    track_searching: "Looking up…",
+    not_found_complaint: "No complaint was found. Check that the tracking number and mobile number are the ones you used when filing.",
+    result_title: "Your complaint",
+    result_status: "Status",
+    result_filed_at: "Submitted",
+    result_updated_at: "Last update",
+    result_community: "Community",
+    result_category: "Type",
+    result_description: "Description",
+    result_phone: "Contact number",
+    timeline_title: "Progress",
+
+    page_not_found_title: "Page not found",
+    page_not_found_body: "The page you are looking for does not exist; the link may be wrong.",
+
+    error_network: "No connection. Check your network and try again; what you typed is still here.",
+    error_busy: "The service is busy. Wait a few seconds and try again.",
+    error_storage: "The service cannot save right now. Please try again later.",
+    error_too_large: "That is too long. Please shorten it and try again.",
+    error_fix_fields: "A few things need correcting; see the notes below.",
+    error_generic: "Something went wrong. Please try again later.",
+    error_load_failed: "Could not load. Check your network and try again.",
+    error_request_id: "If you need help, quote this reference:",
+
+    field_community: "Community",
+    field_category: "Type of problem",
+    field_description: "Description",
+    field_phone: "Mobile number",
+    field_tracking_number: "Tracking number",
+    field_other: "This field",
+
+    err_required_choice: "{field}: please choose one.",
+    err_required_text: "{field}: please fill this in.",
+    err_too_short: "{field} needs at least {limit} characters.",
+    err_too_long: "{field} can have at most {limit} characters; please shorten it.",
+    err_invalid_phone: "Enter an 11-digit mainland mobile number, such as 13800138000.",
+    err_invalid_tracking_number: "A tracking number has 14 digits; please check it.",
+    err_unknown_community: "That community was not found; please choose again.",
+    err_unknown_category: "That type of problem was not found; please choose again.",
+    err_category_not_specific: "Choose a more specific type of problem.",
+    err_unknown: "{field} is not right; please check it.",
+
+    status_submitted: "Submitted",
+    status_accepted: "Accepted",
+    status_in_progress: "In progress",
+    status_needs_info: "Needs information",
+    status_resolved: "Resolved",
+    status_rated: "Rated",
+    status_closed: "Closed",
+    status_withdrawn: "Withdrawn",
+
+    event_filed: "Complaint filed",
+    event_accepted: "Accepted",
+    event_progress_note: "Progress",
+    event_info_requested: "More information requested",
+    event_info_supplied: "Information added",
+    event_transferred: "Transferred",
+    event_urged: "Reminder sent",
+    event_resolved: "Resolved with reply",
+    event_rated: "Rated",
+    event_reopened: "Reopened",
+    event_withdrawn: "Withdrawn",
+    event_closed: "Closed",
+    event_other: "Update",
+
+    actor_resident: "Resident",
+    actor_property_company: "Property company",
+    actor_community_office: "Community office",
+    actor_housing_bureau: "Housing bureau",
+    actor_system: "System",
+
+    datetime_format: "%-d %b %Y, %H:%M",
+};
+
+impl Texts {
+    pub fn status(&self, status: ComplaintStatus) -> &'static str {
+        match status {
+            ComplaintStatus::Submitted => self.status_submitted,
+            ComplaintStatus::Accepted => self.status_accepted,
+            ComplaintStatus::InProgress => self.status_in_progress,
+            ComplaintStatus::NeedsInfo => self.status_needs_info,
+            ComplaintStatus::Resolved => self.status_resolved,
+            ComplaintStatus::Rated => self.status_rated,
+            ComplaintStatus::Closed => self.status_closed,
+            ComplaintStatus::Withdrawn => self.status_withdrawn,
+        }
+    }
+
+    pub fn event(&self, kind: EventKind) -> &'static str {
+        match kind {
+            EventKind::Filed => self.event_filed,
+            EventKind::Accepted => self.event_accepted,
+            EventKind::ProgressNote => self.event_progress_note,
+            EventKind::InfoRequested => self.event_info_requested,
+            EventKind::InfoSupplied => self.event_info_supplied,
+            EventKind::Transferred => self.event_transferred,
+            EventKind::Urged => self.event_urged,
+            EventKind::Resolved => self.event_resolved,
+            EventKind::Rated => self.event_rated,
+            EventKind::Reopened => self.event_reopened,
+            EventKind::Withdrawn => self.event_withdrawn,
+            EventKind::Closed => self.event_closed,
+            EventKind::Other => self.event_other,
+        }
+    }
+
+    pub fn actor(&self, actor: ActorRole) -> &'static str {
+        match actor {
+            ActorRole::Resident => self.actor_resident,
+            ActorRole::PropertyCompany => self.actor_property_company,
+            ActorRole::CommunityOffice => self.actor_community_office,
+            ActorRole::HousingBureau => self.actor_housing_bureau,
+            ActorRole::System => self.actor_system,
+        }
+    }
+
+    pub fn field(&self, field: Field) -> &'static str {
+        match field {
+            Field::CommunityId => self.field_community,
+            Field::CategoryId => self.field_category,
+            Field::Description => self.field_description,
+            Field::Phone => self.field_phone,
+            Field::TrackingNumber => self.field_tracking_number,
+            Field::Other => self.field_other,
+        }
+    }
+
+    /// The sentence shown next to a field, naming the field so it also reads well in the summary.
+    pub fn field_error(&self, error: &FieldError) -> String {
+        let template = match error.code {
+            FieldErrorCode::Required if matches!(error.field, Field::CommunityId | Field::CategoryId) => {
+                self.err_required_choice
+            }
+            FieldErrorCode::Required => self.err_required_text,
+            FieldErrorCode::TooShort => self.err_too_short,
+            FieldErrorCode::TooLong => self.err_too_long,
+            FieldErrorCode::InvalidPhone => self.err_invalid_phone,
+            FieldErrorCode::InvalidTrackingNumber => self.err_invalid_tracking_number,
+            FieldErrorCode::UnknownCommunity => self.err_unknown_community,
+            FieldErrorCode::UnknownCategory => self.err_unknown_category,
+            FieldErrorCode::CategoryNotSpecific => self.err_category_not_specific,
+            FieldErrorCode::Unknown => self.err_unknown,
+        };
+        template
+            .replace("{field}", self.field(error.field))
+            .replace("{limit}", &error.limit.map(|l| l.to_string()).unwrap_or_default())
+    }
+
+    /// What to tell the resident when a request failed, and what to do next.
+    pub fn api_error(&self, error: &ApiError) -> String {
+        let sentence = match error {
+            ApiError::Network => self.error_network,
+            ApiError::Problem(problem) => match problem.code {
+                ProblemCode::Busy | ProblemCode::RateLimited => self.error_busy,
+                ProblemCode::StorageFull => self.error_storage,
+                ProblemCode::PayloadTooLarge => self.error_too_large,
+                ProblemCode::ValidationFailed => self.error_fix_fields,
+                _ => self.error_generic,
+            },
+            ApiError::Unexpected(_) => self.error_generic,
+        };
+        match error.request_id() {
+            Some(id) => format!("{sentence} {} {id}", self.error_request_id),
+            None => sentence.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_read_naturally_in_both_languages() {
+        let error = FieldError::with_limit(Field::Description, FieldErrorCode::TooLong, 1000);
+        assert_eq!(ZH_CN.field_error(&error), "问题描述最多 1000 个字，请删减一些。");
+        assert_eq!(EN.field_error(&error), "Description can have at most 1000 characters; please shorten it.");
+        let required = FieldError::new(Field::CommunityId, FieldErrorCode::Required);
+        assert_eq!(ZH_CN.field_error(&required), "请选择所在小区。");
+        assert_eq!(EN.field_error(&required), "Community: please choose one.");
+    }
+}

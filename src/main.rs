@@ -1,0 +1,26 @@
+//! Mashang 马上办: the resident app.
+
+mod api;
+mod app;
+mod components;
+mod config;
+mod format;
+mod i18n;
+mod pages;
+mod paths;
+mod storage;
+
+use leptos::prelude::*;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    // Leptos sets up its own executor when mounting, so the bootstrap uses the browser's.
+    wasm_bindgen_futures::spawn_local(async {
+        let config = config::load().await;
+        leptos::mount::mount_to_body(move || view! { <app::App config /> });
+        // The static shell in index.html painted while the wasm loaded; the app replaces it.
+        if let Some(shell) = document().get_element_by_id("app-shell") {
+            shell.remove();
+        }
+    });
+}

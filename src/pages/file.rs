@@ -1,0 +1,279 @@
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use mashang_model::text::{clean_long_text, text_length};
+use mashang_model::validation::DESCRIPTION_MAX_CHARS;
+use mashang_model::{Category, Community, Field, FieldError, NewComplaint, validate_new_complaint};
+
+use crate::api::ApiError;
+use crate::app::{LastReceipt, use_api};
+use crate::components::{ErrorSummary, FieldMessage, Page, SUMMARY_ID, described_by, focus_element, has_error};
+use crate::format::nfc;
+use crate::i18n::{Locale, use_i18n};
+use crate::paths;
+
+fn input_id(field: Field) -> &'static str {
+    match field {
+        Field::CommunityId => "community",
+        Field::CategoryId => "category",
+        Field::Description => "description",
+        Field::Phone => "phone",
+        Field::TrackingNumber | Field::Other => "community",
+    }
+}
+
+/// What the resident has typed so far.
+#[derive(Clone, Copy)]
+struct FormState {
+    community_id: RwSignal<Option<i64>>,
+    category_id: RwSignal<Option<i64>>,
+    description: RwSignal<String>,
+    phone: RwSignal<String>,
+}
+
+impl FormState {
+    fn new() -> Self {
+        Self {
+            community_id: RwSignal::new(None),
+            category_id: RwSignal::new(None),
+            description: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+        }
+    }
+
+    fn to_request(self) -> NewComplaint {
+        NewComplaint {
+            community_id: self.community_id.get_untracked(),
+            category_id: self.category_id.get_untracked(),
+            description: nfc(&self.description.get_untracked()),
+            phone: self.phone.get_untracked(),
+        }
+    }
+}
+
+#[component]
+pub fn FilePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let communities = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move { api.communities().await }
+        }
+    });
+    let categories = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move { api.categories().await }
+        }
+    });
+
+    let form = FormState::new();
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let submit_error = RwSignal::new(None::<ApiError>);
+    let submitting = RwSignal::new(false);
+    let navigate = use_navigate();
+    let last_receipt = use_context::<LastReceipt>();
+
+    let show_errors = move |found: Vec<FieldError>| {
+        errors.set(found);
+        focus_element(SUMMARY_ID);
+    };
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        // A second tap while the first is on its way must not file twice.
+        if submitting.get_untracked() {
+            return;
+        }
+        let request = form.to_request();
+        if let Err(found) = validate_new_complaint(&request) {
+            show_errors(found);
+            return;
+        }
+        errors.set(Vec::new());
+        submit_error.set(None);
+        submitting.set(true);
+        let api = api.clone();
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let result = api.file_complaint(&request).await;
+            submitting.try_set(false);
+            match result {
+                Ok(receipt) => {
+                    let path = paths::receipt(&receipt.tracking_number);
+                    if let Some(last) = last_receipt {
+                        last.0.try_set(Some(receipt));
+                    }
+                    navigate(&path, Default::default());
+                }
+                Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => show_errors(problem.errors),
+                Err(error) => {
+                    submit_error.try_set(Some(error));
+                    focus_element("submit-error");
+                }
+            }
+        });
+    };
+
+    let description_length = move || form.description.with(|text| text_length(&clean_long_text(&nfc(text))));
+
+    view! {
+        <Page title=|t| t.file_title back=true>
+            <p class="intro">{move || i18n.t().file_intro}</p>
+            <ErrorSummary errors input_id />
+            <form class="complaint-form" novalidate on:submit=on_submit>
+                <div class="field" class:field-invalid=has_error(errors, Field::CommunityId)>
+                    <label for="community">
+                        {move || i18n.t().community_label}<span class="required">{move || i18n.t().required}</span>
+                    </label>
+                    <p class="hint" id="community-hint">{move || i18n.t().community_hint}</p>
+                    <FieldMessage input_id="community" field=Field::CommunityId errors />
+                    <select
+                        id="community"
+                        name="community"
+                        aria-describedby=described_by("community", errors, Field::CommunityId)
+                        aria-invalid=move || has_error(errors, Field::CommunityId)().to_string()
+                        on:change:target=move |ev| form.community_id.set(ev.target().value().parse().ok())
+                    >
+                        <option value="">{move || if communities.get().is_none() { i18n.t().loading } else { i18n.t().community_placeholder }}</option>
+                        {move || communities.get().map(|loaded| match loaded {
+                            Ok(list) => community_options(list, form).into_any(),
+                            Err(_) => ().into_any(),
+                        })}
+                    </select>
+                    <LoadProblem failed=Signal::derive(move || matches!(communities.get(), Some(Err(_)))) retry=move || communities.refetch() />
+                </div>
+
+                <div class="field" class:field-invalid=has_error(errors, Field::CategoryId)>
+                    <label for="category">
+                        {move || i18n.t().category_label}<span class="required">{move || i18n.t().required}</span>
+                    </label>
+                    <p class="hint" id="category-hint">{move || i18n.t().category_hint}</p>
+                    <FieldMessage input_id="category" field=Field::CategoryId errors />
+                    <select
+                        id="category"
+                        name="category"
+                        aria-describedby=described_by("category", errors, Field::CategoryId)
+                        aria-invalid=move || has_error(errors, Field::CategoryId)().to_string()
+                        on:change:target=move |ev| form.category_id.set(ev.target().value().parse().ok())
+                    >
+                        <option value="">{move || if categories.get().is_none() { i18n.t().loading } else { i18n.t().category_placeholder }}</option>
+                        {move || categories.get().map(|loaded| match loaded {
+                            Ok(tree) => category_options(tree, form, i18n.locale.get()).into_any(),
+                            Err(_) => ().into_any(),
+                        })}
+                    </select>
+                    <LoadProblem failed=Signal::derive(move || matches!(categories.get(), Some(Err(_)))) retry=move || categories.refetch() />
+                </div>
+
+                <div class="field" class:field-invalid=has_error(errors, Field::Description)>
+                    <label for="description">
+                        {move || i18n.t().description_label}<span class="required">{move || i18n.t().required}</span>
+                    </label>
+                    <p class="hint" id="description-hint">{move || i18n.t().description_hint}</p>
+                    <FieldMessage input_id="description" field=Field::Description errors />
+                    <textarea
+                        id="description"
+                        name="description"
+                        rows="6"
+                        aria-describedby=move || format!("{} description-count", described_by("description", errors, Field::Description)())
+                        aria-invalid=move || has_error(errors, Field::Description)().to_string()
+                        prop:value=move || form.description.get()
+                        on:input:target=move |ev| form.description.set(ev.target().value())
+                    ></textarea>
+                    <p class="counter" id="description-count" class:counter-over={move || description_length() > DESCRIPTION_MAX_CHARS}>
+                        {move || i18n.t().description_counter
+                            .replace("{count}", &description_length().to_string())
+                            .replace("{max}", &DESCRIPTION_MAX_CHARS.to_string())}
+                    </p>
+                </div>
+
+                <div class="field" class:field-invalid=has_error(errors, Field::Phone)>
+                    <label for="phone">
+                        {move || i18n.t().phone_label}<span class="required">{move || i18n.t().required}</span>
+                    </label>
+                    <p class="hint" id="phone-hint">{move || i18n.t().phone_hint}</p>
+                    <FieldMessage input_id="phone" field=Field::Phone errors />
+                    <input
+                        id="phone"
+                        name="phone"
+                        type="tel"
+                        inputmode="tel"
+                        autocomplete="tel"
+                        aria-describedby=described_by("phone", errors, Field::Phone)
+                        aria-invalid=move || has_error(errors, Field::Phone)().to_string()
+                        prop:value=move || form.phone.get()
+                        on:input:target=move |ev| form.phone.set(ev.target().value())
+                    />
+                </div>
+
+                <div id="submit-error" class="form-error" tabindex="-1" role="alert">
+                    {move || submit_error.get().map(|error| i18n.t().api_error(&error))}
+                </div>
+                <button type="submit" class="button button-primary button-block" aria-disabled=move || submitting.get().to_string()>
+                    {move || if submitting.get() { i18n.t().submitting } else { i18n.t().submit }}
+                </button>
+            </form>
+        </Page>
+    }
+}
+
+/// Communities grouped by district, each with its property company.
+fn community_options(list: Vec<Community>, form: FormState) -> impl IntoView {
+    let mut districts: Vec<(String, Vec<Community>)> = Vec::new();
+    for community in list {
+        match districts.iter_mut().find(|(name, _)| *name == community.district) {
+            Some((_, members)) => members.push(community),
+            None => districts.push((community.district.clone(), vec![community])),
+        }
+    }
+    districts
+        .into_iter()
+        .map(|(district, members)| {
+            let options = members
+                .into_iter()
+                .map(|c| {
+                    let selected = move || form.community_id.get() == Some(c.id);
+                    view! { <option value=c.id.to_string() selected=selected>{format!("{}（{}）", c.name, c.property_company)}</option> }
+                })
+                .collect_view();
+            view! { <optgroup label=district>{options}</optgroup> }
+        })
+        .collect_view()
+}
+
+/// The two-level category tree as groups of specific problems.
+fn category_options(tree: Vec<Category>, form: FormState, locale: Locale) -> impl IntoView {
+    let urgent_mark = locale.texts().urgent_mark;
+    tree.into_iter()
+        .map(|group| {
+            let options = group
+                .children
+                .into_iter()
+                .map(|leaf| {
+                    let selected = move || form.category_id.get() == Some(leaf.id);
+                    let label = format!("{}{}", locale.pick(&leaf.name), if leaf.urgent { urgent_mark } else { "" });
+                    view! { <option value=leaf.id.to_string() selected=selected>{label}</option> }
+                })
+                .collect_view();
+            view! { <optgroup label=locale.pick(&group.name)>{options}</optgroup> }
+        })
+        .collect_view()
+}
+
+/// Says that a list could not be loaded, with a retry, instead of leaving an empty choice.
+#[component]
+fn LoadProblem(failed: Signal<bool>, retry: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        failed.get().then(|| view! {
+            <p class="load-problem" role="alert">
+                {move || i18n.t().error_load_failed}" "
+                <button type="button" class="button button-small" on:click=move |_| retry()>{move || i18n.t().retry}</button>
+            </p>
+        })
+    }
+}

@@ -1,0 +1,69 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use mashang_model::TrackingNumber;
+
+use crate::app::LastReceipt;
+use crate::components::Page;
+use crate::format;
+use crate::i18n::use_i18n;
+use crate::pages::NotFoundPage;
+use crate::paths;
+
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let params = use_params_map();
+    move || match params.with(|p| p.get("number").and_then(|n| TrackingNumber::parse(&n))) {
+        Some(number) => view! { <Receipt number /> }.into_any(),
+        None => view! { <NotFoundPage /> }.into_any(),
+    }
+}
+
+#[component]
+fn Receipt(number: TrackingNumber) -> impl IntoView {
+    let i18n = use_i18n();
+    let last = use_context::<LastReceipt>().map(|r| r.0.get_untracked()).unwrap_or_default();
+    // After a reload only the number (from the address) is known, which is all that matters.
+    let filed_at = last.filter(|receipt| receipt.tracking_number == number).map(|receipt| receipt.filed_at);
+    let copy_status = RwSignal::new(None::<bool>);
+    let grouped = number.grouped();
+
+    let copy = {
+        let digits = number.as_str().to_owned();
+        move |_| {
+            let digits = digits.clone();
+            leptos::task::spawn_local(async move {
+                let promise = window().navigator().clipboard().write_text(&digits);
+                let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                copy_status.try_set(Some(copied));
+            });
+        }
+    };
+
+    view! {
+        <Page title=|t| t.receipt_title back=true>
+            <section class="card receipt" aria-labelledby="receipt-number-label">
+                <p class="receipt-check" aria-hidden="true">"✓"</p>
+                <h2 id="receipt-number-label" class="receipt-label">{move || i18n.t().receipt_number_label}</h2>
+                <p class="tracking-number" data-testid="tracking-number" aria-label=number.as_str().to_owned()>{grouped}</p>
+                <p class="receipt-keep">{move || i18n.t().receipt_keep_number}</p>
+                <button type="button" class="button" on:click=copy>{move || i18n.t().copy_number}</button>
+                <p class="copy-status" role="status">
+                    {move || copy_status.get().map(|copied| if copied { i18n.t().copied } else { i18n.t().copy_failed })}
+                </p>
+                {filed_at.map(|at| view! {
+                    <p class="receipt-time">
+                        {move || i18n.t().receipt_filed_at}
+                        <time datetime=at.to_rfc3339()>{move || format::datetime(i18n.t(), at)}</time>
+                    </p>
+                })}
+            </section>
+            <section class="card" aria-labelledby="next-title">
+                <h2 id="next-title">{move || i18n.t().receipt_next_title}</h2>
+                <ol>{(0..3).map(|step| view! { <li>{move || i18n.t().receipt_next_steps[step]}</li> }).collect_view()}</ol>
+            </section>
+            <A href=paths::track(Some(&number)) attr:class="button button-primary">{move || i18n.t().track_this}</A>
+            <A href=paths::home() attr:class="button">{move || i18n.t().go_home}</A>
+        </Page>
+    }
+}

@@ -1,0 +1,24 @@
+//! Every in-app URL is built here, so that routes and their query strings live in one place.
+
+use mashang_model::TrackingNumber;
+
+pub fn home() -> String {
+    "/".to_owned()
+}
+
+pub fn file() -> String {
+    "/file".to_owned()
+}
+
+pub fn receipt(number: &TrackingNumber) -> String {
+    format!("/receipt/{}", number.as_str())
+}
+
+/// The lookup page; with a number, a shareable link that carries only the number, never the
+/// phone.
+pub fn track(number: Option<&TrackingNumber>) -> String {
+    match number {
+        Some(number) => format!("/track?number={}", number.as_str()),
+        None => "/track".to_owned(),
+    }
+}

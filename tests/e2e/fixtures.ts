@@ -1,0 +1,75 @@
+import { test as base, expect, type Page, type APIRequestContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+/**
+ * Every test fails on an uncaught error in the page, so a release build that renders a blank
+ * page (a wasm that dies at start) can never pass.
+ */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // A 4xx answer the app handles (not found, field errors) is logged by Chromium as a failed
+      // resource load; that is expected, anything else logged as an error is not.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        problems.push(`console error: ${message.text()}`);
+      }
+    });
+    await use(page);
+    expect(problems, 'errors raised in the page').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Scans the page as it is now with axe-core at the WCAG 2.2 AA tags. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(summary, 'axe-core violations').toEqual([]);
+}
+
+/** Saves a full-page screenshot under target/e2e/screenshots for a person to look at. */
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `target/e2e/screenshots/${name}.png`, fullPage: true });
+}
+
+export const DEMO_PHONE = '13800138000';
+
+/** Files a complaint through the API (for tests about tracking, not filing). */
+export async function fileThroughApi(request: APIRequestContext, description: string, phone = DEMO_PHONE) {
+  const [communities, categories] = await Promise.all([
+    request.get('/api/v1/communities').then((r) => r.json()),
+    request.get('/api/v1/categories').then((r) => r.json()),
+  ]);
+  const response = await request.post('/api/v1/complaints', {
+    data: {
+      community_id: communities[0].id,
+      category_id: categories[0].children[0].id,
+      description,
+      phone,
+    },
+  });
+  expect(response.status()).toBe(201);
+  return (await response.json()).tracking_number as string;
+}
+
+/** Waits until the wasm app has replaced the static shell. */
+export async function openApp(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator('#app-shell')).toHaveCount(0);
+  await expect(page.locator('main#main')).toBeVisible();
+}
+
+/** A well-formed tracking number (valid check digit) that no complaint has. */
+export function unfiledTrackingNumber(): string {
+  const body = '2601010000000';
+  const sum = [...body].reverse().reduce((total, digit, index) => {
+    const value = Number(digit) * (index % 2 === 0 ? 2 : 1);
+    return total + (value > 9 ? value - 9 : value);
+  }, 0);
+  return body + String((10 - (sum % 10)) % 10);
+}

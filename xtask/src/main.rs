@@ -1,0 +1,162 @@
+//! `cargo xtask run` and `cargo xtask test`: the two commands of the README.
+//!
+//! Both start by installing whatever this machine lacks, from the package registries only:
+//! the wasm target (rustup), Trunk and wasm-bindgen-cli (cargo install), wasm-opt and the test
+//! tools (npm, from the committed lockfile) and, for the tests, Chromium and CJK fonts (apt).
+//! Nothing downloads a binary from anywhere else: Trunk runs offline with pinned tool versions.
+
+mod tools;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "usage:
+  cargo xtask run [server flags…]   build the app and start the server (default http://127.0.0.1:8080/)
+  cargo xtask test                  run every test: native, then browser tests against a real server
+  cargo xtask build                 build the app and the server without starting anything";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    let outcome = match command.as_str() {
+        "run" => run(&rest),
+        "test" => test(),
+        "build" => build().map(|_| ()),
+        _ => Err(USAGE.to_owned()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (the parent of this crate's folder).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Installs what the build needs, then builds the app (release, Trunk) and the server.
+/// Returns the server binary.
+fn build() -> Result<PathBuf> {
+    let root = root();
+    tools::ensure_build_tools(&root)?;
+    step("building the app (Trunk, release)");
+    let mut trunk = Command::new("trunk");
+    trunk.args(["build", "--release", "--offline"]).current_dir(&root);
+    tools::with_tool_path(&mut trunk, &root);
+    tools::run_checked(&mut trunk)?;
+    step("building the server");
+    tools::run_checked(
+        Command::new("cargo")
+            .args(["build", "--locked", "--package", "mashang-server", "--profile", "server"])
+            .current_dir(&root),
+    )?;
+    Ok(root.join("target/server/mashang-server"))
+}
+
+fn run(server_args: &[String]) -> Result {
+    let server = build()?;
+    let root = root();
+    step("starting the server (Ctrl-C stops it)");
+    let status = Command::new(server)
+        .arg("--dist")
+        .arg(root.join("dist"))
+        .args(server_args)
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("could not start the server: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("the server stopped with {status}")) }
+}
+
+fn test() -> Result {
+    let root = root();
+    tools::ensure_test_tools(&root)?;
+    step("native tests (cargo test --workspace)");
+    tools::run_checked(Command::new("cargo").args(["test", "--locked", "--workspace"]).current_dir(&root))?;
+
+    let server_binary = build()?;
+    let scratch = std::env::temp_dir().join(format!("mashang-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("creating {}: {e}", scratch.display()))?;
+    let outcome = browser_tests(&root, &server_binary, &scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+    outcome
+}
+
+fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
+    step("starting a server on a free port with a fresh database");
+    let server = TestServer::start(server_binary, root, scratch)?;
+    step(&format!("browser tests (Playwright, Debian Chromium) against {}", server.url));
+    let results = scratch.join("results.json");
+    let mut playwright = Command::new(root.join("node_modules/.bin/playwright"));
+    playwright.arg("test").current_dir(root).env("BASE_URL", &server.url).env("PLAYWRIGHT_JSON_OUTPUT_NAME", &results);
+    let status = playwright.status().map_err(|e| format!("could not start Playwright: {e}"));
+    drop(server);
+    let summary = std::fs::read_to_string(&results).ok().and_then(|json| tools::playwright_summary(&json));
+    if let Some(counts) = summary {
+        if counts.flaky > 0 {
+            println!("warning: {} browser test(s) passed only on a retry", counts.flaky);
+        }
+        // The closing line CI reads.
+        println!("e2e: {} passed, {} failed, {} skipped", counts.passed + counts.flaky, counts.failed, counts.skipped);
+    }
+    match status? {
+        status if status.success() && summary.is_some_and(|counts| counts.passed + counts.flaky > 0) => Ok(()),
+        status if status.success() => Err("Playwright ran no test".into()),
+        status => Err(format!("browser tests failed ({status})")),
+    }
+}
+
+/// The real server on loopback for the browser tests; stopped when dropped, whatever happened.
+struct TestServer {
+    child: Child,
+    url: String,
+}
+
+impl TestServer {
+    fn start(binary: &Path, root: &Path, scratch: &Path) -> Result<Self> {
+        let mut child = Command::new(binary)
+            .args(["--bind", "127.0.0.1", "--port", "0", "--dist"])
+            .arg(root.join("dist"))
+            .arg("--database")
+            .arg(scratch.join("mashang.db"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("could not start the server: {e}"))?;
+        let stdout = child.stdout.take().ok_or("the server has no stdout")?;
+        let (found, url) = mpsc::channel();
+        // Keeps reading so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(std::io::Result::ok) {
+                if let Some(address) = line.split(" is running at ").nth(1) {
+                    let _ = found.send(address.trim().trim_end_matches('/').to_owned());
+                }
+            }
+        });
+        let mut server = Self { child, url: String::new() };
+        server.url = url
+            .recv_timeout(Duration::from_secs(60))
+            .map_err(|_| "the server did not report its address within 60 s".to_owned())?;
+        Ok(server)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn step(what: &str) {
+    println!("\n==> {what}");
+}
