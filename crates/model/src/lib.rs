@@ -4,6 +4,8 @@
 //! server alike, and each rule is written, and tested, exactly once.
 
 pub mod api;
+pub mod deadline;
+pub mod lifecycle;
 pub mod phone;
 pub mod problem;
 pub mod status;

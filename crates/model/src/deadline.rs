@@ -1,0 +1,187 @@
+//! Deadline arithmetic: when a complaint must be signed for and resolved.
+//!
+//! Urgent problems count clock hours (a flooded flat does not wait for Monday). Others count
+//! working days in China Standard Time: Monday to Friday by default, with a seam
+//! ([`WorkCalendar`]) for the State Council's yearly holiday calendar and its make-up working days
+//! (调休).
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+use crate::time::{china_standard_time, in_china};
+
+/// How long a unit has for one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineRule {
+    /// Clock hours, nights and weekends included.
+    Hours(u32),
+    /// Working days, at the same time of day.
+    WorkingDays(u32),
+}
+
+/// Which days count as working days.
+pub trait WorkCalendar {
+    fn is_working_day(&self, date: NaiveDate) -> bool;
+}
+
+/// Monday to Friday, every week.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Weekdays;
+
+impl WorkCalendar for Weekdays {
+    fn is_working_day(&self, date: NaiveDate) -> bool {
+        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+}
+
+/// Weekdays, less public holidays, plus the weekend days declared working days.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HolidayCalendar {
+    pub holidays: BTreeSet<NaiveDate>,
+    pub make_up_working_days: BTreeSet<NaiveDate>,
+}
+
+impl WorkCalendar for HolidayCalendar {
+    fn is_working_day(&self, date: NaiveDate) -> bool {
+        if self.make_up_working_days.contains(&date) {
+            return true;
+        }
+        Weekdays.is_working_day(date) && !self.holidays.contains(&date)
+    }
+}
+
+/// No calendar has runs of non-working days anywhere near this long; the bound only guarantees
+/// that a misconfigured calendar cannot loop forever.
+const MAX_DAYS_SEARCHED: u32 = 3660;
+
+/// When a step started at `start` under `rule` is due.
+///
+/// For working days: a start on a working day is due at the same time of day `n` working days
+/// later (Friday 15:00 plus one is Monday 15:00); a start on a non-working day counts from the
+/// beginning of the next working day (Saturday plus one is Tuesday 00:00).
+pub fn due_at(start: DateTime<Utc>, rule: DeadlineRule, calendar: &impl WorkCalendar) -> DateTime<Utc> {
+    match rule {
+        DeadlineRule::Hours(hours) => start + Duration::hours(i64::from(hours)),
+        DeadlineRule::WorkingDays(days) => {
+            let local = in_china(start);
+            let (mut date, time) = if calendar.is_working_day(local.date_naive()) {
+                (local.date_naive(), local.time())
+            } else {
+                (next_working_day(local.date_naive(), calendar), NaiveTime::MIN)
+            };
+            for _ in 0..days {
+                date = next_working_day(date, calendar);
+            }
+            china_standard_time()
+                .from_local_datetime(&date.and_time(time))
+                .single()
+                .map(|due| due.to_utc())
+                .unwrap_or(start)
+        }
+    }
+}
+
+fn next_working_day(after: NaiveDate, calendar: &impl WorkCalendar) -> NaiveDate {
+    let mut date = after;
+    for _ in 0..MAX_DAYS_SEARCHED {
+        date = date.succ_opt().unwrap_or(date);
+        if calendar.is_working_day(date) {
+            return date;
+        }
+    }
+    date
+}
+
+/// A due time as a complaint view carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub due_at: DateTime<Utc>,
+    /// Whether the step was still not done when the view was made.
+    pub overdue: bool,
+}
+
+impl Deadline {
+    /// `done_at` is when the step was completed, if it was.
+    pub fn at(due_at: DateTime<Utc>, done_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
+        let overdue = match done_at {
+            Some(done) => done > due_at,
+            None => now > due_at,
+        };
+        Self { due_at, overdue }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A moment given as China wall-clock time.
+    fn cst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        china_standard_time().with_ymd_and_hms(y, m, d, h, min, 0).single().map(|t| t.to_utc()).unwrap_or_default()
+    }
+
+    #[test]
+    fn urgent_hours_run_through_nights_and_weekends() {
+        assert_eq!(due_at(cst(2026, 11, 28, 22, 0), DeadlineRule::Hours(2), &Weekdays), cst(2026, 11, 29, 0, 0));
+    }
+
+    #[test]
+    fn working_days_skip_the_weekend() {
+        // 2026-11-27 is a Friday.
+        assert_eq!(due_at(cst(2026, 11, 27, 15, 0), DeadlineRule::WorkingDays(1), &Weekdays), cst(2026, 11, 30, 15, 0));
+        assert_eq!(due_at(cst(2026, 11, 25, 9, 30), DeadlineRule::WorkingDays(1), &Weekdays), cst(2026, 11, 26, 9, 30));
+        assert_eq!(due_at(cst(2026, 11, 27, 15, 0), DeadlineRule::WorkingDays(5), &Weekdays), cst(2026, 12, 4, 15, 0));
+    }
+
+    #[test]
+    fn a_weekend_filing_counts_from_monday_morning() {
+        assert_eq!(due_at(cst(2026, 11, 28, 10, 0), DeadlineRule::WorkingDays(1), &Weekdays), cst(2026, 12, 1, 0, 0));
+    }
+
+    #[test]
+    fn the_day_boundary_is_chinas_not_utcs() {
+        // Friday 23:30 UTC is already Saturday 07:30 in Chengdu.
+        let start = DateTime::parse_from_rfc3339("2026-11-27T23:30:00Z").map(|t| t.to_utc()).unwrap_or_default();
+        assert_eq!(due_at(start, DeadlineRule::WorkingDays(1), &Weekdays), cst(2026, 12, 1, 0, 0));
+    }
+
+    #[test]
+    fn holidays_and_make_up_days_are_honoured() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+        // National Day week: 1–7 October off, Saturday 10 October worked instead.
+        let calendar = HolidayCalendar {
+            holidays: (1..=7).map(|d| day(10, d)).collect(),
+            make_up_working_days: [day(10, 10)].into(),
+        };
+        assert_eq!(due_at(cst(2026, 9, 30, 16, 0), DeadlineRule::WorkingDays(1), &calendar), cst(2026, 10, 8, 16, 0));
+        assert_eq!(due_at(cst(2026, 10, 9, 16, 0), DeadlineRule::WorkingDays(1), &calendar), cst(2026, 10, 10, 16, 0));
+    }
+
+    #[test]
+    fn overdue_compares_completion_or_now_with_the_due_time() {
+        let due = cst(2026, 11, 27, 12, 0);
+        assert!(!Deadline::at(due, None, cst(2026, 11, 27, 11, 0)).overdue);
+        assert!(Deadline::at(due, None, cst(2026, 11, 27, 13, 0)).overdue);
+        assert!(!Deadline::at(due, Some(cst(2026, 11, 27, 11, 0)), cst(2026, 12, 27, 0, 0)).overdue);
+        assert!(Deadline::at(due, Some(cst(2026, 11, 27, 12, 1)), cst(2026, 11, 27, 12, 1)).overdue);
+    }
+
+    proptest! {
+        #[test]
+        fn due_times_are_later_lie_on_working_days_and_never_go_backwards(
+            seconds in 1_700_000_000i64..1_900_000_000, later in 0i64..1_000_000, days in 0u32..30
+        ) {
+            let start = DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or_default();
+            let due = due_at(start, DeadlineRule::WorkingDays(days), &Weekdays);
+            prop_assert!(due >= start);
+            if days > 0 {
+                prop_assert!(Weekdays.is_working_day(in_china(due).date_naive()));
+            }
+            let later_due = due_at(start + Duration::seconds(later), DeadlineRule::WorkingDays(days), &Weekdays);
+            prop_assert!(later_due >= due);
+        }
+    }
+}
