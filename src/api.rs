@@ -52,8 +52,14 @@ impl Api {
         send(Request::get(&self.url("/categories"))).await
     }
 
-    pub async fn file_complaint(&self, complaint: &NewComplaint) -> Result<FiledComplaint, ApiError> {
-        send_json(Request::post(&self.url("/complaints")), complaint).await
+    /// Files a complaint. The key is made when the form is opened and reused for every retry, so
+    /// a filing whose answer was lost is recognised and not filed twice.
+    pub async fn file_complaint(
+        &self,
+        complaint: &NewComplaint,
+        idempotency_key: &str,
+    ) -> Result<FiledComplaint, ApiError> {
+        send_json(Request::post(&self.url("/complaints")).header("Idempotency-Key", idempotency_key), complaint).await
     }
 
     pub async fn lookup(&self, request: &LookupRequest) -> Result<ComplaintView, ApiError> {

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use mashang_model::{
-    ActorRole, ComplaintStatus, EventKind, Field, FieldError, FieldErrorCode, LocalizedText, ProblemCode,
+    ActorRole, ComplaintStatus, EventKind, Field, FieldError, FieldErrorCode, LocalizedText, ProblemCode, Rating,
+    Satisfaction, Solved,
 };
 
 use crate::api::ApiError;
@@ -95,6 +96,7 @@ pub struct Texts {
     pub hotline_note: &'static str,
 
     pub required: &'static str,
+    pub optional: &'static str,
     pub loading: &'static str,
     pub retry: &'static str,
     pub go_home: &'static str,
@@ -108,6 +110,15 @@ pub struct Texts {
     pub category_placeholder: &'static str,
     pub category_hint: &'static str,
     pub urgent_mark: &'static str,
+    pub location_label: &'static str,
+    pub location_hint: &'static str,
+    pub name_label: &'static str,
+    pub name_hint: &'static str,
+    pub hide_identity_label: &'static str,
+    pub hide_identity_hint: &'static str,
+    pub consent_label: &'static str,
+    pub consent_notice_title: &'static str,
+    pub consent_notice: &'static str,
     pub description_label: &'static str,
     pub description_hint: &'static str,
     pub description_counter: &'static str,
@@ -121,6 +132,8 @@ pub struct Texts {
     pub receipt_number_label: &'static str,
     pub receipt_keep_number: &'static str,
     pub receipt_filed_at: &'static str,
+    pub sign_due_by: &'static str,
+    pub resolve_due_by: &'static str,
     pub receipt_next_title: &'static str,
     pub receipt_next_steps: [&'static str; 3],
     pub copy_number: &'static str,
@@ -144,6 +157,12 @@ pub struct Texts {
     pub result_category: &'static str,
     pub result_description: &'static str,
     pub result_phone: &'static str,
+    pub result_name: &'static str,
+    pub result_location: &'static str,
+    pub result_handling_unit: &'static str,
+    pub result_sign_deadline: &'static str,
+    pub result_resolve_deadline: &'static str,
+    pub overdue: &'static str,
     pub timeline_title: &'static str,
 
     pub page_not_found_title: &'static str,
@@ -163,6 +182,12 @@ pub struct Texts {
     pub field_description: &'static str,
     pub field_phone: &'static str,
     pub field_tracking_number: &'static str,
+    pub field_location: &'static str,
+    pub field_name: &'static str,
+    pub field_consent: &'static str,
+    pub field_note: &'static str,
+    pub field_rating: &'static str,
+    pub field_transfer_to: &'static str,
     pub field_other: &'static str,
 
     pub err_required_choice: &'static str,
@@ -174,6 +199,7 @@ pub struct Texts {
     pub err_unknown_community: &'static str,
     pub err_unknown_category: &'static str,
     pub err_category_not_specific: &'static str,
+    pub err_consent_required: &'static str,
     pub err_unknown: &'static str,
 
     pub status_submitted: &'static str,
@@ -198,6 +224,13 @@ pub struct Texts {
     pub event_withdrawn: &'static str,
     pub event_closed: &'static str,
     pub event_other: &'static str,
+
+    pub solved_yes: &'static str,
+    pub solved_partly: &'static str,
+    pub solved_no: &'static str,
+    pub satisfied: &'static str,
+    pub basically_satisfied: &'static str,
+    pub dissatisfied: &'static str,
 
     pub actor_resident: &'static str,
     pub actor_property_company: &'static str,
@@ -228,6 +261,7 @@ pub static ZH_CN: Texts = Texts {
     hotline_note: "紧急危险情况请直接拨打 110、119 或 12345。",
 
     required: "（必填）",
+    optional: "（选填）",
     loading: "正在加载…",
     retry: "重试",
     go_home: "返回首页",
@@ -241,6 +275,15 @@ pub static ZH_CN: Texts = Texts {
     category_placeholder: "请选择问题类型",
     category_hint: "拿不准就选最接近的一项，标“紧急”的会优先处理。",
     urgent_mark: "（紧急）",
+    location_label: "具体位置",
+    location_hint: "楼栋、单元、房号，或小区里的公共区域，例如 3栋2单元1201、东门停车场。",
+    name_label: "称呼",
+    name_hint: "例如 张女士。只有负责办理的单位能看到全名。",
+    hide_identity_label: "对物业公司保密",
+    hide_identity_hint: "勾选后物业公司看不到您的称呼和电话，社区和主管部门仍能联系您。",
+    consent_label: "我已阅读并同意个人信息告知",
+    consent_notice_title: "个人信息告知",
+    consent_notice: "您的手机号和自愿填写的称呼，只用于办理和答复这条投诉，以及让您查询进度。负责办理的单位能看到完整信息，其他人只能看到打码后的号码。投诉办结后，记录按政务档案规定保存。",
     description_label: "问题描述",
     description_hint: "发生了什么、在哪栋哪单元、持续多久了。",
     description_counter: "已写 {count} 字，最多 {max} 字",
@@ -254,6 +297,8 @@ pub static ZH_CN: Texts = Texts {
     receipt_number_label: "受理编号",
     receipt_keep_number: "请记下或截图保存这个编号，查询进度时要用。",
     receipt_filed_at: "提交时间：",
+    sign_due_by: "最迟 {time} 前签收",
+    resolve_due_by: "最迟 {time} 前办结",
     receipt_next_title: "接下来",
     receipt_next_steps: [
         "负责的物业公司或社区会签收您的投诉。",
@@ -281,6 +326,12 @@ pub static ZH_CN: Texts = Texts {
     result_category: "问题类型",
     result_description: "问题描述",
     result_phone: "联系电话",
+    result_name: "称呼",
+    result_location: "位置",
+    result_handling_unit: "负责单位",
+    result_sign_deadline: "签收时限",
+    result_resolve_deadline: "办结时限",
+    overdue: "已超时",
     timeline_title: "办理进度",
 
     page_not_found_title: "页面不存在",
@@ -300,6 +351,12 @@ pub static ZH_CN: Texts = Texts {
     field_description: "问题描述",
     field_phone: "手机号",
     field_tracking_number: "受理编号",
+    field_location: "具体位置",
+    field_name: "称呼",
+    field_consent: "个人信息告知",
+    field_note: "说明",
+    field_rating: "评价",
+    field_transfer_to: "转办单位",
     field_other: "内容",
 
     err_required_choice: "请选择{field}。",
@@ -311,6 +368,7 @@ pub static ZH_CN: Texts = Texts {
     err_unknown_community: "找不到这个小区，请重新选择。",
     err_unknown_category: "找不到这个问题类型，请重新选择。",
     err_category_not_specific: "请选择具体的问题类型。",
+    err_consent_required: "请阅读个人信息告知，并勾选同意。",
     err_unknown: "{field}填写有误，请检查。",
 
     status_submitted: "已提交",
@@ -335,6 +393,13 @@ pub static ZH_CN: Texts = Texts {
     event_withdrawn: "撤回",
     event_closed: "关闭",
     event_other: "办理记录",
+
+    solved_yes: "已解决",
+    solved_partly: "部分解决",
+    solved_no: "未解决",
+    satisfied: "满意",
+    basically_satisfied: "基本满意",
+    dissatisfied: "不满意",
 
     actor_resident: "居民",
     actor_property_company: "物业公司",
@@ -364,6 +429,7 @@ pub static EN: Texts = Texts {
     hotline_note: "In an emergency call 110, 119 or 12345 directly.",
 
     required: " (required)",
+    optional: " (optional)",
     loading: "Loading…",
     retry: "Try again",
     go_home: "Back to home",
@@ -377,6 +443,15 @@ pub static EN: Texts = Texts {
     category_placeholder: "Choose the type of problem",
     category_hint: "If unsure, pick the closest one; those marked urgent are handled first.",
     urgent_mark: " (urgent)",
+    location_label: "Where exactly",
+    location_hint: "Building, unit and flat, or a shared area, such as Building 3 Unit 2 Flat 1201 or the east car park.",
+    name_label: "Your name",
+    name_hint: "Such as Ms Zhang. Only the unit handling the complaint sees it in full.",
+    hide_identity_label: "Keep my identity from the property company",
+    hide_identity_hint: "The property company will see neither your name nor your number; the community office and the bureau still can.",
+    consent_label: "I have read and agree to the personal information notice",
+    consent_notice_title: "Personal information notice",
+    consent_notice: "Your mobile number, and the name you choose to give, are used only to handle and answer this complaint and to let you track it. The unit handling it sees them in full; everyone else sees the number masked. After the complaint is closed, the record is kept under the rules for government archives.",
     description_label: "What is the problem?",
     description_hint: "What happened, which building and unit, and for how long.",
     description_counter: "{count} of at most {max} characters",
@@ -390,6 +465,8 @@ pub static EN: Texts = Texts {
     receipt_number_label: "Tracking number",
     receipt_keep_number: "Write this number down or take a screenshot: you need it to track progress.",
     receipt_filed_at: "Submitted: ",
+    sign_due_by: "To be accepted by {time}",
+    resolve_due_by: "To be resolved by {time}",
     receipt_next_title: "What happens next",
     receipt_next_steps: [
         "The responsible property company or community office takes on your complaint.",
@@ -417,6 +494,12 @@ pub static EN: Texts = Texts {
     result_category: "Type",
     result_description: "Description",
     result_phone: "Contact number",
+    result_name: "Name",
+    result_location: "Where",
+    result_handling_unit: "Handled by",
+    result_sign_deadline: "Accept by",
+    result_resolve_deadline: "Resolve by",
+    overdue: "Overdue",
     timeline_title: "Progress",
 
     page_not_found_title: "Page not found",
@@ -436,6 +519,12 @@ pub static EN: Texts = Texts {
     field_description: "Description",
     field_phone: "Mobile number",
     field_tracking_number: "Tracking number",
+    field_location: "Where exactly",
+    field_name: "Your name",
+    field_consent: "Personal information notice",
+    field_note: "Explanation",
+    field_rating: "Rating",
+    field_transfer_to: "Transfer to",
     field_other: "This field",
 
     err_required_choice: "{field}: please choose one.",
@@ -447,6 +536,7 @@ pub static EN: Texts = Texts {
     err_unknown_community: "That community was not found; please choose again.",
     err_unknown_category: "That type of problem was not found; please choose again.",
     err_category_not_specific: "Choose a more specific type of problem.",
+    err_consent_required: "Read the personal information notice and tick to agree.",
     err_unknown: "{field} is not right; please check it.",
 
     status_submitted: "Submitted",
@@ -471,6 +561,13 @@ pub static EN: Texts = Texts {
     event_withdrawn: "Withdrawn",
     event_closed: "Closed",
     event_other: "Update",
+
+    solved_yes: "Solved",
+    solved_partly: "Partly solved",
+    solved_no: "Not solved",
+    satisfied: "Satisfied",
+    basically_satisfied: "Basically satisfied",
+    dissatisfied: "Dissatisfied",
 
     actor_resident: "Resident",
     actor_property_company: "Property company",
@@ -513,6 +610,21 @@ impl Texts {
         }
     }
 
+    /// 已解决 · 满意
+    pub fn rating(&self, rating: &Rating) -> String {
+        let solved = match rating.solved {
+            Solved::Yes => self.solved_yes,
+            Solved::Partly => self.solved_partly,
+            Solved::No => self.solved_no,
+        };
+        let satisfaction = match rating.satisfaction {
+            Satisfaction::Satisfied => self.satisfied,
+            Satisfaction::BasicallySatisfied => self.basically_satisfied,
+            Satisfaction::Dissatisfied => self.dissatisfied,
+        };
+        format!("{solved} · {satisfaction}")
+    }
+
     pub fn actor(&self, actor: ActorRole) -> &'static str {
         match actor {
             ActorRole::Resident => self.actor_resident,
@@ -530,6 +642,12 @@ impl Texts {
             Field::Description => self.field_description,
             Field::Phone => self.field_phone,
             Field::TrackingNumber => self.field_tracking_number,
+            Field::Location => self.field_location,
+            Field::Name => self.field_name,
+            Field::Consent => self.field_consent,
+            Field::Note => self.field_note,
+            Field::Rating => self.field_rating,
+            Field::TransferTo => self.field_transfer_to,
             Field::Other => self.field_other,
         }
     }
@@ -548,6 +666,7 @@ impl Texts {
             FieldErrorCode::UnknownCommunity => self.err_unknown_community,
             FieldErrorCode::UnknownCategory => self.err_unknown_category,
             FieldErrorCode::CategoryNotSpecific => self.err_category_not_specific,
+            FieldErrorCode::ConsentRequired => self.err_consent_required,
             FieldErrorCode::Unknown => self.err_unknown,
         };
         template

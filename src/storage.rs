@@ -14,3 +14,21 @@ pub fn set(key: &str, value: &str) {
         let _ = storage.set_item(key, value);
     }
 }
+
+const COMPLAINTS_KEY: &str = "mashang.complaints";
+
+/// Keeps a filed complaint's access token on this device, by tracking number, so that this device
+/// can open and act on the complaint without signing in.
+pub fn remember_complaint(tracking_number: &str, access_token: &str) {
+    let mut known: std::collections::BTreeMap<String, String> =
+        get(COMPLAINTS_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
+    known.insert(tracking_number.to_owned(), access_token.to_owned());
+    if let Ok(json) = serde_json::to_string(&known) {
+        set(COMPLAINTS_KEY, &json);
+    }
+}
+
+/// A fresh random UUID from the browser, for idempotency keys.
+pub fn new_uuid() -> String {
+    web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
+}

@@ -11,7 +11,7 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
     let items = events
         .into_iter()
         .map(|event| {
-            let TimelineEvent { at, kind, actor, unit, note } = event;
+            let TimelineEvent { at, kind, actor, unit, note, rating } = event;
             view! {
                 <li class="timeline-item">
                     <p class="timeline-what">{move || i18n.t().event(kind)}</p>
@@ -20,6 +20,7 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
                         " · "
                         {move || unit.clone().unwrap_or_else(|| i18n.t().actor(actor).to_owned())}
                     </p>
+                    {rating.map(|rating| view! { <p class="timeline-rating">{move || i18n.t().rating(&rating)}</p> })}
                     {note.map(|note| view! { <p class="timeline-note">{note}</p> })}
                 </li>
             }

@@ -10,15 +10,18 @@ use crate::app::{LastReceipt, use_api};
 use crate::components::{ErrorSummary, FieldMessage, Page, SUMMARY_ID, described_by, focus_element, has_error};
 use crate::format::nfc;
 use crate::i18n::{Locale, use_i18n};
-use crate::paths;
+use crate::{paths, storage};
 
 fn input_id(field: Field) -> &'static str {
     match field {
         Field::CommunityId => "community",
         Field::CategoryId => "category",
+        Field::Location => "location",
         Field::Description => "description",
+        Field::Name => "name",
         Field::Phone => "phone",
-        Field::TrackingNumber | Field::Other => "community",
+        Field::Consent => "consent",
+        _ => "community",
     }
 }
 
@@ -27,8 +30,12 @@ fn input_id(field: Field) -> &'static str {
 struct FormState {
     community_id: RwSignal<Option<i64>>,
     category_id: RwSignal<Option<i64>>,
+    location: RwSignal<String>,
     description: RwSignal<String>,
+    name: RwSignal<String>,
     phone: RwSignal<String>,
+    hide_identity_from_property: RwSignal<bool>,
+    consent: RwSignal<bool>,
 }
 
 impl FormState {
@@ -36,8 +43,12 @@ impl FormState {
         Self {
             community_id: RwSignal::new(None),
             category_id: RwSignal::new(None),
+            location: RwSignal::new(String::new()),
             description: RwSignal::new(String::new()),
+            name: RwSignal::new(String::new()),
             phone: RwSignal::new(String::new()),
+            hide_identity_from_property: RwSignal::new(false),
+            consent: RwSignal::new(false),
         }
     }
 
@@ -45,8 +56,12 @@ impl FormState {
         NewComplaint {
             community_id: self.community_id.get_untracked(),
             category_id: self.category_id.get_untracked(),
+            location: nfc(&self.location.get_untracked()),
             description: nfc(&self.description.get_untracked()),
+            name: nfc(&self.name.get_untracked()),
             phone: self.phone.get_untracked(),
+            hide_identity_from_property: self.hide_identity_from_property.get_untracked(),
+            consent: self.consent.get_untracked(),
         }
     }
 }
@@ -71,6 +86,8 @@ pub fn FilePage() -> impl IntoView {
     });
 
     let form = FormState::new();
+    // One key for this filing, reused by every retry, so the server files it once.
+    let idempotency_key = StoredValue::new(storage::new_uuid());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let submit_error = RwSignal::new(None::<ApiError>);
     let submitting = RwSignal::new(false);
@@ -99,10 +116,11 @@ pub fn FilePage() -> impl IntoView {
         let api = api.clone();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let result = api.file_complaint(&request).await;
+            let result = api.file_complaint(&request, &idempotency_key.get_value()).await;
             submitting.try_set(false);
             match result {
                 Ok(receipt) => {
+                    storage::remember_complaint(receipt.tracking_number.as_str(), &receipt.access_token);
                     let path = paths::receipt(&receipt.tracking_number);
                     if let Some(last) = last_receipt {
                         last.0.try_set(Some(receipt));
@@ -169,6 +187,15 @@ pub fn FilePage() -> impl IntoView {
                     <LoadProblem failed=Signal::derive(move || matches!(categories.get(), Some(Err(_)))) retry=move || categories.refetch() />
                 </div>
 
+                <TextField
+                    id="location"
+                    field=Field::Location
+                    label=|t| t.location_label
+                    hint=|t| t.location_hint
+                    value=form.location
+                    errors
+                />
+
                 <div class="field" class:field-invalid=has_error(errors, Field::Description)>
                     <label for="description">
                         {move || i18n.t().description_label}<span class="required">{move || i18n.t().required}</span>
@@ -208,6 +235,39 @@ pub fn FilePage() -> impl IntoView {
                         prop:value=move || form.phone.get()
                         on:input:target=move |ev| form.phone.set(ev.target().value())
                     />
+                </div>
+
+                <TextField id="name" field=Field::Name label=|t| t.name_label hint=|t| t.name_hint value=form.name errors />
+
+                <div class="field checkbox-field">
+                    <input
+                        id="hide-identity"
+                        type="checkbox"
+                        aria-describedby="hide-identity-hint"
+                        prop:checked=move || form.hide_identity_from_property.get()
+                        on:change:target=move |ev| form.hide_identity_from_property.set(ev.target().checked())
+                    />
+                    <label for="hide-identity">{move || i18n.t().hide_identity_label}</label>
+                    <p class="hint" id="hide-identity-hint">{move || i18n.t().hide_identity_hint}</p>
+                </div>
+
+                <details class="notice-text">
+                    <summary>{move || i18n.t().consent_notice_title}</summary>
+                    <p>{move || i18n.t().consent_notice}</p>
+                </details>
+                <div class="field checkbox-field" class:field-invalid=has_error(errors, Field::Consent)>
+                    <FieldMessage input_id="consent" field=Field::Consent errors />
+                    <input
+                        id="consent"
+                        type="checkbox"
+                        aria-describedby=move || if has_error(errors, Field::Consent)() { "consent-error" } else { "" }
+                        aria-invalid=move || has_error(errors, Field::Consent)().to_string()
+                        prop:checked=move || form.consent.get()
+                        on:change:target=move |ev| form.consent.set(ev.target().checked())
+                    />
+                    <label for="consent">
+                        {move || i18n.t().consent_label}<span class="required">{move || i18n.t().required}</span>
+                    </label>
                 </div>
 
                 <div id="submit-error" class="form-error" tabindex="-1" role="alert">
@@ -275,5 +335,34 @@ fn LoadProblem(failed: Signal<bool>, retry: impl Fn() + Copy + Send + Sync + 'st
                 <button type="button" class="button button-small" on:click=move |_| retry()>{move || i18n.t().retry}</button>
             </p>
         })
+    }
+}
+
+/// An optional one-line text field with its label, hint and error.
+#[component]
+fn TextField(
+    id: &'static str,
+    field: Field,
+    label: fn(&crate::i18n::Texts) -> &'static str,
+    hint: fn(&crate::i18n::Texts) -> &'static str,
+    value: RwSignal<String>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field" class:field-invalid=has_error(errors, field)>
+            <label for=id>{move || label(i18n.t())}<span class="required">{move || i18n.t().optional}</span></label>
+            <p class="hint" id=format!("{id}-hint")>{move || hint(i18n.t())}</p>
+            <FieldMessage input_id=id field errors />
+            <input
+                id=id
+                name=id
+                type="text"
+                aria-describedby=described_by(id, errors, field)
+                aria-invalid=move || has_error(errors, field)().to_string()
+                prop:value=move || value.get()
+                on:input:target=move |ev| value.set(ev.target().value())
+            />
+        </div>
     }
 }

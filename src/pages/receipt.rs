@@ -24,7 +24,7 @@ fn Receipt(number: TrackingNumber) -> impl IntoView {
     let i18n = use_i18n();
     let last = use_context::<LastReceipt>().map(|r| r.0.get_untracked()).unwrap_or_default();
     // After a reload only the number (from the address) is known, which is all that matters.
-    let filed_at = last.filter(|receipt| receipt.tracking_number == number).map(|receipt| receipt.filed_at);
+    let receipt = last.filter(|receipt| receipt.tracking_number == number);
     let copy_status = RwSignal::new(None::<bool>);
     let grouped = number.grouped();
 
@@ -51,11 +51,18 @@ fn Receipt(number: TrackingNumber) -> impl IntoView {
                 <p class="copy-status" role="status">
                     {move || copy_status.get().map(|copied| if copied { i18n.t().copied } else { i18n.t().copy_failed })}
                 </p>
-                {filed_at.map(|at| view! {
-                    <p class="receipt-time">
-                        {move || i18n.t().receipt_filed_at}
-                        <time datetime=at.to_rfc3339()>{move || format::datetime(i18n.t(), at)}</time>
-                    </p>
+                {receipt.map(|receipt| {
+                    let due = move |template: &str, at| template.replace("{time}", &format::datetime(i18n.t(), at));
+                    view! {
+                        <p class="receipt-time">
+                            {move || i18n.t().receipt_filed_at}
+                            <time datetime=receipt.filed_at.to_rfc3339()>{move || format::datetime(i18n.t(), receipt.filed_at)}</time>
+                        </p>
+                        <ul class="receipt-deadlines">
+                            <li>{move || due(i18n.t().sign_due_by, receipt.sign_due_at)}</li>
+                            <li>{move || due(i18n.t().resolve_due_by, receipt.resolve_due_at)}</li>
+                        </ul>
+                    }
                 })}
             </section>
             <section class="card" aria-labelledby="next-title">

@@ -20,7 +20,9 @@ test('a resident files a complaint and tracks it by number and phone', async ({ 
   const description = '5栋3单元楼顶漏水，下雨时12楼走廊积水 👨‍👩‍👧 𠀀';
   await page.getByLabel('问题描述').fill(description);
   await expect(page.locator('#description-count')).toContainText(`已写 ${[...description].length} 字`);
+  await page.getByLabel('具体位置').fill('5栋3单元12楼');
   await page.getByLabel('手机号').fill('+86 138-0013-8000');
+  await page.getByLabel('我已阅读并同意个人信息告知').check();
   await screenshot(page, 'file-filled-zh');
   await expectAccessible(page);
   await page.getByRole('button', { name: '提交投诉' }).click();
@@ -30,6 +32,8 @@ test('a resident files a complaint and tracks it by number and phone', async ({ 
   const number = shown.replace(/\s/g, '');
   expect(number).toMatch(/^\d{14}$/);
   await expect(page).toHaveURL(new RegExp(`/receipt/${number}$`));
+  // 漏水渗水 is urgent: signed for within 2 hours.
+  await expect(page.locator('.receipt-deadlines')).toContainText('前签收');
   await screenshot(page, 'receipt-zh');
   await expectAccessible(page);
 
@@ -43,6 +47,8 @@ test('a resident files a complaint and tracks it by number and phone', async ({ 
   await expect(result).toContainText('已提交');
   await expect(result).toContainText(description);
   await expect(result).toContainText('玉林北苑');
+  await expect(result).toContainText('5栋3单元12楼');
+  await expect(result).toContainText('芙蓉里物业管理有限公司');
   await expect(result).toContainText('138****8000');
   await expect(result).not.toContainText('13800138000');
   await expect(result.locator('.timeline-item')).toHaveCount(1);
@@ -58,12 +64,13 @@ test('an empty form shows every field error, summarised and next to each field',
   const summary = page.locator('#error-summary');
   await expect(summary).toBeVisible();
   await expect(summary).toBeFocused();
-  await expect(summary.getByRole('listitem')).toHaveCount(4);
+  await expect(summary.getByRole('listitem')).toHaveCount(5);
   for (const [id, message] of [
     ['community', '请选择所在小区。'],
     ['category', '请选择问题类型。'],
     ['description', '请填写问题描述。'],
     ['phone', '请填写手机号。'],
+    ['consent', '请阅读个人信息告知，并勾选同意。'],
   ]) {
     await expect(page.locator(`#${id}-error`)).toContainText(message);
     await expect(page.locator(`#${id}`)).toHaveAttribute('aria-invalid', 'true');

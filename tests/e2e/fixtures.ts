@@ -46,11 +46,13 @@ export async function fileThroughApi(request: APIRequestContext, description: st
     request.get('/api/v1/categories').then((r) => r.json()),
   ]);
   const response = await request.post('/api/v1/complaints', {
+    headers: { 'Idempotency-Key': crypto.randomUUID() },
     data: {
       community_id: communities[0].id,
       category_id: categories[0].children[0].id,
       description,
       phone,
+      consent: true,
     },
   });
   expect(response.status()).toBe(201);

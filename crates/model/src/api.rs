@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::deadline::{Deadline, DeadlineRule};
+use crate::lifecycle::Action;
 use crate::{ComplaintStatus, TrackingNumber};
 
 /// A name in both of the app's languages; Chinese is the one residents see first.
@@ -40,6 +42,11 @@ pub struct Category {
     pub kind: ProblemKind,
     /// Urgent problems (a leak, people trapped in a lift) have much shorter deadlines.
     pub urgent: bool,
+    /// How long the unit has to sign for, and to resolve, a complaint of this kind (leaves only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_within: Option<DeadlineRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolve_within: Option<DeadlineRule>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Category>,
 }
@@ -53,10 +60,22 @@ pub struct NewComplaint {
     pub community_id: Option<i64>,
     #[serde(default)]
     pub category_id: Option<i64>,
+    /// Where in the community: building, unit and room, or a public area.
+    #[serde(default)]
+    pub location: String,
     #[serde(default)]
     pub description: String,
+    /// Optional; shown to the handling unit, masked to everyone else.
+    #[serde(default)]
+    pub name: String,
     #[serde(default)]
     pub phone: String,
+    /// 对物业公司保密: the property company sees neither name nor number.
+    #[serde(default)]
+    pub hide_identity_from_property: bool,
+    /// Consent to the personal-information notice; filing needs it.
+    #[serde(default)]
+    pub consent: bool,
 }
 
 /// The receipt for a filing.
@@ -65,6 +84,11 @@ pub struct FiledComplaint {
     pub tracking_number: TrackingNumber,
     pub status: ComplaintStatus,
     pub filed_at: DateTime<Utc>,
+    pub sign_due_at: DateTime<Utc>,
+    pub resolve_due_at: DateTime<Utc>,
+    /// Lets this device view and act on the complaint without signing in. Shown once: the
+    /// server keeps only its hash.
+    pub access_token: String,
 }
 
 /// The body of `POST /complaints/lookup`: a POST so that the phone number never appears in a
@@ -119,6 +143,104 @@ pub struct TimelineEvent {
     pub unit: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+}
+
+/// 是否解决
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Solved {
+    Yes,
+    Partly,
+    No,
+}
+
+/// 满意度
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Satisfaction {
+    Satisfied,
+    BasicallySatisfied,
+    Dissatisfied,
+}
+
+/// The resident's verdict on a resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    pub solved: Solved,
+    pub satisfaction: Satisfaction,
+}
+
+/// The body of `POST /complaints/{number}/actions`: 补充材料, 催办, 撤回, 评价, 重新办理.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentActionRequest {
+    pub action: Action,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub rating: Option<Rating>,
+}
+
+/// Which kind of unit holds a complaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlerRole {
+    PropertyCompany,
+    CommunityOffice,
+}
+
+/// The body of `POST /staff/complaints/{number}/actions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffActionRequest {
+    pub action: Action,
+    #[serde(default)]
+    pub note: String,
+    /// For a transfer: the kind of unit that takes the complaint over.
+    #[serde(default)]
+    pub transfer_to: Option<HandlerRole>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSignIn {
+    pub username: String,
+    pub password: String,
+}
+
+/// Staff roles, each bound to its organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    PropertyCompany,
+    CommunityOffice,
+    HousingBureau,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSession {
+    /// Sent as `Authorization: Bearer …` on staff requests.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub role: StaffRole,
+    pub display_name: String,
+    /// The company, street office or bureau the account belongs to.
+    pub organization: String,
+}
+
+/// One row of a staff member's work list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffComplaintSummary {
+    pub tracking_number: TrackingNumber,
+    pub status: ComplaintStatus,
+    pub community: String,
+    pub category: LocalizedText,
+    pub filed_at: DateTime<Utc>,
+    pub sign_deadline: Deadline,
+    pub resolve_deadline: Deadline,
 }
 
 /// A complaint as shown to the resident who filed it: personal data masked.
@@ -131,7 +253,20 @@ pub struct ComplaintView {
     pub community: String,
     pub property_company: String,
     pub category: LocalizedText,
+    pub location: String,
     pub description: String,
-    pub phone_masked: String,
+    /// The phone number: in full only to the unit handling the complaint.
+    pub phone: String,
+    /// The name, if one was given: in full only to the unit handling the complaint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub hide_identity_from_property: bool,
+    /// The unit holding the complaint now.
+    pub handling_unit: String,
+    pub handler_role: HandlerRole,
+    pub sign_deadline: Deadline,
+    pub resolve_deadline: Deadline,
+    /// What the viewer may do now, from the lifecycle table.
+    pub available_actions: Vec<Action>,
     pub timeline: Vec<TimelineEvent>,
 }

@@ -19,7 +19,10 @@ pub use phone::{PhoneNumber, mask_phone};
 pub use problem::{Field, FieldError, FieldErrorCode, Problem, ProblemCode};
 pub use status::ComplaintStatus;
 pub use tracking::TrackingNumber;
-pub use validation::{ValidComplaint, validate_lookup, validate_new_complaint};
+pub use validation::{
+    ValidComplaint, ValidResidentAction, ValidStaffAction, validate_lookup, validate_new_complaint,
+    validate_resident_action, validate_staff_action,
+};
 
 /// Path prefix of every API route; the app's default API base is this path on the same origin.
 pub const API_PREFIX: &str = "/api/v1";

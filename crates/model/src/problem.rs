@@ -17,6 +17,9 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For `action_refused`: why the lifecycle said no.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::lifecycle::Refusal>,
     /// Quoted by a resident or an operator to find the request in the server's log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
@@ -31,6 +34,7 @@ impl Problem {
             code,
             detail: None,
             errors: Vec::new(),
+            reason: None,
             request_id: None,
         }
     }
@@ -49,6 +53,14 @@ pub enum ProblemCode {
     Busy,
     StorageFull,
     Internal,
+    /// The request needs a credential it did not carry, or one that is not valid.
+    Unauthorized,
+    /// The lifecycle refused the action; `reason` says why.
+    ActionRefused,
+    IdempotencyKeyMissing,
+    IdempotencyKeyInvalid,
+    /// The key was used before with a different body.
+    IdempotencyKeyReused,
     /// A code added by a newer server: the app falls back to a generic sentence.
     #[serde(other)]
     Unknown,
@@ -67,6 +79,11 @@ impl ProblemCode {
             Self::Busy => "busy",
             Self::StorageFull => "storage_full",
             Self::Internal => "internal",
+            Self::Unauthorized => "unauthorized",
+            Self::ActionRefused => "action_refused",
+            Self::IdempotencyKeyMissing => "idempotency_key_missing",
+            Self::IdempotencyKeyInvalid => "idempotency_key_invalid",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Unknown => "unknown",
         }
     }
@@ -98,9 +115,15 @@ impl FieldError {
 pub enum Field {
     CommunityId,
     CategoryId,
+    Location,
     Description,
+    Name,
     Phone,
+    Consent,
     TrackingNumber,
+    Note,
+    Rating,
+    TransferTo,
     #[serde(other)]
     Other,
 }
@@ -117,6 +140,8 @@ pub enum FieldErrorCode {
     UnknownCategory,
     /// A top-level category was chosen where a specific problem is needed.
     CategoryNotSpecific,
+    /// Filing needs consent to the personal-information notice.
+    ConsentRequired,
     #[serde(other)]
     Unknown,
 }

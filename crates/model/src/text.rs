@@ -35,6 +35,7 @@ pub fn clean_long_text(input: &str) -> String {
 pub fn clean_short_text(input: &str) -> String {
     let kept: String = input
         .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
         .filter(|&c| !c.is_control() && !is_invisible_format(c) && c != '\u{200C}' && c != '\u{200D}')
         .collect();
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -43,6 +44,15 @@ pub fn clean_short_text(input: &str) -> String {
 /// The length of a text in the unit both sides agree on (see the module documentation).
 pub fn text_length(text: &str) -> usize {
     text.chars().count()
+}
+
+/// A name as others may see it: its first character, then one star (张*), so that neither the
+/// name nor its length is revealed.
+pub fn mask_name(name: &str) -> String {
+    match name.chars().next() {
+        Some(first) => format!("{first}*"),
+        None => String::new(),
+    }
 }
 
 /// Turns full-width ASCII forms (common from Chinese input methods: `１３８`, `＋`, `－`) and the
@@ -86,6 +96,13 @@ mod tests {
     #[test]
     fn short_text_folds_whitespace_and_strips_joiners() {
         assert_eq!(clean_short_text("  张\u{200D}三\n\t 先生 "), "张三 先生");
+    }
+
+    #[test]
+    fn names_are_masked_to_their_first_character() {
+        assert_eq!(mask_name("欧阳娜娜"), "欧*");
+        assert_eq!(mask_name("𠀀明"), "𠀀*");
+        assert_eq!(mask_name(""), "");
     }
 
     #[test]

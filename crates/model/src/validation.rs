@@ -1,23 +1,34 @@
 //! The rules a complaint must meet, checked by the app before sending and by the server on
 //! arrival: the same function on both sides, so they can never disagree.
 
+use crate::lifecycle::Action;
 use crate::phone::{PhoneError, PhoneNumber};
 use crate::problem::{Field, FieldError, FieldErrorCode};
-use crate::text::{clean_long_text, text_length};
-use crate::{LookupRequest, NewComplaint, TrackingNumber};
+use crate::text::{clean_long_text, clean_short_text, text_length};
+use crate::{
+    HandlerRole, LookupRequest, NewComplaint, Rating, ResidentActionRequest, StaffActionRequest, TrackingNumber,
+};
 
 /// Enough for "电梯坏了，困人" but not for an empty "…".
 pub const DESCRIPTION_MIN_CHARS: usize = 5;
 /// About a page of handwriting: room for the whole story, not for pasted documents.
 pub const DESCRIPTION_MAX_CHARS: usize = 1000;
+/// "3栋2单元1201" or "东门停车场入口" fit with room to spare.
+pub const LOCATION_MAX_CHARS: usize = 60;
+pub const NAME_MAX_CHARS: usize = 20;
+/// Replies, explanations and supplements.
+pub const NOTE_MAX_CHARS: usize = 1000;
 
 /// A complaint that passed every rule, with its text cleaned and its number normalized.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidComplaint {
     pub community_id: i64,
     pub category_id: i64,
+    pub location: String,
     pub description: String,
+    pub name: String,
     pub phone: PhoneNumber,
+    pub hide_identity_from_property: bool,
 }
 
 /// Checks a filing. Returns every problem at once, in the order the fields appear in the form,
@@ -29,6 +40,9 @@ pub fn validate_new_complaint(input: &NewComplaint) -> Result<ValidComplaint, Ve
     let community_id =
         required_id(input.community_id, Field::CommunityId, FieldErrorCode::UnknownCommunity, &mut errors);
     let category_id = required_id(input.category_id, Field::CategoryId, FieldErrorCode::UnknownCategory, &mut errors);
+
+    let location = clean_short_text(&input.location);
+    check_max(&location, LOCATION_MAX_CHARS, Field::Location, &mut errors);
 
     let description = clean_long_text(&input.description);
     match text_length(&description) {
@@ -42,13 +56,91 @@ pub fn validate_new_complaint(input: &NewComplaint) -> Result<ValidComplaint, Ve
         _ => {}
     }
 
+    let name = clean_short_text(&input.name);
+    check_max(&name, NAME_MAX_CHARS, Field::Name, &mut errors);
+
     let phone = parse_phone(&input.phone, &mut errors);
 
+    if !input.consent {
+        errors.push(FieldError::new(Field::Consent, FieldErrorCode::ConsentRequired));
+    }
+
     match (community_id, category_id, phone) {
-        (Some(community_id), Some(category_id), Some(phone)) if errors.is_empty() => {
-            Ok(ValidComplaint { community_id, category_id, description, phone })
-        }
+        (Some(community_id), Some(category_id), Some(phone)) if errors.is_empty() => Ok(ValidComplaint {
+            community_id,
+            category_id,
+            location,
+            description,
+            name,
+            phone,
+            hide_identity_from_property: input.hide_identity_from_property,
+        }),
         _ => Err(errors),
+    }
+}
+
+/// A resident's action with its note cleaned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidResidentAction {
+    pub action: Action,
+    pub note: Option<String>,
+    pub rating: Option<Rating>,
+}
+
+/// Checks the form of a resident's action; whether it is allowed now is the lifecycle's call.
+/// A supplement needs text, a reopening an explanation, a rating its two answers.
+pub fn validate_resident_action(input: &ResidentActionRequest) -> Result<ValidResidentAction, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let note_required = input.action.needs_note() || input.action == Action::Supplement;
+    let note = clean_note(&input.note, note_required, &mut errors);
+    if input.action == Action::Rate && input.rating.is_none() {
+        errors.push(FieldError::new(Field::Rating, FieldErrorCode::Required));
+    }
+    if errors.is_empty() {
+        let rating = if input.action == Action::Rate { input.rating } else { None };
+        Ok(ValidResidentAction { action: input.action, note, rating })
+    } else {
+        Err(errors)
+    }
+}
+
+/// A staff action with its note cleaned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidStaffAction {
+    pub action: Action,
+    pub note: Option<String>,
+    pub transfer_to: Option<HandlerRole>,
+}
+
+pub fn validate_staff_action(input: &StaffActionRequest) -> Result<ValidStaffAction, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let note = clean_note(&input.note, input.action.needs_note(), &mut errors);
+    if input.action == Action::Transfer && input.transfer_to.is_none() {
+        errors.push(FieldError::new(Field::TransferTo, FieldErrorCode::Required));
+    }
+    if errors.is_empty() {
+        let transfer_to = if input.action == Action::Transfer { input.transfer_to } else { None };
+        Ok(ValidStaffAction { action: input.action, note, transfer_to })
+    } else {
+        Err(errors)
+    }
+}
+
+fn clean_note(input: &str, required: bool, errors: &mut Vec<FieldError>) -> Option<String> {
+    let note = clean_long_text(input);
+    if note.is_empty() {
+        if required {
+            errors.push(FieldError::new(Field::Note, FieldErrorCode::Required));
+        }
+        return None;
+    }
+    check_max(&note, NOTE_MAX_CHARS, Field::Note, errors);
+    Some(note)
+}
+
+fn check_max(text: &str, max: usize, field: Field, errors: &mut Vec<FieldError>) {
+    if text_length(text) > max {
+        errors.push(FieldError::with_limit(field, FieldErrorCode::TooLong, max));
     }
 }
 
@@ -111,6 +203,8 @@ mod tests {
             category_id: Some(12),
             description: description.into(),
             phone: phone.into(),
+            consent: true,
+            ..NewComplaint::default()
         }
     }
 
@@ -135,8 +229,41 @@ mod tests {
                 (Field::CategoryId, FieldErrorCode::Required),
                 (Field::Description, FieldErrorCode::Required),
                 (Field::Phone, FieldErrorCode::Required),
+                (Field::Consent, FieldErrorCode::ConsentRequired),
             ]
         );
+    }
+
+    #[test]
+    fn optional_fields_are_cleaned_and_bounded() {
+        let mut input = complaint("电梯困人很久了", "13800138000");
+        input.location = "  3栋\n2单元 ".into();
+        input.name = "张\u{202E}三".into();
+        let valid = validate_new_complaint(&input).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((valid.location.as_str(), valid.name.as_str()), ("3栋 2单元", "张三"));
+        input.name = "名".repeat(NAME_MAX_CHARS + 1);
+        input.location = "楼".repeat(LOCATION_MAX_CHARS + 1);
+        assert_eq!(
+            codes(validate_new_complaint(&input)),
+            vec![(Field::Location, FieldErrorCode::TooLong), (Field::Name, FieldErrorCode::TooLong)]
+        );
+    }
+
+    #[test]
+    fn actions_need_their_note_or_rating() {
+        let request = |action, note: &str, rating| ResidentActionRequest { action, note: note.into(), rating };
+        let fields = |result: Result<ValidResidentAction, Vec<FieldError>>| -> Vec<Field> {
+            result.err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(validate_resident_action(&request(Action::Reopen, "  ", None))), [Field::Note]);
+        assert_eq!(fields(validate_resident_action(&request(Action::Supplement, "", None))), [Field::Note]);
+        assert_eq!(fields(validate_resident_action(&request(Action::Rate, "", None))), [Field::Rating]);
+        assert!(validate_resident_action(&request(Action::Urge, "", None)).is_ok());
+        assert!(validate_resident_action(&request(Action::Withdraw, "", None)).is_ok());
+        let staff =
+            StaffActionRequest { action: Action::Transfer, note: "属于街道职责".into(), transfer_to: None };
+        let errors = validate_staff_action(&staff).err().unwrap_or_default();
+        assert_eq!(errors, [FieldError::new(Field::TransferTo, FieldErrorCode::Required)]);
     }
 
     #[test]

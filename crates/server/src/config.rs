@@ -27,6 +27,14 @@ pub struct Config {
     #[arg(long, env = "MASHANG_NO_DEMO_DATA")]
     pub no_demo_data: bool,
 
+    /// Give every demo staff account this password instead of a random one (tests, demos).
+    #[arg(long, env = "MASHANG_DEMO_STAFF_PASSWORD", hide_env_values = true)]
+    pub demo_staff_password: Option<String>,
+
+    /// Days after a resolution during which the resident may reopen it.
+    #[arg(long, env = "MASHANG_REOPEN_WINDOW_DAYS", default_value_t = 15)]
+    pub reopen_window_days: u32,
+
     /// Read-only connections for lookups, beside the single writer.
     #[arg(long, env = "MASHANG_READERS", default_value_t = 4)]
     pub readers: usize,

@@ -3,9 +3,11 @@
 
 pub mod config;
 pub mod http;
+pub mod secrets;
 pub mod store;
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
+use mashang_model::lifecycle::Policy;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
@@ -17,18 +19,23 @@ pub struct Server {
     listener: TcpListener,
     app: axum::Router,
     pub store: Store,
-    /// Tracking numbers of the demo complaints seeded on this start (empty if none were).
-    pub demo_tracking_numbers: Vec<String>,
+    /// What demo data was seeded on this start (empty if the database had data).
+    pub demo: store::DemoData,
 }
 
 impl Server {
     pub async fn bind(config: &Config) -> anyhow::Result<Self> {
-        let store = Store::open(&config.database, config.readers)?;
-        let demo_tracking_numbers =
-            if config.no_demo_data { Vec::new() } else { store.seed_demo_if_empty(Utc::now()).await? };
+        let policy =
+            Policy { reopen_window: Duration::days(i64::from(config.reopen_window_days)), ..Policy::default() };
+        let store = Store::open(&config.database, config.readers, policy)?;
+        let demo = if config.no_demo_data {
+            store::DemoData::default()
+        } else {
+            store.seed_demo_if_empty(Utc::now(), config.demo_staff_password.clone()).await?
+        };
         let app = http::router(http::AppState { store: store.clone() }, &config.dist);
         let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;
-        Ok(Self { listener, app, store, demo_tracking_numbers })
+        Ok(Self { listener, app, store, demo })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

@@ -11,10 +11,14 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     let server = Server::bind(&config).await?;
     let address = server.local_addr()?;
-    if !server.demo_tracking_numbers.is_empty() {
+    if !server.demo.tracking_numbers.is_empty() {
         println!("Demo data seeded. Try 查询进度 with phone {DEMO_PHONE} and one of:");
-        for number in &server.demo_tracking_numbers {
+        for number in &server.demo.tracking_numbers {
             println!("  {number}");
+        }
+        println!("Demo staff accounts (passwords are shown only now; delete the database to seed again):");
+        for (username, password, organization) in &server.demo.staff {
+            println!("  {username:<16} {password:<14} {organization}");
         }
     }
     // The test runner reads this line to learn the port; keep its shape.

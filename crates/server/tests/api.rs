@@ -4,6 +4,9 @@
 mod common;
 
 use common::{TestServer, field_errors};
+
+/// How many complaints the demo data files.
+const DEMO_COMPLAINTS: i64 = 10;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -58,7 +61,7 @@ async fn files_a_complaint_and_finds_it_by_number_and_phone() {
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!(view["status"], "submitted");
     assert_eq!(view["description"], body["description"]);
-    assert_eq!(view["phone_masked"], "138****8000");
+    assert_eq!(view["phone"], "138****8000");
     assert!(!view.to_string().contains("13800138000"), "the full number never leaves the server: {view}");
     assert_eq!(view["timeline"].as_array().unwrap().len(), 1);
     assert_eq!(view["timeline"][0]["kind"], "filed");
@@ -84,18 +87,22 @@ async fn a_wrong_phone_and_an_unknown_number_are_the_same_miss() {
 #[tokio::test]
 async fn missing_fields_are_reported_per_field_in_form_order() {
     let server = TestServer::start().await;
-    let response = server.post_json("/api/v1/complaints", &json!({})).await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
-    let problem: Value = response.json().await.unwrap();
+    let (status, problem) = server.file(&json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["code"], "validation_failed");
     assert!(problem["request_id"].is_string());
     assert_eq!(
         field_errors(&problem),
-        [("community_id", "required"), ("category_id", "required"), ("description", "required"), ("phone", "required")]
-            .map(|(f, c)| (f.to_owned(), c.to_owned()))
+        [
+            ("community_id", "required"),
+            ("category_id", "required"),
+            ("description", "required"),
+            ("phone", "required"),
+            ("consent", "consent_required"),
+        ]
+        .map(|(f, c)| (f.to_owned(), c.to_owned()))
     );
-    assert_eq!(server.count("complaints"), 4, "only the demo complaints");
+    assert_eq!(server.count("complaints"), DEMO_COMPLAINTS, "only the demo complaints");
 }
 
 #[tokio::test]
@@ -111,7 +118,14 @@ async fn description_length_is_checked_at_the_limit_one_over_and_far_over() {
     assert_eq!(problem["errors"][0], json!({ "field": "description", "code": "too_long", "limit": 1000 }));
 
     body["description"] = json!("x".repeat(1024 * 1024));
-    let response = server.post_json("/api/v1/complaints", &body).await;
+    let response = server
+        .client
+        .post(server.url("/api/v1/complaints"))
+        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["code"], "payload_too_large");
@@ -123,7 +137,14 @@ async fn bad_phone_numbers_are_field_errors_and_never_echoed() {
     for phone in ["1380013800", "138001380001", "028-85123456", "1380013800a", "abcdefghijk"] {
         let mut body = server.valid_complaint().await;
         body["phone"] = json!(phone);
-        let response = server.post_json("/api/v1/complaints", &body).await;
+        let response = server
+            .client
+            .post(server.url("/api/v1/complaints"))
+            .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{phone}");
         let text = response.text().await.unwrap();
         assert!(!text.contains(phone), "{phone} echoed in {text}");
@@ -162,7 +183,7 @@ async fn categories_and_communities_are_typed_and_must_exist() {
             None => assert_eq!(problem["code"], "malformed_body", "{change}"),
         }
     }
-    assert_eq!(server.count("complaints"), 4, "nothing was filed");
+    assert_eq!(server.count("complaints"), DEMO_COMPLAINTS, "nothing was filed");
 }
 
 #[tokio::test]
@@ -173,7 +194,7 @@ async fn a_resident_cannot_set_the_status() {
     let (status, problem) = server.file(&body).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(problem["detail"].as_str().unwrap().contains("unknown field `status`"));
-    assert_eq!(server.count("complaints"), 4);
+    assert_eq!(server.count("complaints"), DEMO_COMPLAINTS);
 }
 
 #[tokio::test]
@@ -250,8 +271,8 @@ async fn concurrent_filings_each_get_their_own_number() {
         numbers.insert(receipt["tracking_number"].as_str().unwrap().to_owned());
     }
     assert_eq!(numbers.len(), 50);
-    assert_eq!(server.count("complaints"), 54);
-    assert_eq!(server.count("complaint_events WHERE kind = 'filed'"), 54, "one filed event per complaint");
+    assert_eq!(server.count("complaints"), DEMO_COMPLAINTS + 50);
+    assert_eq!(server.count("complaint_events WHERE kind = 'filed'"), DEMO_COMPLAINTS + 50, "one filed event each");
 }
 
 #[tokio::test]
@@ -303,6 +324,20 @@ async fn demo_data_has_complaints_at_several_stages_with_timelines() {
             assert!(times.windows(2).all(|w| w[0] <= w[1]), "timeline in order: {times:?}");
         }
     }
-    assert!(statuses.len() >= 3, "{statuses:?}");
-    assert!(statuses.contains(&"resolved".to_owned()) && statuses.contains(&"submitted".to_owned()), "{statuses:?}");
+    let connection = rusqlite::Connection::open(&server.database).unwrap();
+    let mut all: Vec<String> = connection
+        .prepare("SELECT DISTINCT status FROM complaints ORDER BY status")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    all.sort();
+    let mut every_stage: Vec<String> =
+        mashang_model::ComplaintStatus::ALL.iter().map(|s| s.as_str().to_owned()).collect();
+    every_stage.sort();
+    assert_eq!(all, every_stage, "a demo complaint in every stage");
+    assert!(statuses.len() >= 6, "{statuses:?}");
+    let overdue = server.count("complaints WHERE status = 'submitted' AND sign_due_at < datetime('now')");
+    assert!(overdue >= 1, "some demo complaints are overdue");
 }

@@ -1,33 +1,62 @@
-//! `POST /complaints` (file) and `POST /complaints/lookup` (track by number and phone).
+//! Complaints as residents see them: file, look up by number and phone, open with the access
+//! token, and act (补充材料, 催办, 撤回, 评价, 重新办理).
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use mashang_model::{
-    ComplaintView, FiledComplaint, LookupRequest, NewComplaint, validate_lookup, validate_new_complaint,
+    ComplaintView, LookupRequest, NewComplaint, ResidentActionRequest, TrackingNumber, validate_lookup,
+    validate_new_complaint, validate_resident_action,
 };
 use unicode_normalization::UnicodeNormalization;
 
 use super::AppState;
+use super::auth::BearerToken;
 use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
-use crate::store::{FilingOutcome, NewFiling};
+use crate::secrets;
+use crate::store::{ActionInput, ActionOutcome, FilingOutcome, NewFiling};
+
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 pub async fn file(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiJson(mut body): ApiJson<NewComplaint>,
-) -> ApiResult<(StatusCode, Json<FiledComplaint>)> {
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
     // The shared rules count characters of composed (NFC) text, as the app does before sending.
     body.description = body.description.nfc().collect();
+    body.location = body.location.nfc().collect();
+    body.name = body.name.nfc().collect();
     let complaint = validate_new_complaint(&body).map_err(ApiError::Validation)?;
-    match state.store.file_complaint(NewFiling { complaint, filed_at: Utc::now() }).await? {
+    // Replays are recognised by the normalized request, so re-encoding the same JSON differently
+    // is still the same filing.
+    let request_hash = secrets::sha256(&serde_json::to_vec(&body).unwrap_or_default());
+    let filing = NewFiling { complaint, filed_at: Utc::now(), idempotency_key: key, request_hash };
+    match state.store.file_complaint(filing).await? {
         FilingOutcome::Filed(receipt) => {
             tracing::info!(tracking_number = %receipt.tracking_number, "complaint filed");
-            Ok((StatusCode::CREATED, Json(receipt)))
+            Ok((StatusCode::CREATED, Json(receipt)).into_response())
         }
+        FilingOutcome::Replayed(receipt) => {
+            tracing::info!(tracking_number = %receipt.tracking_number, "filing replayed");
+            let mut response = (StatusCode::CREATED, Json(receipt)).into_response();
+            response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            Ok(response)
+        }
+        FilingOutcome::KeyReused => Err(ApiError::IdempotencyKeyReused),
         FilingOutcome::Rejected(errors) => Err(ApiError::Validation(errors)),
     }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
+    let value = headers.get(IDEMPOTENCY_KEY).ok_or(ApiError::IdempotencyKeyMissing)?;
+    let text = value.to_str().map_err(|_| ApiError::IdempotencyKeyInvalid)?;
+    let key = uuid::Uuid::parse_str(text.trim()).map_err(|_| ApiError::IdempotencyKeyInvalid)?;
+    Ok(key.hyphenated().to_string())
 }
 
 pub async fn lookup(
@@ -35,8 +64,46 @@ pub async fn lookup(
     ApiJson(body): ApiJson<LookupRequest>,
 ) -> ApiResult<Json<ComplaintView>> {
     let (number, phone) = validate_lookup(&body).map_err(ApiError::Validation)?;
-    match state.store.lookup_complaint(number, phone).await? {
+    match state.store.lookup_complaint(number, phone, Utc::now()).await? {
         Some(view) => Ok(Json(view)),
         None => Err(ApiError::NotFound),
+    }
+}
+
+/// A malformed number in the path is just another miss.
+fn path_number(number: &str) -> ApiResult<TrackingNumber> {
+    TrackingNumber::parse(number).ok_or(ApiError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    BearerToken(token): BearerToken,
+) -> ApiResult<Json<ComplaintView>> {
+    let number = path_number(&number)?;
+    match state.store.complaint_for_token(number, token, Utc::now()).await? {
+        Some(view) => Ok(Json(view)),
+        None => Err(ApiError::NotFound),
+    }
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    BearerToken(token): BearerToken,
+    ApiJson(mut body): ApiJson<ResidentActionRequest>,
+) -> ApiResult<Json<ComplaintView>> {
+    let number = path_number(&number)?;
+    body.note = body.note.nfc().collect();
+    let action = validate_resident_action(&body).map_err(ApiError::Validation)?;
+    let input = ActionInput { action: action.action, note: action.note, rating: action.rating, transfer_to: None };
+    action_answer(state.store.resident_action(number, token, input, Utc::now()).await?)
+}
+
+pub(super) fn action_answer(outcome: ActionOutcome) -> ApiResult<Json<ComplaintView>> {
+    match outcome {
+        ActionOutcome::Done(view) => Ok(Json(*view)),
+        ActionOutcome::Refused(refusal) => Err(ApiError::ActionRefused(refusal)),
+        ActionOutcome::NotFound => Err(ApiError::NotFound),
     }
 }

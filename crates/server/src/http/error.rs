@@ -4,6 +4,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use mashang_model::lifecycle::Refusal;
 use mashang_model::problem::PROBLEM_CONTENT_TYPE;
 use mashang_model::{FieldError, Problem, ProblemCode};
 
@@ -30,6 +31,16 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("missing or invalid credentials")]
+    Unauthorized,
+    #[error("the lifecycle refused the action: {0:?}")]
+    ActionRefused(Refusal),
+    #[error("the Idempotency-Key header is missing")]
+    IdempotencyKeyMissing,
+    #[error("the Idempotency-Key header is not a UUID")]
+    IdempotencyKeyInvalid,
+    #[error("the Idempotency-Key was used before with another body")]
+    IdempotencyKeyReused,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -58,6 +69,26 @@ impl ApiError {
             Self::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, ProblemCode::MethodNotAllowed, "Method not allowed")
             }
+            Self::Unauthorized => {
+                (StatusCode::UNAUTHORIZED, ProblemCode::Unauthorized, "Sign in, or use this complaint's access token")
+            }
+            Self::ActionRefused(Refusal::NotPermitted) => {
+                (StatusCode::FORBIDDEN, ProblemCode::ActionRefused, "You may not take this action")
+            }
+            Self::ActionRefused(_) => {
+                (StatusCode::CONFLICT, ProblemCode::ActionRefused, "This action is not possible now")
+            }
+            Self::IdempotencyKeyMissing => {
+                (StatusCode::BAD_REQUEST, ProblemCode::IdempotencyKeyMissing, "Send an Idempotency-Key header")
+            }
+            Self::IdempotencyKeyInvalid => {
+                (StatusCode::BAD_REQUEST, ProblemCode::IdempotencyKeyInvalid, "The Idempotency-Key must be a UUID")
+            }
+            Self::IdempotencyKeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ProblemCode::IdempotencyKeyReused,
+                "This Idempotency-Key was used for another request",
+            ),
             Self::Store(StoreError::Busy) => {
                 (StatusCode::SERVICE_UNAVAILABLE, ProblemCode::Busy, "The service is busy, try again shortly")
             }
@@ -72,6 +103,7 @@ impl ApiError {
         match self {
             Self::Validation(errors) => problem.errors = errors.clone(),
             Self::MalformedBody(detail) | Self::InvalidBody(detail) => problem.detail = Some(detail.clone()),
+            Self::ActionRefused(reason) => problem.reason = Some(*reason),
             _ => {}
         }
         problem.request_id = REQUEST_ID.try_with(Clone::clone).ok();
@@ -94,6 +126,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE));
         if matches!(self, Self::Store(StoreError::Busy | StoreError::Full)) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        if matches!(self, Self::Unauthorized) {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

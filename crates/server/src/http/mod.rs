@@ -1,10 +1,12 @@
 //! The JSON API under `/api/v1`, one module per resource, and the app's static files.
 
+mod auth;
 mod catalog;
 mod complaints;
 pub mod error;
 mod json;
 mod spa;
+mod staff;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, header};
@@ -33,6 +35,12 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/categories", get(catalog::categories))
         .route("/complaints", post(complaints::file))
         .route("/complaints/lookup", post(complaints::lookup))
+        .route("/complaints/{number}", get(complaints::show))
+        .route("/complaints/{number}/actions", post(complaints::act))
+        .route("/staff/sessions", post(staff::sign_in))
+        .route("/staff/complaints", get(staff::work_list))
+        .route("/staff/complaints/{number}", get(staff::show))
+        .route("/staff/complaints/{number}/actions", post(staff::act))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

@@ -1,8 +1,10 @@
 //! Communities and the category tree: read often, changed only by seeding and administration.
 
+use mashang_model::deadline::DeadlineRule;
 use mashang_model::{Category, Community, LocalizedText, ProblemKind};
 use rusqlite::{Connection, params};
 
+use super::complaints::deadline_rule;
 use super::{Store, StoreError};
 
 /// Answers are capped so that a one-letter search in a city with thousands of communities stays
@@ -43,17 +45,26 @@ impl Store {
 
 fn category_tree(connection: &Connection) -> rusqlite::Result<Vec<Category>> {
     let mut statement = connection.prepare_cached(
-        "SELECT id, parent_id, name_zh, name_en, kind, urgent FROM categories ORDER BY parent_id IS NOT NULL, position, id",
+        "SELECT id, parent_id, name_zh, name_en, kind, urgent, sign_unit, sign_amount, resolve_unit, resolve_amount
+         FROM categories ORDER BY parent_id IS NOT NULL, position, id",
     )?;
     let rows = statement.query_map([], |row| {
         let kind: String = row.get(4)?;
+        let parent = row.get::<_, Option<i64>>(1)?;
+        // Only the specific problems a complaint is filed against carry deadlines.
+        let leaf_rule = |unit: usize, amount: usize| -> rusqlite::Result<Option<DeadlineRule>> {
+            Ok(parent
+                .map(|_| deadline_rule(&row.get::<_, String>(unit).unwrap_or_default(), row.get(amount).unwrap_or(0))))
+        };
         Ok((
-            row.get::<_, Option<i64>>(1)?,
+            parent,
             Category {
                 id: row.get(0)?,
                 name: LocalizedText { zh: row.get(2)?, en: row.get(3)? },
                 kind: if kind == "property" { ProblemKind::Property } else { ProblemKind::NonProperty },
                 urgent: row.get(5)?,
+                sign_within: leaf_rule(6, 7)?,
+                resolve_within: leaf_rule(8, 9)?,
                 children: Vec::new(),
             },
         ))

@@ -1,33 +1,67 @@
-//! Filing and looking up complaints.
+//! Filing, viewing and acting on complaints.
 
 use chrono::{DateTime, Utc};
+use mashang_model::deadline::{Deadline, DeadlineRule, Weekdays, due_at};
+use mashang_model::lifecycle::{self, Action, ComplaintFacts, Party, Policy, Refusal};
+use mashang_model::text::mask_name;
 use mashang_model::time::china_date;
 use mashang_model::{
     ActorRole, ComplaintStatus, ComplaintView, EventKind, Field, FieldError, FieldErrorCode, FiledComplaint,
-    LocalizedText, PhoneNumber, TimelineEvent, TrackingNumber, ValidComplaint,
+    HandlerRole, LocalizedText, PhoneNumber, ProblemKind, Rating, TimelineEvent, TrackingNumber, ValidComplaint,
+    mask_phone,
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Store, StoreError};
+use super::staff::StaffMember;
+use super::{Store, StoreError, enum_name, parse_enum};
+use crate::secrets;
 
 /// Tracking numbers are random; on the rare clash with an existing one a new one is drawn.
 const TRACKING_NUMBER_ATTEMPTS: usize = 8;
 
-/// A complaint ready to be stored, with the time it counts as filed.
+/// A complaint ready to be stored, with the time it counts as filed and its idempotency key.
 pub struct NewFiling {
     pub complaint: ValidComplaint,
     pub filed_at: DateTime<Utc>,
+    pub idempotency_key: String,
+    /// A hash of the normalized request, to tell a replay from a different filing under the same key.
+    pub request_hash: [u8; 32],
 }
 
 pub enum FilingOutcome {
     Filed(FiledComplaint),
+    /// The same filing arrived again with the same key: the first answer, again.
+    Replayed(FiledComplaint),
+    /// The key was used before for a different filing.
+    KeyReused,
     /// The community or category does not exist, or the category is not specific enough.
     Rejected(Vec<FieldError>),
 }
 
+/// Who is looking at a complaint, which decides what is masked and which actions are offered.
+#[derive(Debug, Clone)]
+pub enum Viewer {
+    Resident,
+    Staff(StaffMember),
+}
+
+pub enum ActionOutcome {
+    Done(Box<ComplaintView>),
+    Refused(Refusal),
+    NotFound,
+}
+
+/// A resident's or a unit's action, checked for form, ready to be applied.
+pub struct ActionInput {
+    pub action: Action,
+    pub note: Option<String>,
+    pub rating: Option<Rating>,
+    pub transfer_to: Option<HandlerRole>,
+}
+
 impl Store {
     pub async fn file_complaint(&self, filing: NewFiling) -> Result<FilingOutcome, StoreError> {
-        self.write(move |connection| insert_complaint(connection, &filing)).await
+        self.write(move |connection| file_idempotently(connection, &filing)).await
     }
 
     /// The complaint with this number, only if `phone` is the number it was filed with. A wrong
@@ -36,81 +70,244 @@ impl Store {
         &self,
         number: TrackingNumber,
         phone: PhoneNumber,
+        now: DateTime<Utc>,
     ) -> Result<Option<ComplaintView>, StoreError> {
-        self.read(move |connection| Ok(complaint_view(connection, &number, Some(&phone))?)).await
+        let policy = self.policy;
+        self.read(move |connection| {
+            let id = connection
+                .prepare_cached("SELECT id FROM complaints WHERE tracking_number = ?1 AND phone = ?2")?
+                .query_row(params![number.as_str(), phone.as_str()], |row| row.get(0))
+                .optional()?;
+            id.map(|id| load_view(connection, id, &Viewer::Resident, now, &policy)).transpose()
+        })
+        .await
+    }
+
+    /// The complaint this access token opens, if it is the one with this number.
+    pub async fn complaint_for_token(
+        &self,
+        number: TrackingNumber,
+        token: String,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ComplaintView>, StoreError> {
+        let policy = self.policy;
+        self.read(move |connection| {
+            complaint_id_for_token(connection, &number, &token)?
+                .map(|id| load_view(connection, id, &Viewer::Resident, now, &policy))
+                .transpose()
+        })
+        .await
+    }
+
+    pub async fn resident_action(
+        &self,
+        number: TrackingNumber,
+        token: String,
+        input: ActionInput,
+        now: DateTime<Utc>,
+    ) -> Result<ActionOutcome, StoreError> {
+        let policy = self.policy;
+        self.write(move |connection| {
+            let Some(id) = complaint_id_for_token(connection, &number, &token)? else {
+                return Ok(ActionOutcome::NotFound);
+            };
+            let actor = Actor { party: Party::Resident, role: ActorRole::Resident, unit: None };
+            Ok(match apply_action(connection, id, &actor, &input, now, &policy)? {
+                Some(refusal) => ActionOutcome::Refused(refusal),
+                None => ActionOutcome::Done(Box::new(load_view(connection, id, &Viewer::Resident, now, &policy)?)),
+            })
+        })
+        .await
     }
 }
 
-pub(crate) fn insert_complaint(connection: &Connection, filing: &NewFiling) -> Result<FilingOutcome, StoreError> {
-    let complaint = &filing.complaint;
-    let errors = reference_errors(connection, complaint)?;
-    if !errors.is_empty() {
-        return Ok(FilingOutcome::Rejected(errors));
-    }
-    let status = ComplaintStatus::Submitted;
-    let date = china_date(filing.filed_at);
-    for _ in 0..TRACKING_NUMBER_ATTEMPTS {
-        let number = TrackingNumber::new(date, rand::random());
-        let inserted = connection.execute(
-            "INSERT INTO complaints (tracking_number, community_id, category_id, description, phone, status, filed_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
-             ON CONFLICT (tracking_number) DO NOTHING",
-            params![
-                number.as_str(),
-                complaint.community_id,
-                complaint.category_id,
-                complaint.description,
-                complaint.phone.as_str(),
-                status.as_str(),
-                filing.filed_at,
-            ],
-        )?;
-        if inserted == 1 {
-            let id = connection.last_insert_rowid();
-            append_event(
-                connection,
-                id,
-                &TimelineEvent {
-                    at: filing.filed_at,
-                    kind: EventKind::Filed,
-                    actor: ActorRole::Resident,
-                    unit: None,
-                    note: None,
-                },
-            )?;
-            return Ok(FilingOutcome::Filed(FiledComplaint {
-                tracking_number: number,
-                status,
-                filed_at: filing.filed_at,
-            }));
+fn complaint_id_for_token(
+    connection: &Connection,
+    number: &TrackingNumber,
+    token: &str,
+) -> Result<Option<i64>, StoreError> {
+    let hash = secrets::sha256(token.as_bytes());
+    Ok(connection
+        .prepare_cached(
+            "SELECT c.id FROM complaints c JOIN complaint_access a ON a.complaint_id = c.id
+             WHERE a.token_hash = ?1 AND c.tracking_number = ?2",
+        )?
+        .query_row(params![hash.as_slice(), number.as_str()], |row| row.get(0))
+        .optional()?)
+}
+
+fn file_idempotently(connection: &Connection, filing: &NewFiling) -> Result<FilingOutcome, StoreError> {
+    let key_hash = secrets::sha256(format!("idempotency:{}", filing.idempotency_key).as_bytes());
+    let seen: Option<(Vec<u8>, i64)> = connection
+        .prepare_cached("SELECT request_hash, complaint_id FROM idempotency_keys WHERE key_hash = ?1")?
+        .query_row([key_hash.as_slice()], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    if let Some((request_hash, complaint_id)) = seen {
+        if request_hash != filing.request_hash {
+            return Ok(FilingOutcome::KeyReused);
         }
+        return Ok(FilingOutcome::Replayed(receipt(connection, complaint_id, &filing.idempotency_key)?));
     }
-    Err(StoreError::Database("no free tracking number after several attempts".into()))
+    let outcome = insert_complaint(connection, &filing.complaint, filing.filed_at, &filing.idempotency_key)?;
+    if let FilingOutcome::Filed(receipt) = &outcome {
+        let id: i64 = connection.query_row(
+            "SELECT id FROM complaints WHERE tracking_number = ?1",
+            [receipt.tracking_number.as_str()],
+            |row| row.get(0),
+        )?;
+        connection.execute(
+            "INSERT INTO idempotency_keys (key_hash, request_hash, complaint_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![key_hash.as_slice(), filing.request_hash.as_slice(), id, filing.filed_at],
+        )?;
+    }
+    Ok(outcome)
 }
 
-fn reference_errors(connection: &Connection, complaint: &ValidComplaint) -> rusqlite::Result<Vec<FieldError>> {
+/// The receipt as it was first given, rebuilt from the stored complaint and the presented key.
+fn receipt(connection: &Connection, complaint_id: i64, idempotency_key: &str) -> Result<FiledComplaint, StoreError> {
+    let (number, filed_at, sign_due_at, resolve_due_at, salt): (String, _, _, _, Vec<u8>) = connection.query_row(
+        "SELECT c.tracking_number, c.filed_at, c.sign_due_at, c.resolve_due_at, a.token_salt
+         FROM complaints c JOIN complaint_access a ON a.complaint_id = c.id WHERE c.id = ?1",
+        [complaint_id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+    )?;
+    Ok(FiledComplaint {
+        tracking_number: TrackingNumber::parse(&number)
+            .ok_or_else(|| StoreError::Database("bad stored number".into()))?,
+        status: ComplaintStatus::Submitted,
+        filed_at,
+        sign_due_at,
+        resolve_due_at,
+        access_token: secrets::access_token(&salt, idempotency_key),
+    })
+}
+
+/// Deadline rules and kind of a specific category; `None` if it does not exist, and the flag is
+/// true when it is a group rather than a specific problem.
+struct CategoryRules {
+    kind: ProblemKind,
+    sign: DeadlineRule,
+    resolve: DeadlineRule,
+    has_children: bool,
+}
+
+fn category_rules(connection: &Connection, category_id: i64) -> rusqlite::Result<Option<CategoryRules>> {
+    connection
+        .prepare_cached(
+            "SELECT c.kind, c.sign_unit, c.sign_amount, c.resolve_unit, c.resolve_amount,
+                    EXISTS (SELECT 1 FROM categories child WHERE child.parent_id = c.id)
+             FROM categories c WHERE c.id = ?1",
+        )?
+        .query_row([category_id], |row| {
+            let kind: String = row.get(0)?;
+            Ok(CategoryRules {
+                kind: if kind == "property" { ProblemKind::Property } else { ProblemKind::NonProperty },
+                sign: deadline_rule(&row.get::<_, String>(1)?, row.get(2)?),
+                resolve: deadline_rule(&row.get::<_, String>(3)?, row.get(4)?),
+                has_children: row.get(5)?,
+            })
+        })
+        .optional()
+}
+
+pub(crate) fn deadline_rule(unit: &str, amount: u32) -> DeadlineRule {
+    if unit == "hours" { DeadlineRule::Hours(amount) } else { DeadlineRule::WorkingDays(amount) }
+}
+
+pub(crate) fn insert_complaint(
+    connection: &Connection,
+    complaint: &ValidComplaint,
+    filed_at: DateTime<Utc>,
+    idempotency_key: &str,
+) -> Result<FilingOutcome, StoreError> {
     let mut errors = Vec::new();
     let community_exists =
         connection.prepare_cached("SELECT 1 FROM communities WHERE id = ?1")?.exists([complaint.community_id])?;
     if !community_exists {
         errors.push(FieldError::new(Field::CommunityId, FieldErrorCode::UnknownCommunity));
     }
-    let has_children: Option<bool> = connection
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM categories child WHERE child.parent_id = c.id) FROM categories c WHERE c.id = ?1")?
-        .query_row([complaint.category_id], |row| row.get(0))
-        .optional()?;
-    match has_children {
+    let rules = category_rules(connection, complaint.category_id)?;
+    match &rules {
         None => errors.push(FieldError::new(Field::CategoryId, FieldErrorCode::UnknownCategory)),
-        Some(true) => errors.push(FieldError::new(Field::CategoryId, FieldErrorCode::CategoryNotSpecific)),
-        Some(false) => {}
+        Some(rules) if rules.has_children => {
+            errors.push(FieldError::new(Field::CategoryId, FieldErrorCode::CategoryNotSpecific))
+        }
+        Some(_) => {}
     }
-    Ok(errors)
+    let Some(rules) = rules.filter(|_| errors.is_empty()) else {
+        return Ok(FilingOutcome::Rejected(errors));
+    };
+    // Property problems go to the property company; the rest to the community/street office.
+    let handler = match rules.kind {
+        ProblemKind::Property => HandlerRole::PropertyCompany,
+        ProblemKind::NonProperty => HandlerRole::CommunityOffice,
+    };
+    let sign_due_at = due_at(filed_at, rules.sign, &Weekdays);
+    let resolve_due_at = due_at(filed_at, rules.resolve, &Weekdays);
+    let status = ComplaintStatus::Submitted;
+    let date = china_date(filed_at);
+    for _ in 0..TRACKING_NUMBER_ATTEMPTS {
+        let number = TrackingNumber::new(date, rand::random());
+        let inserted = connection.execute(
+            "INSERT INTO complaints (tracking_number, community_id, category_id, location, description, contact_name,
+                 phone, hide_identity_from_property, status, handler_role, filed_at, updated_at, consented_at,
+                 sign_due_at, resolve_due_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11, ?12, ?13)
+             ON CONFLICT (tracking_number) DO NOTHING",
+            params![
+                number.as_str(),
+                complaint.community_id,
+                complaint.category_id,
+                complaint.location,
+                complaint.description,
+                complaint.name,
+                complaint.phone.as_str(),
+                complaint.hide_identity_from_property,
+                status.as_str(),
+                enum_name(&handler),
+                filed_at,
+                sign_due_at,
+                resolve_due_at,
+            ],
+        )?;
+        if inserted == 1 {
+            let id = connection.last_insert_rowid();
+            let salt = secrets::random_salt();
+            let access_token = secrets::access_token(&salt, idempotency_key);
+            connection.execute(
+                "INSERT INTO complaint_access (complaint_id, token_salt, token_hash) VALUES (?1, ?2, ?3)",
+                params![id, salt.as_slice(), secrets::sha256(access_token.as_bytes()).as_slice()],
+            )?;
+            append_event(
+                connection,
+                id,
+                &TimelineEvent {
+                    at: filed_at,
+                    kind: EventKind::Filed,
+                    actor: ActorRole::Resident,
+                    unit: None,
+                    note: None,
+                    rating: None,
+                },
+            )?;
+            return Ok(FilingOutcome::Filed(FiledComplaint {
+                tracking_number: number,
+                status,
+                filed_at,
+                sign_due_at,
+                resolve_due_at,
+                access_token,
+            }));
+        }
+    }
+    Err(StoreError::Database("no free tracking number after several attempts".into()))
 }
 
 pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &TimelineEvent) -> rusqlite::Result<()> {
     connection
         .prepare_cached(
-            "INSERT INTO complaint_events (complaint_id, at, kind, actor, unit, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO complaint_events (complaint_id, at, kind, actor, unit, note, rating_solved, rating_satisfaction)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![
             complaint_id,
@@ -119,70 +316,271 @@ pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &T
             enum_name(&event.actor),
             event.unit,
             event.note,
+            event.rating.map(|r| enum_name(&r.solved)),
+            event.rating.map(|r| enum_name(&r.satisfaction)),
         ])?;
     Ok(())
 }
 
-/// Loads a complaint as the resident sees it; with `phone`, only if it matches.
-fn complaint_view(
+/// Who takes an action, as the timeline records it.
+pub(crate) struct Actor {
+    pub party: Party,
+    pub role: ActorRole,
+    pub unit: Option<String>,
+}
+
+/// Checks an action against the lifecycle and, if allowed, applies it with its side effects and
+/// its timeline entry. Returns the refusal, if refused; then nothing changes.
+pub(crate) fn apply_action(
     connection: &Connection,
-    number: &TrackingNumber,
-    phone: Option<&PhoneNumber>,
-) -> rusqlite::Result<Option<ComplaintView>> {
-    let row = connection
-        .prepare_cached(
-            "SELECT c.id, c.status, c.filed_at, c.updated_at, m.name, p.name, k.name_zh, k.name_en, c.description, c.phone
-             FROM complaints c
-             JOIN communities m ON m.id = c.community_id
-             JOIN property_companies p ON p.id = m.property_company_id
-             JOIN categories k ON k.id = c.category_id
-             WHERE c.tracking_number = ?1 AND (?2 IS NULL OR c.phone = ?2)",
-        )?
-        .query_row(params![number.as_str(), phone.map(PhoneNumber::as_str)], |row| {
-            let status: String = row.get(1)?;
-            let stored_phone: String = row.get(9)?;
-            Ok((row.get::<_, i64>(0)?, ComplaintView {
-                tracking_number: number.clone(),
-                status: ComplaintStatus::from_str_opt(&status).unwrap_or(ComplaintStatus::Submitted),
-                filed_at: row.get(2)?,
-                updated_at: row.get(3)?,
-                community: row.get(4)?,
-                property_company: row.get(5)?,
-                category: LocalizedText { zh: row.get(6)?, en: row.get(7)? },
-                description: row.get(8)?,
-                phone_masked: mashang_model::mask_phone(&stored_phone),
-                timeline: Vec::new(),
-            }))
-        })
-        .optional()?;
-    let Some((id, mut view)) = row else { return Ok(None) };
-    let mut events = connection.prepare_cached(
-        "SELECT at, kind, actor, unit, note FROM complaint_events WHERE complaint_id = ?1 ORDER BY at, id",
+    complaint_id: i64,
+    actor: &Actor,
+    input: &ActionInput,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<Option<Refusal>, StoreError> {
+    let row = ComplaintRow::load(connection, complaint_id)?;
+    let next = match lifecycle::check(input.action, actor.party, &row.facts(), now, policy) {
+        Ok(next) => next,
+        Err(refusal) => {
+            tracing::warn!(
+                tracking_number = %row.tracking_number, action = ?input.action, party = ?actor.party, ?refusal,
+                "action refused"
+            );
+            return Ok(Some(refusal));
+        }
+    };
+    match input.action {
+        Action::Accept => {
+            connection.execute("UPDATE complaints SET accepted_at = ?1 WHERE id = ?2", params![now, complaint_id])?;
+        }
+        Action::Resolve => {
+            connection.execute("UPDATE complaints SET resolved_at = ?1 WHERE id = ?2", params![now, complaint_id])?;
+        }
+        Action::Reopen => {
+            // A new round of handling gets a new resolution deadline.
+            let resolve_due_at = due_at(now, row.resolve_rule, &Weekdays);
+            connection.execute(
+                "UPDATE complaints SET resolved_at = NULL, resolve_due_at = ?1 WHERE id = ?2",
+                params![resolve_due_at, complaint_id],
+            )?;
+        }
+        Action::Transfer => {
+            // The new unit must sign for it, within a fresh signing deadline.
+            let handler = input.transfer_to.unwrap_or(row.handler_role);
+            let sign_due_at = due_at(now, row.sign_rule, &Weekdays);
+            connection.execute(
+                "UPDATE complaints SET handler_role = ?1, accepted_at = NULL, sign_due_at = ?2 WHERE id = ?3",
+                params![enum_name(&handler), sign_due_at, complaint_id],
+            )?;
+        }
+        Action::Urge => {
+            connection.execute("UPDATE complaints SET last_urged_at = ?1 WHERE id = ?2", params![now, complaint_id])?;
+        }
+        _ => {}
+    }
+    connection.execute(
+        "UPDATE complaints SET status = ?1, updated_at = ?2 WHERE id = ?3",
+        params![next.as_str(), now, complaint_id],
     )?;
-    view.timeline = events
-        .query_map([id], |row| {
+    append_event(
+        connection,
+        complaint_id,
+        &TimelineEvent {
+            at: now,
+            kind: input.action.event_kind(),
+            actor: actor.role,
+            unit: actor.unit.clone(),
+            note: input.note.clone(),
+            rating: input.rating,
+        },
+    )?;
+    Ok(None)
+}
+
+/// The columns a view and the lifecycle need, from one query.
+pub(crate) struct ComplaintRow {
+    pub tracking_number: TrackingNumber,
+    status: ComplaintStatus,
+    filed_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    community: String,
+    pub street: String,
+    property_company: String,
+    pub property_company_id: i64,
+    category: LocalizedText,
+    location: String,
+    description: String,
+    contact_name: String,
+    phone: String,
+    hide_identity_from_property: bool,
+    pub handler_role: HandlerRole,
+    sign_due_at: DateTime<Utc>,
+    resolve_due_at: DateTime<Utc>,
+    accepted_at: Option<DateTime<Utc>>,
+    resolved_at: Option<DateTime<Utc>>,
+    last_urged_at: Option<DateTime<Utc>>,
+    sign_rule: DeadlineRule,
+    resolve_rule: DeadlineRule,
+}
+
+impl ComplaintRow {
+    pub(crate) const SELECT: &'static str =
+        "SELECT c.tracking_number, c.status, c.filed_at, c.updated_at, m.name, m.street, p.name, p.id,
+                k.name_zh, k.name_en, c.location, c.description, c.contact_name, c.phone,
+                c.hide_identity_from_property, c.handler_role, c.sign_due_at, c.resolve_due_at, c.accepted_at,
+                c.resolved_at, c.last_urged_at, k.sign_unit, k.sign_amount, k.resolve_unit, k.resolve_amount
+         FROM complaints c
+         JOIN communities m ON m.id = c.community_id
+         JOIN property_companies p ON p.id = m.property_company_id
+         JOIN categories k ON k.id = c.category_id";
+
+    pub(crate) fn load(connection: &Connection, id: i64) -> Result<Self, StoreError> {
+        let sql = format!("{} WHERE c.id = ?1", Self::SELECT);
+        Ok(connection.prepare_cached(&sql)?.query_row([id], Self::from_row)?)
+    }
+
+    pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        let number: String = row.get(0)?;
+        let status: String = row.get(1)?;
+        let handler: String = row.get(15)?;
+        Ok(Self {
+            tracking_number: TrackingNumber::parse(&number)
+                .unwrap_or_else(|| TrackingNumber::new(Default::default(), 0)),
+            status: ComplaintStatus::from_str_opt(&status).unwrap_or(ComplaintStatus::Submitted),
+            filed_at: row.get(2)?,
+            updated_at: row.get(3)?,
+            community: row.get(4)?,
+            street: row.get(5)?,
+            property_company: row.get(6)?,
+            property_company_id: row.get(7)?,
+            category: LocalizedText { zh: row.get(8)?, en: row.get(9)? },
+            location: row.get(10)?,
+            description: row.get(11)?,
+            contact_name: row.get(12)?,
+            phone: row.get(13)?,
+            hide_identity_from_property: row.get(14)?,
+            handler_role: parse_enum(&handler).unwrap_or(HandlerRole::PropertyCompany),
+            sign_due_at: row.get(16)?,
+            resolve_due_at: row.get(17)?,
+            accepted_at: row.get(18)?,
+            resolved_at: row.get(19)?,
+            last_urged_at: row.get(20)?,
+            sign_rule: deadline_rule(&row.get::<_, String>(21)?, row.get(22)?),
+            resolve_rule: deadline_rule(&row.get::<_, String>(23)?, row.get(24)?),
+        })
+    }
+
+    pub(crate) fn facts(&self) -> ComplaintFacts {
+        ComplaintFacts {
+            status: self.status,
+            resolved_at: self.resolved_at,
+            last_urged_at: self.last_urged_at,
+            sign_due_at: self.sign_due_at,
+            resolve_due_at: self.resolve_due_at,
+        }
+    }
+
+    /// The name of the unit holding the complaint now.
+    pub(crate) fn handling_unit(&self) -> String {
+        match self.handler_role {
+            HandlerRole::PropertyCompany => self.property_company.clone(),
+            HandlerRole::CommunityOffice => format!("{}办事处", self.street),
+        }
+    }
+
+    pub(crate) fn sign_deadline(&self, now: DateTime<Utc>) -> Deadline {
+        Deadline::at(self.sign_due_at, self.accepted_at, now)
+    }
+
+    pub(crate) fn resolve_deadline(&self, now: DateTime<Utc>) -> Deadline {
+        Deadline::at(self.resolve_due_at, self.resolved_at, now)
+    }
+
+    pub(crate) fn summary_parts(&self) -> (TrackingNumber, ComplaintStatus, String, LocalizedText, DateTime<Utc>) {
+        (self.tracking_number.clone(), self.status, self.community.clone(), self.category.clone(), self.filed_at)
+    }
+}
+
+/// The party a viewer is for this complaint, or `None` if they may not see it at all.
+pub(crate) fn party_of(viewer: &Viewer, row: &ComplaintRow) -> Option<Party> {
+    match viewer {
+        Viewer::Resident => Some(Party::Resident),
+        Viewer::Staff(staff) => staff.party_for(row),
+    }
+}
+
+pub(crate) fn load_view(
+    connection: &Connection,
+    id: i64,
+    viewer: &Viewer,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<ComplaintView, StoreError> {
+    let row = ComplaintRow::load(connection, id)?;
+    let party = party_of(viewer, &row).unwrap_or(Party::Resident);
+    // Only the unit handling the complaint sees who filed it, and the property company not even
+    // that when the resident asked for it (对物业公司保密).
+    let identity_shown = party == Party::HandlingUnit
+        && !(row.hide_identity_from_property && row.handler_role == HandlerRole::PropertyCompany);
+    let identity_hidden = party == Party::HandlingUnit && !identity_shown;
+    let phone = if identity_shown {
+        row.phone.clone()
+    } else if identity_hidden {
+        String::new()
+    } else {
+        mask_phone(&row.phone)
+    };
+    let name = match (row.contact_name.is_empty(), identity_shown, identity_hidden) {
+        (true, _, _) | (false, _, true) => None,
+        (false, true, _) => Some(row.contact_name.clone()),
+        (false, false, false) => Some(mask_name(&row.contact_name)),
+    };
+    Ok(ComplaintView {
+        tracking_number: row.tracking_number.clone(),
+        status: row.status,
+        filed_at: row.filed_at,
+        updated_at: row.updated_at,
+        community: row.community.clone(),
+        property_company: row.property_company.clone(),
+        category: row.category.clone(),
+        location: row.location.clone(),
+        description: row.description.clone(),
+        phone,
+        name,
+        hide_identity_from_property: row.hide_identity_from_property,
+        handling_unit: row.handling_unit(),
+        handler_role: row.handler_role,
+        sign_deadline: row.sign_deadline(now),
+        resolve_deadline: row.resolve_deadline(now),
+        available_actions: lifecycle::available_actions(party, &row.facts(), now, policy),
+        timeline: timeline(connection, id)?,
+    })
+}
+
+fn timeline(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<TimelineEvent>> {
+    let mut events = connection.prepare_cached(
+        "SELECT at, kind, actor, unit, note, rating_solved, rating_satisfaction
+         FROM complaint_events WHERE complaint_id = ?1 ORDER BY at, id",
+    )?;
+    events
+        .query_map([complaint_id], |row| {
             let kind: String = row.get(1)?;
             let actor: String = row.get(2)?;
+            let solved: Option<String> = row.get(5)?;
+            let satisfaction: Option<String> = row.get(6)?;
+            let rating = match (solved.and_then(|s| parse_enum(&s)), satisfaction.and_then(|s| parse_enum(&s))) {
+                (Some(solved), Some(satisfaction)) => Some(Rating { solved, satisfaction }),
+                _ => None,
+            };
             Ok(TimelineEvent {
                 at: row.get(0)?,
                 kind: parse_enum(&kind).unwrap_or(EventKind::Other),
                 actor: parse_enum(&actor).unwrap_or(ActorRole::System),
                 unit: row.get(3)?,
                 note: row.get(4)?,
+                rating,
             })
         })?
-        .collect::<Result<_, _>>()?;
-    Ok(Some(view))
-}
-
-/// The stored name of a unit-variant enum is its JSON name, so storage and API never drift.
-fn enum_name<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(name)) => name,
-        _ => String::new(),
-    }
-}
-
-fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+        .collect()
 }

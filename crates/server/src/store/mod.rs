@@ -13,13 +13,16 @@ mod catalog;
 mod complaints;
 mod migrations;
 mod seed;
+mod staff;
 mod writer;
 
-pub use complaints::{FilingOutcome, NewFiling};
-pub use seed::DEMO_PHONE;
+pub use complaints::{ActionInput, ActionOutcome, FilingOutcome, NewFiling, Viewer};
+pub use seed::{DEMO_PHONE, DemoData};
+pub use staff::StaffMember;
 
+use mashang_model::lifecycle::Policy;
 use rusqlite::{Connection, OpenFlags};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -57,6 +60,8 @@ impl From<rusqlite::Error> for StoreError {
 pub struct Store {
     writer: WriterHandle,
     readers: Arc<ReaderPool>,
+    /// The lifecycle's time rules (reopening window, reminder interval).
+    policy: Policy,
 }
 
 struct ReaderPool {
@@ -67,7 +72,7 @@ struct ReaderPool {
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies pending migrations and starts
     /// the writer thread.
-    pub fn open(path: &Path, readers: usize) -> Result<Self, StoreError> {
+    pub fn open(path: &Path, readers: usize, policy: Policy) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| StoreError::Database(format!("creating {}: {e}", parent.display())))?;
@@ -82,6 +87,7 @@ impl Store {
                 connections: Mutex::new(connections),
                 permits: Arc::new(Semaphore::new(readers)),
             }),
+            policy,
         })
     }
 
@@ -135,7 +141,14 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
     Ok(connection)
 }
 
-/// Where the database lives when no path is configured.
-pub fn default_path() -> PathBuf {
-    PathBuf::from("data/mashang.db")
+/// The stored name of a unit-variant enum is its JSON name, so storage and API never drift.
+pub(crate) fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }

@@ -1,13 +1,18 @@
 //! Believable demo data for a first start: Chengdu districts and communities, each with its
-//! property company, the category tree, and complaints at several stages with their timelines.
-//! Names of communities and companies are invented.
+//! property company, the category tree with its deadlines, staff accounts for every role, and
+//! complaints at every stage. The complaints are moved through their stages by the same
+//! `apply_action` as the API, so demo data always obeys the lifecycle. Names of communities,
+//! companies and people are invented.
 
 use chrono::{DateTime, Duration, Utc};
-use mashang_model::{ActorRole, EventKind, PhoneNumber, TimelineEvent, ValidComplaint};
+use mashang_model::lifecycle::{Action, Party, Policy};
+use mashang_model::{ActorRole, HandlerRole, PhoneNumber, Rating, Satisfaction, Solved, StaffRole, ValidComplaint};
 use rusqlite::{Connection, params};
 
-use super::complaints::{FilingOutcome, NewFiling, append_event, insert_complaint};
+use super::complaints::{ActionInput, Actor, ComplaintRow, FilingOutcome, apply_action, insert_complaint};
+use super::staff::{NewStaff, insert_staff};
 use super::{Store, StoreError};
+use crate::secrets;
 
 /// (district, street office, community, property company)
 const COMMUNITIES: &[(&str, &str, &str, &str)] = &[
@@ -29,7 +34,8 @@ const COMMUNITIES: &[(&str, &str, &str, &str)] = &[
     ("双流区", "东升街道", "棠湖春晓", "蜀锦物业服务有限公司"),
 ];
 
-/// (Chinese, English, kind, [(Chinese, English, urgent)])
+/// (Chinese, English, kind, [(Chinese, English, urgent)]). Urgent problems must be signed for
+/// within 2 hours and resolved within 24; the others within 1 working day and 7 days.
 type CategoryGroup = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str, bool)]);
 const CATEGORIES: &[CategoryGroup] = &[
     (
@@ -97,94 +103,231 @@ const CATEGORIES: &[CategoryGroup] = &[
     ),
 ];
 
-/// One demo complaint: where, what, who, how long ago, and the steps taken since.
+/// (username, display name, role, property company or street office)
+const STAFF: &[(&str, &str, StaffRole, &str)] = &[
+    ("wy-shujin", "李经理", StaffRole::PropertyCompany, "蜀锦物业服务有限公司"),
+    ("wy-tianfu", "王主管", StaffRole::PropertyCompany, "天府安居物业管理有限公司"),
+    ("wy-jinsha", "赵主管", StaffRole::PropertyCompany, "金沙和家物业服务有限公司"),
+    ("wy-furongli", "陈经理", StaffRole::PropertyCompany, "芙蓉里物业管理有限公司"),
+    ("wy-jinguancheng", "刘经理", StaffRole::PropertyCompany, "锦官城物业服务有限公司"),
+    ("jd-jianshelu", "周网格员", StaffRole::CommunityOffice, "建设路街道"),
+    ("jd-guixi", "吴网格员", StaffRole::CommunityOffice, "桂溪街道"),
+    ("zjj-supervisor", "住建局督办专员", StaffRole::HousingBureau, ""),
+];
+
+/// The phone number most demo complaints were filed with, printed at start so that a newcomer
+/// can try the lookup.
+pub const DEMO_PHONE: &str = "13800138000";
+
+/// Who takes a demo step.
+#[derive(Clone, Copy)]
+enum By {
+    Resident,
+    Unit,
+    System,
+}
+
+/// One step of a demo complaint: hours after filing, who, what, the note.
+type Step = (i64, By, Action, &'static str);
+
 struct DemoComplaint {
     community: &'static str,
     category: &'static str,
+    location: &'static str,
     description: &'static str,
+    name: &'static str,
     phone: &'static str,
-    days_ago: i64,
-    steps: &'static [(i64, EventKind, ActorRole, &'static str)],
-    status: &'static str,
+    hours_ago: i64,
+    steps: &'static [Step],
 }
 
-/// The phone number the demo complaints were filed with, printed at start so that a newcomer can
-/// try the lookup.
-pub const DEMO_PHONE: &str = "13800138000";
+const SATISFIED: Rating = Rating { solved: Solved::Yes, satisfaction: Satisfaction::Satisfied };
+const DISSATISFIED: Rating = Rating { solved: Solved::No, satisfaction: Satisfaction::Dissatisfied };
 
 const DEMO_COMPLAINTS: &[DemoComplaint] = &[
     DemoComplaint {
         community: "望江锦苑",
         category: "漏水渗水",
+        location: "3栋2单元11楼走廊",
         description: "3栋2单元楼顶漏水，下雨天11楼走廊天花板一直滴水，墙皮已经发霉脱落，老人走路容易滑倒。",
+        name: "张女士",
         phone: DEMO_PHONE,
-        days_ago: 1,
+        hours_ago: 5,
         steps: &[],
-        status: "submitted",
     },
     DemoComplaint {
         community: "玉林北苑",
         category: "电梯故障",
+        location: "5栋",
         description: "5栋电梯这周坏了三次，每次停在半层，家里有老人上下楼很困难，希望彻底检修。",
+        name: "",
         phone: DEMO_PHONE,
-        days_ago: 4,
-        steps: &[(60, EventKind::Accepted, ActorRole::PropertyCompany, "已签收，今天安排维保单位上门检查。")],
-        status: "accepted",
+        hours_ago: 4 * 24,
+        steps: &[(1, By::Unit, Action::Accept, "已签收，今天安排维保单位上门检查。")],
     },
     DemoComplaint {
         community: "金府花园",
         category: "垃圾清运",
-        description: "小区东门垃圾站连续三天没有清运，气味很大，夏天还招苍蝇。",
+        location: "东门垃圾站",
+        description: "小区东门垃圾站连续三天没有清运，气味很大，还招苍蝇。",
+        name: "刘先生",
         phone: "13912345678",
-        days_ago: 9,
+        hours_ago: 9 * 24,
         steps: &[
-            (45, EventKind::Accepted, ActorRole::PropertyCompany, "已签收。"),
-            (
-                26 * 60,
-                EventKind::ProgressNote,
-                ActorRole::PropertyCompany,
-                "已联系环卫公司，调整为每日上午、傍晚各清运一次。",
-            ),
+            (1, By::Unit, Action::Accept, ""),
+            (26, By::Unit, Action::AddProgress, "已联系环卫公司，调整为每日上午、傍晚各清运一次。"),
         ],
-        status: "in_progress",
+    },
+    DemoComplaint {
+        community: "红星花园",
+        category: "停车管理",
+        location: "地下车库B区",
+        description: "地下车库B区长期有车辆占用消防通道和别人的车位，物业一直不管。",
+        name: "",
+        phone: DEMO_PHONE,
+        hours_ago: 3 * 24,
+        steps: &[
+            (2, By::Unit, Action::Accept, ""),
+            (20, By::Unit, Action::RequestInfo, "请补充被占用车位的编号，方便的话附上现场照片，我们好联系车主。"),
+        ],
     },
     DemoComplaint {
         community: "建设里小区",
         category: "噪音扰民",
+        location: "2栋楼下商铺",
         description: "楼下商铺晚上十一点以后还在装修施工，电钻声很大，影响休息。",
+        name: "",
         phone: DEMO_PHONE,
-        days_ago: 18,
+        hours_ago: 6 * 24,
         steps: &[
-            (3 * 60, EventKind::Accepted, ActorRole::CommunityOffice, "建设路街道已签收，转社区网格员核实。"),
-            (
-                2 * 24 * 60,
-                EventKind::ProgressNote,
-                ActorRole::CommunityOffice,
-                "网格员夜间现场核实，已要求商户22点后停止施工。",
-            ),
-            (
-                4 * 24 * 60,
-                EventKind::Resolved,
-                ActorRole::CommunityOffice,
-                "商户已签署承诺书，连续三晚回访无夜间施工。如再发生请随时反映。",
-            ),
+            (3, By::Unit, Action::Accept, "已签收，转社区网格员核实。"),
+            (48, By::Unit, Action::AddProgress, "网格员夜间现场核实，已要求商户22点后停止施工。"),
+            (96, By::Unit, Action::Resolve, "商户已签署承诺书，连续三晚回访无夜间施工。如再发生请随时反映。"),
         ],
-        status: "resolved",
+    },
+    DemoComplaint {
+        community: "肖家河南苑",
+        category: "绿化养护",
+        location: "中心花园",
+        description: "中心花园的树枝长到了3楼窗户边，挡光还招虫，希望修剪一下。",
+        name: "",
+        phone: "13700001111",
+        hours_ago: 20 * 24,
+        steps: &[
+            (5, By::Unit, Action::Accept, ""),
+            (72, By::Unit, Action::Resolve, "已安排园林工人修剪靠近住户窗户的枝条，并做了病虫害防治。"),
+            (100, By::Resident, Action::Rate, "修剪得很及时，谢谢。"),
+        ],
+    },
+    DemoComplaint {
+        community: "抚琴西苑",
+        category: "门禁安保",
+        location: "北门",
+        description: "北门门禁坏了半个月，外来人员随便进出，晚上不安全。",
+        name: "",
+        phone: DEMO_PHONE,
+        hours_ago: 40 * 24,
+        steps: &[
+            (2, By::Unit, Action::Accept, ""),
+            (30, By::Unit, Action::Resolve, "已更换北门门禁主板，并加派夜间巡逻。"),
+            (60, By::Resident, Action::Rate, ""),
+            (18 * 24, By::System, Action::Close, ""),
+        ],
+    },
+    DemoComplaint {
+        community: "青华小区",
+        category: "楼道卫生",
+        location: "1栋3单元",
+        description: "1栋3单元楼道里堆了很多杂物和纸箱，很久没人打扫。",
+        name: "",
+        phone: DEMO_PHONE,
+        hours_ago: 2 * 24,
+        steps: &[(3, By::Resident, Action::Withdraw, "邻居已经自己清理干净了，撤回投诉。")],
+    },
+    DemoComplaint {
+        community: "芳草园",
+        category: "物业收费",
+        location: "",
+        description: "物业费今年上涨了，但是一直没有公示收费明细和上涨依据。",
+        name: "",
+        phone: DEMO_PHONE,
+        hours_ago: 12 * 24,
+        steps: &[
+            (4, By::Unit, Action::Accept, ""),
+            (50, By::Unit, Action::Resolve, "收费标准符合合同约定，已在物业服务中心张贴。"),
+            (70, By::Resident, Action::Rate, ""),
+            (72, By::Resident, Action::Reopen, "只贴在服务中心，业主群和公告栏都没有，明细也没有列出上涨依据。"),
+            (96, By::Unit, Action::AddProgress, "已在各栋公告栏张贴收费明细，正在整理上涨依据，三天内公示。"),
+        ],
+    },
+    DemoComplaint {
+        community: "天府翠庭",
+        category: "公共设施损坏",
+        location: "小区南侧人行道",
+        description: "小区南侧人行道的路灯坏了好几盏，晚上很黑。",
+        name: "",
+        phone: DEMO_PHONE,
+        hours_ago: 5 * 24,
+        steps: &[
+            (6, By::Unit, Action::Transfer, "该处路灯属市政设施，不在物业管理范围内，转街道办理。"),
+            (30, By::Unit, Action::Accept, "桂溪街道已签收，已报市政路灯所维修。"),
+        ],
     },
 ];
 
+/// What the demo seeding created, for the start-up message.
+#[derive(Debug, Clone, Default)]
+pub struct DemoData {
+    pub tracking_numbers: Vec<String>,
+    /// (username, password, organization)
+    pub staff: Vec<(String, String, String)>,
+}
+
 impl Store {
-    /// Seeds the demo data once, into an empty database. Returns the tracking numbers of the demo
-    /// complaints it filed (none when the database already had data).
-    pub async fn seed_demo_if_empty(&self, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
-        self.write(move |connection| seed(connection, now)).await
+    /// Seeds the demo data once, into an empty database. `staff_password` gives every demo
+    /// account the same password (for tests); otherwise each gets a random one, shown once.
+    pub async fn seed_demo_if_empty(
+        &self,
+        now: DateTime<Utc>,
+        staff_password: Option<String>,
+    ) -> Result<DemoData, StoreError> {
+        // Password hashing is slow on purpose: do it before taking the writer.
+        let passwords: Vec<String> = STAFF
+            .iter()
+            .map(|_| staff_password.clone().unwrap_or_else(|| secrets::random_token()[..12].to_owned()))
+            .collect();
+        let hashes = tokio::task::spawn_blocking({
+            let passwords = passwords.clone();
+            move || -> Result<Vec<String>, String> {
+                let mut hashes: Vec<(String, String)> = Vec::new();
+                for password in passwords {
+                    if !hashes.iter().any(|(p, _)| *p == password) {
+                        hashes.push((password.clone(), secrets::hash_password(&password)?));
+                    }
+                }
+                Ok(hashes.into_iter().map(|(_, hash)| hash).collect())
+            }
+        })
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?
+        .map_err(StoreError::Database)?;
+        // The demo stories follow the default rules whatever a deployment configures, so that
+        // seeding never fails on them (a reopening inside 15 days, say).
+        let policy = Policy::default();
+        self.write(move |connection| seed(connection, now, &passwords, &hashes, &policy)).await
     }
 }
 
-fn seed(connection: &Connection, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+fn seed(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    passwords: &[String],
+    hashes: &[String],
+    policy: &Policy,
+) -> Result<DemoData, StoreError> {
     let populated: bool = connection.query_row("SELECT EXISTS (SELECT 1 FROM districts)", [], |row| row.get(0))?;
     if populated {
-        return Ok(Vec::new());
+        return Ok(DemoData::default());
     }
     for (district, street, community, company) in COMMUNITIES {
         connection.execute("INSERT OR IGNORE INTO districts (name) VALUES (?1)", [district])?;
@@ -202,62 +345,116 @@ fn seed(connection: &Connection, now: DateTime<Utc>) -> Result<Vec<String>, Stor
         )?;
         let parent = connection.last_insert_rowid();
         for (child_position, (child_zh, child_en, urgent)) in children.iter().enumerate() {
+            let (sign_unit, sign_amount, resolve_amount) =
+                if *urgent { ("hours", 2, 24) } else { ("working_days", 1, 168) };
             connection.execute(
-                "INSERT INTO categories (parent_id, name_zh, name_en, kind, urgent, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![parent, child_zh, child_en, kind, urgent, child_position as i64],
+                "INSERT INTO categories (parent_id, name_zh, name_en, kind, urgent, position,
+                     sign_unit, sign_amount, resolve_unit, resolve_amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'hours', ?9)",
+                params![
+                    parent,
+                    child_zh,
+                    child_en,
+                    kind,
+                    urgent,
+                    child_position as i64,
+                    sign_unit,
+                    sign_amount,
+                    resolve_amount
+                ],
             )?;
         }
     }
-    let mut numbers = Vec::new();
-    for demo in DEMO_COMPLAINTS {
-        numbers.push(seed_complaint(connection, demo, now)?);
+    let mut demo = DemoData::default();
+    for (index, (username, display_name, role, organization)) in STAFF.iter().enumerate() {
+        let password = passwords.get(index).cloned().unwrap_or_default();
+        let hash = hashes.get(index).or_else(|| hashes.first()).cloned().unwrap_or_default();
+        let property_company_id: Option<i64> = match role {
+            StaffRole::PropertyCompany => Some(connection.query_row(
+                "SELECT id FROM property_companies WHERE name = ?1",
+                [organization],
+                |r| r.get(0),
+            )?),
+            _ => None,
+        };
+        insert_staff(
+            connection,
+            &NewStaff {
+                username,
+                password_hash: &hash,
+                role: *role,
+                display_name,
+                property_company_id,
+                street: (*role == StaffRole::CommunityOffice).then_some(*organization),
+            },
+        )?;
+        let shown = if organization.is_empty() { "成都市住房和城乡建设局" } else { organization };
+        demo.staff.push(((*username).to_owned(), password, shown.to_owned()));
     }
-    Ok(numbers)
+    for complaint in DEMO_COMPLAINTS {
+        demo.tracking_numbers.push(seed_complaint(connection, complaint, now, policy)?);
+    }
+    Ok(demo)
 }
 
-fn seed_complaint(connection: &Connection, demo: &DemoComplaint, now: DateTime<Utc>) -> Result<String, StoreError> {
+fn seed_complaint(
+    connection: &Connection,
+    demo: &DemoComplaint,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<String, StoreError> {
     let lookup =
         |sql: &str, name: &str| -> Result<i64, StoreError> { Ok(connection.query_row(sql, [name], |row| row.get(0))?) };
     let phone =
         PhoneNumber::parse(demo.phone).map_err(|_| StoreError::Database(format!("bad demo phone {}", demo.phone)))?;
-    let filed_at = now - Duration::days(demo.days_ago) - Duration::minutes(37);
-    let filing = NewFiling {
-        complaint: ValidComplaint {
-            community_id: lookup("SELECT id FROM communities WHERE name = ?1", demo.community)?,
-            category_id: lookup(
-                "SELECT id FROM categories WHERE name_zh = ?1 AND parent_id IS NOT NULL",
-                demo.category,
-            )?,
-            description: demo.description.to_owned(),
-            phone,
-        },
-        filed_at,
+    let filed_at = now - Duration::hours(demo.hours_ago) - Duration::minutes(37);
+    let complaint = ValidComplaint {
+        community_id: lookup("SELECT id FROM communities WHERE name = ?1", demo.community)?,
+        category_id: lookup("SELECT id FROM categories WHERE name_zh = ?1 AND parent_id IS NOT NULL", demo.category)?,
+        location: demo.location.to_owned(),
+        description: demo.description.to_owned(),
+        name: demo.name.to_owned(),
+        phone,
+        hide_identity_from_property: false,
     };
-    let FilingOutcome::Filed(filed) = insert_complaint(connection, &filing)? else {
+    // Demo complaints need no access token anyone can use: the key is thrown away.
+    let key = secrets::random_token();
+    let FilingOutcome::Filed(filed) = insert_complaint(connection, &complaint, filed_at, &key)? else {
         return Err(StoreError::Database(format!("demo complaint in {} was rejected", demo.community)));
     };
-    let id: i64 = lookup("SELECT id FROM complaints WHERE tracking_number = ?1", filed.tracking_number.as_str())?;
-    let (company, street): (String, String) = connection.query_row(
-        "SELECT p.name, c.street FROM communities c JOIN property_companies p ON p.id = c.property_company_id WHERE c.name = ?1",
-        [demo.community],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    let mut updated_at = filed_at;
-    for &(minutes_after, kind, actor, note) in demo.steps {
-        updated_at = filed_at + Duration::minutes(minutes_after);
-        let unit = match actor {
-            ActorRole::PropertyCompany => company.clone(),
-            _ => format!("{street}办事处"),
+    let id = lookup("SELECT id FROM complaints WHERE tracking_number = ?1", filed.tracking_number.as_str())?;
+    for &(hours_after, by, action, note) in demo.steps {
+        let row = ComplaintRow::load(connection, id)?;
+        let actor = match by {
+            By::Resident => Actor { party: Party::Resident, role: ActorRole::Resident, unit: None },
+            By::Unit => {
+                let (role, unit) = match row.handler_role {
+                    HandlerRole::PropertyCompany => (ActorRole::PropertyCompany, row.handling_unit()),
+                    HandlerRole::CommunityOffice => (ActorRole::CommunityOffice, row.handling_unit()),
+                };
+                Actor { party: Party::HandlingUnit, role, unit: Some(unit) }
+            }
+            By::System => Actor { party: Party::System, role: ActorRole::System, unit: None },
         };
-        append_event(
-            connection,
-            id,
-            &TimelineEvent { at: updated_at, kind, actor, unit: Some(unit), note: Some(note.to_owned()) },
-        )?;
+        let rating = match (action, demo.community) {
+            (Action::Rate, "芳草园") => Some(DISSATISFIED),
+            (Action::Rate, _) => Some(SATISFIED),
+            _ => None,
+        };
+        let input = ActionInput {
+            action,
+            note: (!note.is_empty()).then(|| note.to_owned()),
+            rating,
+            transfer_to: (action == Action::Transfer).then_some(HandlerRole::CommunityOffice),
+        };
+        if let Some(refusal) =
+            apply_action(connection, id, &actor, &input, filed_at + Duration::hours(hours_after), policy)?
+        {
+            return Err(StoreError::Database(format!(
+                "demo step {action:?} in {} refused: {refusal:?}",
+                demo.community
+            )));
+        }
     }
-    connection.execute(
-        "UPDATE complaints SET status = ?1, updated_at = ?2 WHERE id = ?3",
-        params![demo.status, updated_at, id],
-    )?;
     Ok(filed.tracking_number.to_string())
 }

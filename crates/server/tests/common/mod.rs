@@ -14,22 +14,32 @@ pub struct TestServer {
 }
 
 pub const INDEX_HTML: &str = "<!doctype html><title>app</title>";
+/// The password of every demo staff account in tests.
+pub const STAFF_PASSWORD: &str = "test-staff-password";
 
 impl TestServer {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts with the test configuration adjusted by `adjust`.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let scratch = tempfile::tempdir().expect("temporary folder");
         let dist = scratch.path().join("dist");
         std::fs::create_dir_all(&dist).expect("dist folder");
         std::fs::write(dist.join("index.html"), INDEX_HTML).expect("index.html");
         let database = scratch.path().join("test.db");
-        let config = Config {
+        let mut config = Config {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             database: database.clone(),
             dist,
             no_demo_data: false,
+            demo_staff_password: Some(STAFF_PASSWORD.to_owned()),
+            reopen_window_days: 15,
             readers: 2,
         };
+        adjust(&mut config);
         let server = Server::bind(&config).await.expect("server starts");
         let address = server.local_addr().expect("bound address");
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
@@ -70,13 +80,49 @@ impl TestServer {
             "category_id": categories[0]["children"][0]["id"],
             "description": "3栋2单元楼道天花板漏水，已经一周了",
             "phone": "13800138000",
+            "consent": true,
         })
     }
 
+    /// Files with a fresh idempotency key.
     pub async fn file(&self, body: &Value) -> (reqwest::StatusCode, Value) {
-        let response = self.post_json("/api/v1/complaints", body).await;
+        self.file_with_key(body, &uuid::Uuid::new_v4().to_string()).await
+    }
+
+    pub async fn file_with_key(&self, body: &Value, key: &str) -> (reqwest::StatusCode, Value) {
+        let response = self
+            .client
+            .post(self.url("/api/v1/complaints"))
+            .header("idempotency-key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A request with a bearer token.
+    pub async fn get_with(&self, path: &str, token: &str) -> (reqwest::StatusCode, Value) {
+        let response = self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post_with(&self, path: &str, token: &str, body: &Value) -> (reqwest::StatusCode, Value) {
+        let response = self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Signs a demo staff account in; returns its session token.
+    pub async fn staff_token(&self, username: &str) -> String {
+        let response = self
+            .post_json("/api/v1/staff/sessions", &json!({ "username": username, "password": STAFF_PASSWORD }))
+            .await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "sign-in of {username}");
+        let session: Value = response.json().await.expect("session");
+        session["token"].as_str().expect("token").to_owned()
     }
 
     pub async fn lookup(&self, number: &str, phone: &str) -> (reqwest::StatusCode, Value) {

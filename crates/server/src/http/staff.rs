@@ -1,0 +1,67 @@
+//! The staff API: sign in, the work list, a complaint in full, and the unit's actions (签收,
+//! 处理进展, 要求补充, 办结, 转办). A staff screen comes later; the tests and demo data use these.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::Utc;
+use mashang_model::{
+    ComplaintView, StaffActionRequest, StaffComplaintSummary, StaffSession, StaffSignIn, TrackingNumber,
+    validate_staff_action,
+};
+use unicode_normalization::UnicodeNormalization;
+
+use super::AppState;
+use super::auth::SignedInStaff;
+use super::complaints::action_answer;
+use super::error::{ApiError, ApiResult};
+use super::json::ApiJson;
+use crate::secrets;
+use crate::store::ActionInput;
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<StaffSignIn>,
+) -> ApiResult<Json<StaffSession>> {
+    let account = state.store.staff_credentials(body.username.clone()).await?;
+    // An unknown account is checked against a throwaway hash, so that a miss takes as long as a
+    // wrong password and does not reveal which usernames exist.
+    let (id, hash) = account.clone().unwrap_or_else(|| (0, secrets::throwaway_hash().to_owned()));
+    let password = body.password;
+    // Password hashing is deliberately slow: keep it off the async workers.
+    let verified =
+        tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash)).await.unwrap_or(false);
+    if !(verified && account.is_some()) {
+        tracing::warn!(username = %body.username, "staff sign-in failed");
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(Json(state.store.create_staff_session(id, Utc::now()).await?))
+}
+
+pub async fn work_list(
+    State(state): State<AppState>,
+    SignedInStaff(staff): SignedInStaff,
+) -> ApiResult<Json<Vec<StaffComplaintSummary>>> {
+    Ok(Json(state.store.staff_work_list(staff, Utc::now()).await?))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    SignedInStaff(staff): SignedInStaff,
+    Path(number): Path<String>,
+) -> ApiResult<Json<ComplaintView>> {
+    let number = TrackingNumber::parse(&number).ok_or(ApiError::NotFound)?;
+    state.store.staff_complaint(staff, number, Utc::now()).await?.map(Json).ok_or(ApiError::NotFound)
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    SignedInStaff(staff): SignedInStaff,
+    Path(number): Path<String>,
+    ApiJson(mut body): ApiJson<StaffActionRequest>,
+) -> ApiResult<Json<ComplaintView>> {
+    let number = TrackingNumber::parse(&number).ok_or(ApiError::NotFound)?;
+    body.note = body.note.nfc().collect();
+    let action = validate_staff_action(&body).map_err(ApiError::Validation)?;
+    let input = ActionInput { action: action.action, note: action.note, rating: None, transfer_to: action.transfer_to };
+    action_answer(state.store.staff_action(staff, number, input, Utc::now()).await?)
+}
