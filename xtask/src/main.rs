@@ -64,6 +64,8 @@ fn build() -> Result<PathBuf> {
 }
 
 fn run(server_args: &[String]) -> Result {
+    // `cargo xtask run -- --port 9000` and `cargo xtask run --port 9000` both work.
+    let server_args = server_args.strip_prefix(&["--".to_owned()]).unwrap_or(server_args);
     let server = build()?;
     let root = root();
     step("starting the server (Ctrl-C stops it)");

@@ -1,5 +1,8 @@
 //! A real server on a loopback port with a fresh database, for the API tests.
 
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
 use mashang_server::{Config, Server};
 use serde_json::{Value, json};
 use std::net::{IpAddr, Ipv4Addr};
