@@ -35,6 +35,19 @@ pub struct Config {
     #[arg(long, env = "MASHANG_REOPEN_WINDOW_DAYS", default_value_t = 15)]
     pub reopen_window_days: u32,
 
+    /// Lookups by number and phone allowed per minute, per client address and per number.
+    #[arg(long, env = "MASHANG_LOOKUP_LIMIT_PER_MINUTE", default_value_t = 30)]
+    pub lookup_limit_per_minute: u32,
+
+    /// Staff sign-in attempts allowed per minute, per client address and per username.
+    #[arg(long, env = "MASHANG_SIGN_IN_LIMIT_PER_MINUTE", default_value_t = 10)]
+    pub sign_in_limit_per_minute: u32,
+
+    /// Address of the reverse proxy in front, whose X-Forwarded-For is believed. Without it,
+    /// the header is ignored and the socket's peer address counts.
+    #[arg(long, env = "MASHANG_TRUSTED_PROXY")]
+    pub trusted_proxy: Option<IpAddr>,
+
     /// Read-only connections for lookups, beside the single writer.
     #[arg(long, env = "MASHANG_READERS", default_value_t = 4)]
     pub readers: usize,

@@ -7,8 +7,10 @@ pub mod secrets;
 pub mod store;
 
 use chrono::{Duration, Utc};
+use http::limits::RateLimiter;
 use mashang_model::lifecycle::Policy;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub use config::Config;
@@ -33,7 +35,13 @@ impl Server {
         } else {
             store.seed_demo_if_empty(Utc::now(), config.demo_staff_password.clone()).await?
         };
-        let app = http::router(http::AppState { store: store.clone() }, &config.dist);
+        let state = http::AppState {
+            store: store.clone(),
+            lookup_limit: Arc::new(RateLimiter::per_minute(config.lookup_limit_per_minute)),
+            sign_in_limit: Arc::new(RateLimiter::per_minute(config.sign_in_limit_per_minute)),
+            trusted_proxy: config.trusted_proxy,
+        };
+        let app = http::router(state, &config.dist);
         let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;
         Ok(Self { listener, app, store, demo })
     }
@@ -44,6 +52,8 @@ impl Server {
 
     /// Serves until `shutdown` completes, finishing requests already under way.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.app).with_graceful_shutdown(shutdown).await
+        // The peer address feeds the rate limits.
+        let app = self.app.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await
     }
 }

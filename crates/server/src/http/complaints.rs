@@ -16,6 +16,7 @@ use super::AppState;
 use super::auth::BearerToken;
 use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
+use super::limits::ClientIp;
 use crate::secrets;
 use crate::store::{ActionInput, ActionOutcome, FilingOutcome, NewFiling};
 
@@ -61,9 +62,16 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 
 pub async fn lookup(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiJson(body): ApiJson<LookupRequest>,
 ) -> ApiResult<Json<ComplaintView>> {
     let (number, phone) = validate_lookup(&body).map_err(ApiError::Validation)?;
+    // Limits per address and per number, so that neither one client nor a botnet aimed at one
+    // number can guess phone numbers.
+    state.lookup_limit.take(&[format!("ip:{client}"), format!("number:{}", number.as_str())]).map_err(|wait| {
+        tracing::warn!(%client, tracking_number = %number, "lookup rate limit reached");
+        ApiError::RateLimited(wait)
+    })?;
     match state.store.lookup_complaint(number, phone, Utc::now()).await? {
         Some(view) => Ok(Json(view)),
         None => Err(ApiError::NotFound),

@@ -35,6 +35,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("the lifecycle refused the action: {0:?}")]
     ActionRefused(Refusal),
+    #[error("too many requests; retry in {0} s")]
+    RateLimited(u64),
     #[error("the Idempotency-Key header is missing")]
     IdempotencyKeyMissing,
     #[error("the Idempotency-Key header is not a UUID")]
@@ -78,6 +80,9 @@ impl ApiError {
             Self::ActionRefused(_) => {
                 (StatusCode::CONFLICT, ProblemCode::ActionRefused, "This action is not possible now")
             }
+            Self::RateLimited(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, ProblemCode::RateLimited, "Too many attempts, wait a little")
+            }
             Self::IdempotencyKeyMissing => {
                 (StatusCode::BAD_REQUEST, ProblemCode::IdempotencyKeyMissing, "Send an Idempotency-Key header")
             }
@@ -115,7 +120,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = self.problem();
         match &self {
-            Self::Store(StoreError::Busy | StoreError::Full) => tracing::warn!("answered {}: {self}", problem.status),
+            Self::Store(StoreError::Busy | StoreError::Full) | Self::RateLimited(_) => {
+                tracing::warn!("answered {}: {self}", problem.status)
+            }
             Self::Store(_) => tracing::error!("internal error: {self}"),
             _ => tracing::debug!("answered {}: {self}", problem.status),
         }
@@ -126,6 +133,11 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE));
         if matches!(self, Self::Store(StoreError::Busy | StoreError::Full)) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        if let Self::RateLimited(seconds) = self {
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                headers.insert(header::RETRY_AFTER, value);
+            }
         }
         if matches!(self, Self::Unauthorized) {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -5,6 +5,7 @@ mod catalog;
 mod complaints;
 pub mod error;
 mod json;
+pub mod limits;
 mod spa;
 mod staff;
 
@@ -26,6 +27,12 @@ const JSON_BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Lookups by number and phone: per client address and per tracking number.
+    pub lookup_limit: std::sync::Arc<limits::RateLimiter>,
+    /// Staff sign-in attempts: per client address and per username.
+    pub sign_in_limit: std::sync::Arc<limits::RateLimiter>,
+    /// The reverse proxy whose `X-Forwarded-For` is believed; no other's is.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 pub fn router(state: AppState, dist: &Path) -> Router {

@@ -15,13 +15,19 @@ use super::auth::SignedInStaff;
 use super::complaints::action_answer;
 use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
+use super::limits::ClientIp;
 use crate::secrets;
 use crate::store::ActionInput;
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiJson(body): ApiJson<StaffSignIn>,
 ) -> ApiResult<Json<StaffSession>> {
+    state.sign_in_limit.take(&[format!("ip:{client}"), format!("user:{}", body.username)]).map_err(|wait| {
+        tracing::warn!(%client, username = %body.username, "sign-in rate limit reached");
+        ApiError::RateLimited(wait)
+    })?;
     let account = state.store.staff_credentials(body.username.clone()).await?;
     // An unknown account is checked against a throwaway hash, so that a miss takes as long as a
     // wrong password and does not reveal which usernames exist.

@@ -40,6 +40,9 @@ impl TestServer {
             no_demo_data: false,
             demo_staff_password: Some(STAFF_PASSWORD.to_owned()),
             reopen_window_days: 15,
+            lookup_limit_per_minute: 30,
+            sign_in_limit_per_minute: 10,
+            trusted_proxy: None,
             readers: 2,
         };
         adjust(&mut config);
