@@ -298,6 +298,12 @@ async fn every_answer_carries_security_headers_and_api_answers_are_not_cached() 
         assert_eq!(response.headers()["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(response.headers()["referrer-policy"], "no-referrer", "{path}");
         assert!(response.headers().contains_key("x-request-id"), "{path}");
+        let policy = response.headers()["content-security-policy"].to_str().unwrap();
+        assert!(
+            policy.contains("script-src 'self' 'wasm-unsafe-eval'") && !policy.contains("unsafe-inline"),
+            "{policy}"
+        );
+        assert_eq!(response.headers()["x-frame-options"], "DENY");
     }
     let response = server.get("/api/v1/categories").await;
     assert_eq!(response.headers()["cache-control"], "no-store");

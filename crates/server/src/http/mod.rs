@@ -3,6 +3,7 @@
 mod auth;
 mod catalog;
 mod complaints;
+mod csp;
 pub mod error;
 mod json;
 pub mod limits;
@@ -54,10 +55,13 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .layer(middleware::from_fn(no_store))
         .with_state(state);
 
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let policy = HeaderValue::from_str(&csp::policy_for(&index))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     Router::new()
         .nest(mashang_model::API_PREFIX, api)
         .merge(spa::router(dist))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(move |request, next| security_headers(policy.clone(), request, next)))
         .layer(middleware::from_fn(request_id))
 }
 
@@ -76,11 +80,19 @@ async fn request_id(request: Request, next: Next) -> Response {
     response
 }
 
-async fn security_headers(request: Request, next: Next) -> Response {
+async fn security_headers(policy: HeaderValue, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    // The camera is for photos of the problem; nothing else is needed.
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(self), geolocation=(), microphone=(), payment=()"),
+    );
     response
 }
 
