@@ -1,11 +1,10 @@
 //! Settings, from flags or the environment (flags win), with defaults for a laptop.
 
-use clap::Parser;
+use clap::Args;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Parser)]
-#[command(name = "mashang-server", about = "The Mashang reference server: JSON API and the resident app")]
+#[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Address to listen on. Keep the loopback default unless a reverse proxy is in front.
     #[arg(long, env = "MASHANG_BIND", default_value = "127.0.0.1")]
@@ -47,6 +46,10 @@ pub struct Config {
     /// the header is ignored and the socket's peer address counts.
     #[arg(long, env = "MASHANG_TRUSTED_PROXY")]
     pub trusted_proxy: Option<IpAddr>,
+
+    /// How long a request waits for a database lock held elsewhere before answering 503.
+    #[arg(long, env = "MASHANG_BUSY_TIMEOUT_MS", default_value_t = 5000)]
+    pub busy_timeout_ms: u64,
 
     /// Read-only connections for lookups, beside the single writer.
     #[arg(long, env = "MASHANG_READERS", default_value_t = 4)]

@@ -29,7 +29,8 @@ impl Server {
     pub async fn bind(config: &Config) -> anyhow::Result<Self> {
         let policy =
             Policy { reopen_window: Duration::days(i64::from(config.reopen_window_days)), ..Policy::default() };
-        let store = Store::open(&config.database, config.readers, policy)?;
+        let busy_timeout = std::time::Duration::from_millis(config.busy_timeout_ms);
+        let store = Store::open(&config.database, config.readers, policy, busy_timeout)?;
         let demo = if config.no_demo_data {
             store::DemoData::default()
         } else {

@@ -1,6 +1,27 @@
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use mashang_server::{Config, Server, store::DEMO_PHONE};
+use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(name = "mashang-server", about = "The Mashang reference server: JSON API and the resident app")]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the app (the default).
+    Serve,
+    /// Write a consistent copy of the database to a new file while the server keeps running.
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        destination: PathBuf,
+    },
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -8,7 +29,12 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
-    let config = Config::parse();
+    let Cli { config, command } = Cli::parse();
+    if let Some(Command::Backup { destination }) = command {
+        mashang_server::store::backup(&config.database, &destination)?;
+        println!("Backed up {} to {}", config.database.display(), destination.display());
+        return Ok(());
+    }
     let server = Server::bind(&config).await?;
     let address = server.local_addr()?;
     if !server.demo.tracking_numbers.is_empty() {

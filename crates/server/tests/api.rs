@@ -347,3 +347,47 @@ async fn demo_data_has_complaints_at_several_stages_with_timelines() {
     let overdue = server.count("complaints WHERE status = 'submitted' AND sign_due_at < datetime('now')");
     assert!(overdue >= 1, "some demo complaints are overdue");
 }
+
+#[tokio::test]
+async fn a_database_locked_by_another_process_answers_503_and_loses_nothing() {
+    let server = TestServer::start_with(|config| config.busy_timeout_ms = 200).await;
+    let body = server.valid_complaint().await;
+    let before = server.count("complaints");
+    // An operator's shell holds the write lock.
+    let operator = rusqlite::Connection::open(&server.database).unwrap();
+    operator.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let (status, problem) = server.file(&body).await;
+    operator.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{problem}");
+    assert_eq!(problem["code"], "busy");
+    assert_eq!(server.count("complaints"), before, "no partial filing");
+
+    let response = server
+        .client
+        .post(server.url("/api/v1/complaints"))
+        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED, "the server recovers once the lock is gone");
+}
+
+#[tokio::test]
+async fn busy_answers_carry_retry_after() {
+    let server = TestServer::start_with(|config| config.busy_timeout_ms = 100).await;
+    let body = server.valid_complaint().await;
+    let operator = rusqlite::Connection::open(&server.database).unwrap();
+    operator.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let response = server
+        .client
+        .post(server.url("/api/v1/complaints"))
+        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    operator.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "2");
+}

@@ -29,10 +29,6 @@ use tokio::sync::Semaphore;
 
 use writer::{WriteJob, WriterHandle};
 
-/// How long a connection waits for a lock held by another process (a backup, an operator's
-/// shell) before the request is answered "busy, try again".
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("the database is busy")]
@@ -72,15 +68,18 @@ struct ReaderPool {
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies pending migrations and starts
     /// the writer thread.
-    pub fn open(path: &Path, readers: usize, policy: Policy) -> Result<Self, StoreError> {
+    /// `busy_timeout` is how long a connection waits for a lock held by another process (an
+    /// operator's shell, a migration) before the request is answered "busy, try again".
+    pub fn open(path: &Path, readers: usize, policy: Policy, busy_timeout: Duration) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| StoreError::Database(format!("creating {}: {e}", parent.display())))?;
         }
-        let mut write_connection = open_connection(path, false)?;
+        let mut write_connection = open_connection(path, false, busy_timeout)?;
         migrations::apply(&mut write_connection)?;
         let readers = readers.max(1);
-        let connections = (0..readers).map(|_| open_connection(path, true)).collect::<Result<Vec<_>, _>>()?;
+        let connections =
+            (0..readers).map(|_| open_connection(path, true, busy_timeout)).collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             writer: writer::start(write_connection),
             readers: Arc::new(ReaderPool {
@@ -124,14 +123,14 @@ impl Store {
     }
 }
 
-fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+fn open_connection(path: &Path, read_only: bool, busy_timeout: Duration) -> Result<Connection, StoreError> {
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
     } else {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
     };
     let connection = Connection::open_with_flags(path, flags)?;
-    connection.busy_timeout(BUSY_TIMEOUT)?;
+    connection.busy_timeout(busy_timeout)?;
     if !read_only {
         // WAL lets readers run beside the writer; FULL makes every commit durable on its own.
         connection.pragma_update(None, "journal_mode", "WAL")?;
@@ -151,4 +150,17 @@ pub(crate) fn enum_name<T: serde::Serialize>(value: &T) -> String {
 
 pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
+/// Copies the database at `database` into a new file at `destination` while it is in use
+/// (`VACUUM INTO`): a consistent snapshot, compacted, that a city can schedule. Refuses to
+/// overwrite an existing file.
+pub fn backup(database: &Path, destination: &Path) -> Result<(), StoreError> {
+    if destination.exists() {
+        return Err(StoreError::Database(format!("{} already exists", destination.display())));
+    }
+    let connection = open_connection(database, true, Duration::from_secs(30))?;
+    let target = destination.to_str().ok_or_else(|| StoreError::Database("the backup path is not UTF-8".into()))?;
+    connection.execute("VACUUM INTO ?1", [target])?;
+    Ok(())
 }

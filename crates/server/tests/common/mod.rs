@@ -43,6 +43,7 @@ impl TestServer {
             lookup_limit_per_minute: 30,
             sign_in_limit_per_minute: 10,
             trusted_proxy: None,
+            busy_timeout_ms: 5000,
             readers: 2,
         };
         adjust(&mut config);

@@ -1,0 +1,158 @@
+//! The server binary as an operator runs it: killed with SIGKILL in the middle of a burst of
+//! filings, then restarted on the same file; and backed up while it serves.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_mashang-server");
+
+/// Starts the binary on a free port; returns the process and its base URL.
+fn start(database: &Path, dist: &Path) -> (Child, String) {
+    let mut child = Command::new(BINARY)
+        .args(["--port", "0", "--lookup-limit-per-minute", "1000000", "--demo-staff-password", "crash-test"])
+        .arg("--database")
+        .arg(database)
+        .arg("--dist")
+        .arg(dist)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines.next().expect("the server prints its address").expect("readable stdout");
+        if let Some(address) = line.split(" is running at ").nth(1) {
+            break address.trim_end_matches('/').to_owned();
+        }
+    };
+    // Keep draining so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    (child, url)
+}
+
+async fn complaint_body(client: &reqwest::Client, base: &str) -> Value {
+    let communities: Value =
+        client.get(format!("{base}/api/v1/communities")).send().await.unwrap().json().await.unwrap();
+    let categories: Value = client.get(format!("{base}/api/v1/categories")).send().await.unwrap().json().await.unwrap();
+    json!({
+        "community_id": communities[0]["id"],
+        "category_id": categories[0]["children"][1]["id"],
+        "description": "电梯停在半层，按钮没有反应，请尽快维修",
+        "phone": "13800138000",
+        "consent": true,
+    })
+}
+
+fn integrity(database: &Path) -> String {
+    let connection = rusqlite::Connection::open(database).unwrap();
+    connection.query_row("PRAGMA integrity_check", [], |row| row.get(0)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_filing_survives_a_kill_9() {
+    let scratch = tempfile::tempdir().unwrap();
+    let database = scratch.path().join("crash.db");
+    let (mut server, base) = start(&database, scratch.path());
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    let body = complaint_body(&client, &base).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut writers = Vec::new();
+    for _ in 0..16 {
+        let (client, base, body, stop, acknowledged) =
+            (client.clone(), base.clone(), body.clone(), stop.clone(), acknowledged.clone());
+        writers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let sent = client
+                    .post(format!("{base}/api/v1/complaints"))
+                    .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+                    .json(&body)
+                    .send()
+                    .await;
+                let Ok(response) = sent else { break };
+                if response.status() == StatusCode::CREATED {
+                    if let Ok(receipt) = response.json::<Value>().await {
+                        acknowledged.lock().unwrap().push(receipt["tracking_number"].as_str().unwrap().to_owned());
+                    }
+                }
+            }
+        }));
+    }
+    // Let the burst run, then kill the server without warning.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.kill().expect("SIGKILL");
+    server.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() > 20, "the burst filed only {} complaints", acknowledged.len());
+
+    // Restart on the same file: every acknowledged filing is there, and the file is sound.
+    let (mut server, _) = start(&database, scratch.path());
+    assert_eq!(integrity(&database), "ok");
+    let connection = rusqlite::Connection::open(&database).unwrap();
+    let mut missing = Vec::new();
+    for number in &acknowledged {
+        let found: bool = connection
+            .query_row("SELECT EXISTS (SELECT 1 FROM complaints WHERE tracking_number = ?1)", [number], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        if !found {
+            missing.push(number.clone());
+        }
+    }
+    assert!(missing.is_empty(), "lost {} of {} acknowledged filings: {missing:?}", missing.len(), acknowledged.len());
+    let events_without_complaint: i64 = connection
+        .query_row("SELECT count(*) FROM complaint_events e LEFT JOIN complaints c ON c.id = e.complaint_id WHERE c.id IS NULL", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(events_without_complaint, 0, "no half-written filing");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_serving_is_complete_and_sound() {
+    let scratch = tempfile::tempdir().unwrap();
+    let database = scratch.path().join("live.db");
+    let (mut server, base) = start(&database, scratch.path());
+    let client = reqwest::Client::new();
+    let body = complaint_body(&client, &base).await;
+    for _ in 0..5 {
+        let response = client
+            .post(format!("{base}/api/v1/complaints"))
+            .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let backup = scratch.path().join("backup.db");
+    let output = Command::new(BINARY).arg("--database").arg(&database).arg("backup").arg(&backup).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(integrity(&backup), "ok");
+    let count = |path: &Path| -> i64 {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM complaints", [], |row| row.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(&backup), count(&database));
+
+    // A second backup to the same path is refused rather than overwriting the first.
+    let again = Command::new(BINARY).arg("--database").arg(&database).arg("backup").arg(&backup).output().unwrap();
+    assert!(!again.status.success());
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
