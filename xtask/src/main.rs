@@ -18,7 +18,8 @@ type Result<T = ()> = std::result::Result<T, String>;
 const USAGE: &str = "usage:
   cargo xtask run [server flags…]   build the app and start the server (default http://127.0.0.1:8080/)
   cargo xtask test                  run every test: native, then browser tests against a real server
-  cargo xtask build                 build the app and the server without starting anything";
+  cargo xtask build                 build the app and the server without starting anything
+  cargo xtask bench                 lookups/s and filings/s with p50/p99 against the release server";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         "run" => run(&rest),
         "test" => test(),
         "build" => build().map(|_| ()),
+        "bench" => bench(),
         _ => Err(USAGE.to_owned()),
     };
     match outcome {
@@ -125,11 +127,16 @@ struct TestServer {
 
 impl TestServer {
     fn start(binary: &Path, root: &Path, scratch: &Path) -> Result<Self> {
+        Self::start_with(binary, root, scratch, &[])
+    }
+
+    fn start_with(binary: &Path, root: &Path, scratch: &Path, extra: &[&str]) -> Result<Self> {
         let mut child = Command::new(binary)
             .args(["--bind", "127.0.0.1", "--port", "0", "--dist"])
             .arg(root.join("dist"))
             .arg("--database")
             .arg(scratch.join("mashang.db"))
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()
@@ -157,6 +164,43 @@ impl Drop for TestServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Measures the release server on loopback with the load generator in another process; prints
+/// figures and judges nothing (budgets are in the README).
+fn bench() -> Result {
+    let root = root();
+    step("building the server and the load generator (release)");
+    tools::run_checked(
+        Command::new("cargo")
+            .args([
+                "build",
+                "--locked",
+                "--profile",
+                "server",
+                "--package",
+                "mashang-server",
+                "--bin",
+                "mashang-server",
+                "--example",
+                "load",
+            ])
+            .current_dir(&root),
+    )?;
+    let scratch = std::env::temp_dir().join(format!("mashang-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("creating {}: {e}", scratch.display()))?;
+    let server = TestServer::start_with(
+        &root.join("target/server/mashang-server"),
+        &root,
+        &scratch,
+        &["--lookup-limit-per-minute", "1000000000"],
+    )?;
+    step(&format!("load against {}", server.url));
+    let outcome =
+        tools::run_checked(Command::new(root.join("target/server/examples/load")).arg(&server.url).args(["10", "32"]));
+    drop(server);
+    let _ = std::fs::remove_dir_all(&scratch);
+    outcome
 }
 
 fn step(what: &str) {

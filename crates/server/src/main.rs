@@ -1,5 +1,5 @@
 use clap::{Parser, Subcommand};
-use mashang_server::{Config, Server, store::DEMO_PHONE};
+use mashang_server::{Config, Server};
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
 
@@ -37,10 +37,10 @@ async fn main() -> anyhow::Result<()> {
     }
     let server = Server::bind(&config).await?;
     let address = server.local_addr()?;
-    if !server.demo.tracking_numbers.is_empty() {
-        println!("Demo data seeded. Try 查询进度 with phone {DEMO_PHONE} and one of:");
-        for number in &server.demo.tracking_numbers {
-            println!("  {number}");
+    if !server.demo.complaints.is_empty() {
+        println!("Demo data seeded. Try 查询进度 with one of these (tracking number, phone, stage):");
+        for (number, phone, stage) in &server.demo.complaints {
+            println!("  {number}  {phone}  {stage}");
         }
         println!("Demo staff accounts (passwords are shown only now; delete the database to seed again):");
         for (username, password, organization) in &server.demo.staff {

@@ -278,7 +278,8 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
 /// What the demo seeding created, for the start-up message.
 #[derive(Debug, Clone, Default)]
 pub struct DemoData {
-    pub tracking_numbers: Vec<String>,
+    /// (tracking number, phone, stage) of each demo complaint.
+    pub complaints: Vec<(String, String, String)>,
     /// (username, password, organization)
     pub staff: Vec<(String, String, String)>,
 }
@@ -392,7 +393,11 @@ fn seed(
         demo.staff.push(((*username).to_owned(), password, shown.to_owned()));
     }
     for complaint in DEMO_COMPLAINTS {
-        demo.tracking_numbers.push(seed_complaint(connection, complaint, now, policy)?);
+        let number = seed_complaint(connection, complaint, now, policy)?;
+        let stage: String =
+            connection
+                .query_row("SELECT status FROM complaints WHERE tracking_number = ?1", [&number], |row| row.get(0))?;
+        demo.complaints.push((number, complaint.phone.to_owned(), stage));
     }
     Ok(demo)
 }

@@ -1,0 +1,166 @@
+//! Load generator for `cargo xtask bench`: lookups/s and filings/s with p50/p99 latency against a
+//! running server on loopback. Prints figures; asserts nothing.
+//!
+//! Usage: load <base URL> [seconds per phase] [concurrent clients]
+
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let base = args.next().ok_or("usage: load <base URL> [seconds] [clients]")?;
+    let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let clients: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(32);
+    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
+
+    let communities: Value = client.get(format!("{base}/api/v1/communities")).send().await?.json().await?;
+    let categories: Value = client.get(format!("{base}/api/v1/categories")).send().await?.json().await?;
+    let catalog = Arc::new(Catalog { communities, categories });
+    let complaint = {
+        let catalog = catalog.clone();
+        move |n: usize| catalog.complaint(n)
+    };
+    let mut known = Vec::new();
+    for n in 0..200 {
+        let receipt: Value = client
+            .post(format!("{base}/api/v1/complaints"))
+            .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+            .json(&complaint(n))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let number = receipt["tracking_number"].as_str().ok_or("filing failed while seeding")?.to_owned();
+        known.push((number, format!("139{n:08}")));
+    }
+    let known = Arc::new(known);
+    println!(
+        "machine: {} cores; {clients} concurrent clients; {seconds} s per phase",
+        std::thread::available_parallelism()?
+    );
+
+    let lookups = run_phase(clients, seconds, {
+        let (client, base, known) = (client.clone(), base.clone(), known.clone());
+        move |worker, i| {
+            let (client, base, known) = (client.clone(), base.clone(), known.clone());
+            async move {
+                let (number, phone) = &known[(worker * 7919 + i) % known.len()];
+                let response = client
+                    .post(format!("{base}/api/v1/complaints/lookup"))
+                    .json(&json!({ "tracking_number": number, "phone": phone }))
+                    .send()
+                    .await;
+                succeeded(response, reqwest::StatusCode::OK).await
+            }
+        }
+    })
+    .await;
+    report("lookups", &lookups, seconds);
+
+    let filings = run_phase(clients, seconds, {
+        let (client, base, catalog) = (client.clone(), base.clone(), catalog.clone());
+        move |worker, i| {
+            let (client, base) = (client.clone(), base.clone());
+            let body = catalog.complaint(worker * 1_000_000 + i);
+            async move {
+                let response = client
+                    .post(format!("{base}/api/v1/complaints"))
+                    .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+                    .json(&body)
+                    .send()
+                    .await;
+                succeeded(response, reqwest::StatusCode::CREATED).await
+            }
+        }
+    })
+    .await;
+    report("filings", &filings, seconds);
+    Ok(())
+}
+
+/// Whether the answer had the expected status and arrived whole.
+async fn succeeded(response: reqwest::Result<reqwest::Response>, expected: reqwest::StatusCode) -> bool {
+    match response {
+        Ok(response) if response.status() == expected => response.bytes().await.is_ok(),
+        _ => false,
+    }
+}
+
+struct Catalog {
+    communities: Value,
+    categories: Value,
+}
+
+impl Catalog {
+    /// A valid filing, varied by `n`.
+    fn complaint(&self, n: usize) -> Value {
+        json!({
+            "community_id": self.communities[n % 16]["id"],
+            "category_id": self.categories[n % 6]["children"][0]["id"],
+            "description": format!("压测投诉 {n}：楼道灯坏了，晚上看不清楼梯，老人上下楼很危险。"),
+            "phone": format!("139{:08}", n % 100_000_000),
+            "consent": true,
+        })
+    }
+}
+
+struct Phase {
+    latencies: Vec<Duration>,
+    failures: usize,
+}
+
+/// Runs `clients` workers, each sending one request after another for `seconds`.
+async fn run_phase<F, Fut>(clients: usize, seconds: u64, request: F) -> Phase
+where
+    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let workers: Vec<_> = (0..clients)
+        .map(|worker| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let (mut latencies, mut failures, mut i) = (Vec::new(), 0, 0);
+                while Instant::now() < deadline {
+                    let started = Instant::now();
+                    if request(worker, i).await {
+                        latencies.push(started.elapsed());
+                    } else {
+                        failures += 1;
+                    }
+                    i += 1;
+                }
+                (latencies, failures)
+            })
+        })
+        .collect();
+    let mut phase = Phase { latencies: Vec::new(), failures: 0 };
+    for worker in workers {
+        if let Ok((latencies, failures)) = worker.await {
+            phase.latencies.extend(latencies);
+            phase.failures += failures;
+        }
+    }
+    phase.latencies.sort();
+    phase
+}
+
+fn report(name: &str, phase: &Phase, seconds: u64) {
+    let percentile = |p: f64| -> f64 {
+        if phase.latencies.is_empty() {
+            return f64::NAN;
+        }
+        let index = ((phase.latencies.len() as f64 - 1.0) * p).round() as usize;
+        phase.latencies[index].as_secs_f64() * 1000.0
+    };
+    println!(
+        "{name}: {:.0}/s ({} ok, {} failed), p50 {:.2} ms, p99 {:.2} ms",
+        phase.latencies.len() as f64 / seconds as f64,
+        phase.latencies.len(),
+        phase.failures,
+        percentile(0.50),
+        percentile(0.99),
+    );
+}
