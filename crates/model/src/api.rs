@@ -231,9 +231,9 @@ pub struct StaffSession {
     pub organization: String,
 }
 
-/// One row of a staff member's work list.
+/// One row of a list of complaints: a unit's work list, or a resident's own complaints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffComplaintSummary {
+pub struct ComplaintSummary {
     pub tracking_number: TrackingNumber,
     pub status: ComplaintStatus,
     pub community: String,
@@ -269,4 +269,39 @@ pub struct ComplaintView {
     /// What the viewer may do now, from the lifecycle table.
     pub available_actions: Vec<Action>,
     pub timeline: Vec<TimelineEvent>,
+}
+
+/// The body of `POST /auth/codes`: send a one-time sign-in code to this phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    pub expires_in_seconds: u32,
+}
+
+/// The body of `POST /auth/codes/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeVerification {
+    pub phone: String,
+    pub code: String,
+}
+
+/// The body of `POST /auth/handoff`: a signed token from the citizen-services app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffExchange {
+    pub token: String,
+}
+
+/// A resident signed in on this device; the token opens every complaint filed with this phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentSession {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub phone_masked: String,
 }

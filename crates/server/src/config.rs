@@ -47,6 +47,15 @@ pub struct Config {
     #[arg(long, env = "MASHANG_TRUSTED_PROXY")]
     pub trusted_proxy: Option<IpAddr>,
 
+    /// Secret shared with the citizen-services app for signed hand-offs (see the README). Without
+    /// it, hand-off is off.
+    #[arg(long, env = "MASHANG_HANDOFF_SECRET", hide_env_values = true)]
+    pub handoff_secret: Option<String>,
+
+    /// Development only: serve the latest sign-in code per phone at /api/v1/dev/codes/{phone}.
+    #[arg(long, env = "MASHANG_DEV_EXPOSE_CODES")]
+    pub dev_expose_codes: bool,
+
     /// How long a request waits for a database lock held elsewhere before answering 503.
     #[arg(long, env = "MASHANG_BUSY_TIMEOUT_MS", default_value_t = 5000)]
     pub busy_timeout_ms: u64,

@@ -1,6 +1,7 @@
 //! The Mashang reference server: the JSON API that implements the shared contract, and the
 //! static host of the resident app.
 
+pub mod codes;
 pub mod config;
 pub mod http;
 pub mod secrets;
@@ -36,11 +37,19 @@ impl Server {
         } else {
             store.seed_demo_if_empty(Utc::now(), config.demo_staff_password.clone()).await?
         };
+        let dev_outbox = config.dev_expose_codes.then(|| {
+            tracing::warn!("development mode: sign-in codes are readable at /api/v1/dev/codes/{{phone}}");
+            Arc::new(codes::DevOutbox::default())
+        });
         let state = http::AppState {
             store: store.clone(),
             lookup_limit: Arc::new(RateLimiter::per_minute(config.lookup_limit_per_minute)),
             sign_in_limit: Arc::new(RateLimiter::per_minute(config.sign_in_limit_per_minute)),
+            code_limit: Arc::new(RateLimiter::per_minute(3)),
             trusted_proxy: config.trusted_proxy,
+            code_sender: Arc::new(codes::LogCodeSender { outbox: dev_outbox.clone() }),
+            dev_outbox,
+            handoff_secret: config.handoff_secret.as_deref().filter(|s| !s.is_empty()).map(Arc::from),
         };
         let app = http::router(state, &config.dist);
         let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;

@@ -2,7 +2,11 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
+use mashang_model::PhoneNumber;
 use sha2::{Digest, Sha256};
 
 /// 256 random bits as 64 hex digits: for session tokens.
@@ -32,6 +36,54 @@ fn unreachable_hmac() -> Hmac<Sha256> {
     <Hmac<Sha256>>::new_from_slice(&[0]).unwrap_or_else(|_| unreachable_hmac())
 }
 
+/// A six-digit one-time code.
+pub fn sign_in_code() -> String {
+    format!("{:06}", rand::random_range(0..1_000_000u32))
+}
+
+/// A hand-off token is refused if it claims to live longer than this: it is meant to be made
+/// just before the citizen-services app opens Mashang.
+pub const HANDOFF_MAX_LIFETIME: Duration = Duration::minutes(10);
+
+/// A verified hand-off from the citizen-services app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handoff {
+    pub phone: PhoneNumber,
+    pub expires_at: DateTime<Utc>,
+    pub signature: Vec<u8>,
+}
+
+/// `v1.<phone>.<expiry, Unix seconds>.<HMAC-SHA256 of "v1.<phone>.<expiry>", base64url>`.
+pub fn sign_handoff(secret: &[u8], phone: &str, expires_at: i64) -> String {
+    let message = format!("v1.{phone}.{expires_at}");
+    let mut mac = hmac_with(secret);
+    mac.update(message.as_bytes());
+    format!("{message}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// Checks a hand-off token's signature (in constant time), its expiry and its phone number.
+pub fn verify_handoff(secret: &[u8], token: &str, now: DateTime<Utc>) -> Option<Handoff> {
+    let (message, signature) = token.rsplit_once('.')?;
+    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    let mut mac = hmac_with(secret);
+    mac.update(message.as_bytes());
+    mac.verify_slice(&signature).ok()?;
+    let mut parts = message.split('.');
+    let (version, phone, expiry) = (parts.next()?, parts.next()?, parts.next()?);
+    if version != "v1" || parts.next().is_some() {
+        return None;
+    }
+    let expires_at = DateTime::<Utc>::from_timestamp(expiry.parse().ok()?, 0)?;
+    if expires_at <= now || expires_at > now + HANDOFF_MAX_LIFETIME {
+        return None;
+    }
+    Some(Handoff { phone: PhoneNumber::parse(phone).ok()?, expires_at, signature })
+}
+
+fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256>>::new_from_slice(key).unwrap_or_else(|_| unreachable_hmac())
+}
+
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::encode_b64(&random_salt()).map_err(|e| e.to_string())?;
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string()).map_err(|e| e.to_string())
@@ -59,6 +111,34 @@ mod tests {
         assert_eq!(token, access_token(&salt, "0b6f9a2e-5c1d-4f7e-9d3a-2b8c4e6f1a0d"));
         assert_ne!(token, access_token(&salt, "another key"));
         assert_ne!(token, access_token(&random_salt(), "0b6f9a2e-5c1d-4f7e-9d3a-2b8c4e6f1a0d"));
+    }
+
+    #[test]
+    fn handoff_tokens_verify_only_when_signed_fresh_and_well_formed() {
+        let now = Utc::now();
+        let secret = b"city-secret";
+        let expiry = (now + Duration::minutes(5)).timestamp();
+        let token = sign_handoff(secret, "13800138000", expiry);
+        let handoff = verify_handoff(secret, &token, now).map(|h| h.phone.as_str().to_owned());
+        assert_eq!(handoff.as_deref(), Some("13800138000"));
+        assert!(verify_handoff(b"another secret", &token, now).is_none(), "wrong secret");
+        assert!(verify_handoff(secret, &token.replace("13800138000", "13900139000"), now).is_none(), "edited phone");
+        assert!(verify_handoff(secret, &token, now + Duration::minutes(6)).is_none(), "expired");
+        let long_lived = sign_handoff(secret, "13800138000", (now + Duration::days(1)).timestamp());
+        assert!(verify_handoff(secret, &long_lived, now).is_none(), "lives too long");
+        assert!(verify_handoff(secret, &sign_handoff(secret, "028-1234", expiry), now).is_none(), "not a mobile");
+        for garbage in ["", "v1", "v1.13800138000.1.", "....", "v1.a.b.c.d"] {
+            assert!(verify_handoff(secret, garbage, now).is_none(), "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn sign_in_codes_have_six_digits() {
+        for _ in 0..100 {
+            let code = sign_in_code();
+            assert_eq!(code.len(), 6);
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod csp;
 pub mod error;
 mod json;
 pub mod limits;
+mod residents;
 mod spa;
 mod staff;
 
@@ -32,11 +33,23 @@ pub struct AppState {
     pub lookup_limit: std::sync::Arc<limits::RateLimiter>,
     /// Staff sign-in attempts: per client address and per username.
     pub sign_in_limit: std::sync::Arc<limits::RateLimiter>,
+    /// Sign-in codes sent: per client address and per phone.
+    pub code_limit: std::sync::Arc<limits::RateLimiter>,
     /// The reverse proxy whose `X-Forwarded-For` is believed; no other's is.
     pub trusted_proxy: Option<std::net::IpAddr>,
+    pub code_sender: std::sync::Arc<dyn crate::codes::CodeSender>,
+    /// Present only in development, with `--dev-expose-codes`.
+    pub dev_outbox: Option<std::sync::Arc<crate::codes::DevOutbox>>,
+    /// The secret shared with the citizen-services app; hand-off is off without it.
+    pub handoff_secret: Option<std::sync::Arc<str>>,
 }
 
 pub fn router(state: AppState, dist: &Path) -> Router {
+    let development = if state.dev_outbox.is_some() {
+        Router::new().route("/dev/codes/{phone}", get(residents::latest_code))
+    } else {
+        Router::new()
+    };
     let api = Router::new()
         .route("/health", get(health))
         .route("/communities", get(catalog::communities))
@@ -45,10 +58,15 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/complaints/lookup", post(complaints::lookup))
         .route("/complaints/{number}", get(complaints::show))
         .route("/complaints/{number}/actions", post(complaints::act))
+        .route("/auth/codes", post(residents::send_code))
+        .route("/auth/codes/verify", post(residents::verify_code))
+        .route("/auth/handoff", post(residents::handoff))
+        .route("/me/complaints", get(residents::my_complaints))
         .route("/staff/sessions", post(staff::sign_in))
         .route("/staff/complaints", get(staff::work_list))
         .route("/staff/complaints/{number}", get(staff::show))
         .route("/staff/complaints/{number}/actions", post(staff::act))
+        .merge(development)
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::Utc;
 use mashang_model::{
-    ComplaintView, StaffActionRequest, StaffComplaintSummary, StaffSession, StaffSignIn, TrackingNumber,
+    ComplaintSummary, ComplaintView, StaffActionRequest, StaffSession, StaffSignIn, TrackingNumber,
     validate_staff_action,
 };
 use unicode_normalization::UnicodeNormalization;
@@ -46,7 +46,7 @@ pub async fn sign_in(
 pub async fn work_list(
     State(state): State<AppState>,
     SignedInStaff(staff): SignedInStaff,
-) -> ApiResult<Json<Vec<StaffComplaintSummary>>> {
+) -> ApiResult<Json<Vec<ComplaintSummary>>> {
     Ok(Json(state.store.staff_work_list(staff, Utc::now()).await?))
 }
 

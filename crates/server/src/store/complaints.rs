@@ -6,9 +6,9 @@ use mashang_model::lifecycle::{self, Action, ComplaintFacts, Party, Policy, Refu
 use mashang_model::text::mask_name;
 use mashang_model::time::china_date;
 use mashang_model::{
-    ActorRole, ComplaintStatus, ComplaintView, EventKind, Field, FieldError, FieldErrorCode, FiledComplaint,
-    HandlerRole, LocalizedText, PhoneNumber, ProblemKind, Rating, TimelineEvent, TrackingNumber, ValidComplaint,
-    mask_phone,
+    ActorRole, ComplaintStatus, ComplaintSummary, ComplaintView, EventKind, Field, FieldError, FieldErrorCode,
+    FiledComplaint, HandlerRole, LocalizedText, PhoneNumber, ProblemKind, Rating, TimelineEvent, TrackingNumber,
+    ValidComplaint, mask_phone,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -92,7 +92,7 @@ impl Store {
     ) -> Result<Option<ComplaintView>, StoreError> {
         let policy = self.policy;
         self.read(move |connection| {
-            complaint_id_for_token(connection, &number, &token)?
+            complaint_id_for_token(connection, &number, &token, now)?
                 .map(|id| load_view(connection, id, &Viewer::Resident, now, &policy))
                 .transpose()
         })
@@ -108,7 +108,7 @@ impl Store {
     ) -> Result<ActionOutcome, StoreError> {
         let policy = self.policy;
         self.write(move |connection| {
-            let Some(id) = complaint_id_for_token(connection, &number, &token)? else {
+            let Some(id) = complaint_id_for_token(connection, &number, &token, now)? else {
                 return Ok(ActionOutcome::NotFound);
             };
             let actor = Actor { party: Party::Resident, role: ActorRole::Resident, unit: None };
@@ -121,18 +121,23 @@ impl Store {
     }
 }
 
+/// The complaint with this number if `token` opens it: its own access token, or the session of
+/// a resident signed in with the phone number it was filed with.
 fn complaint_id_for_token(
     connection: &Connection,
     number: &TrackingNumber,
     token: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<i64>, StoreError> {
     let hash = secrets::sha256(token.as_bytes());
     Ok(connection
         .prepare_cached(
-            "SELECT c.id FROM complaints c JOIN complaint_access a ON a.complaint_id = c.id
-             WHERE a.token_hash = ?1 AND c.tracking_number = ?2",
+            "SELECT c.id FROM complaints c
+             WHERE c.tracking_number = ?2
+               AND (EXISTS (SELECT 1 FROM complaint_access a WHERE a.complaint_id = c.id AND a.token_hash = ?1)
+                    OR c.phone = (SELECT s.phone FROM sessions s WHERE s.token_hash = ?1 AND s.expires_at > ?3))",
         )?
-        .query_row(params![hash.as_slice(), number.as_str()], |row| row.get(0))
+        .query_row(params![hash.as_slice(), number.as_str(), now], |row| row.get(0))
         .optional()?)
 }
 
@@ -497,8 +502,16 @@ impl ComplaintRow {
         Deadline::at(self.resolve_due_at, self.resolved_at, now)
     }
 
-    pub(crate) fn summary_parts(&self) -> (TrackingNumber, ComplaintStatus, String, LocalizedText, DateTime<Utc>) {
-        (self.tracking_number.clone(), self.status, self.community.clone(), self.category.clone(), self.filed_at)
+    pub(crate) fn summary(&self, now: DateTime<Utc>) -> ComplaintSummary {
+        ComplaintSummary {
+            tracking_number: self.tracking_number.clone(),
+            status: self.status,
+            community: self.community.clone(),
+            category: self.category.clone(),
+            filed_at: self.filed_at,
+            sign_deadline: self.sign_deadline(now),
+            resolve_deadline: self.resolve_deadline(now),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use super::StoreError;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/0001_init.sql")),
     (2, include_str!("../../migrations/0002_lifecycle_identity.sql")),
+    (3, include_str!("../../migrations/0003_resident_sign_in.sql")),
 ];
 
 pub fn apply(connection: &mut Connection) -> Result<(), StoreError> {

@@ -12,11 +12,13 @@
 mod catalog;
 mod complaints;
 mod migrations;
+mod residents;
 mod seed;
 mod staff;
 mod writer;
 
 pub use complaints::{ActionInput, ActionOutcome, FilingOutcome, NewFiling, Viewer};
+pub use residents::{CODE_LIFETIME, CodeCheck};
 pub use seed::{DEMO_PHONE, DemoData};
 pub use staff::StaffMember;
 

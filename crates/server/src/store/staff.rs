@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use mashang_model::lifecycle::{Party, Policy};
-use mashang_model::{ActorRole, HandlerRole, StaffComplaintSummary, StaffRole, StaffSession, TrackingNumber};
+use mashang_model::{ActorRole, ComplaintSummary, HandlerRole, StaffRole, StaffSession, TrackingNumber};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::complaints::{ActionInput, ActionOutcome, Actor, ComplaintRow, Viewer, apply_action, load_view, party_of};
@@ -161,7 +161,7 @@ impl Store {
         &self,
         staff: StaffMember,
         now: DateTime<Utc>,
-    ) -> Result<Vec<StaffComplaintSummary>, StoreError> {
+    ) -> Result<Vec<ComplaintSummary>, StoreError> {
         self.read(move |connection| {
             let sql = format!(
                 "{} WHERE c.status NOT IN ('rated', 'closed', 'withdrawn')
@@ -176,21 +176,7 @@ impl Store {
                 params![enum_name(&staff.role), staff.property_company_id, staff.street, WORK_LIST_LIMIT],
                 ComplaintRow::from_row,
             )?;
-            let mut list = Vec::new();
-            for row in rows {
-                let row = row?;
-                let (tracking_number, status, community, category, filed_at) = row.summary_parts();
-                list.push(StaffComplaintSummary {
-                    tracking_number,
-                    status,
-                    community,
-                    category,
-                    filed_at,
-                    sign_deadline: row.sign_deadline(now),
-                    resolve_deadline: row.resolve_deadline(now),
-                });
-            }
-            Ok(list)
+            Ok(rows.map(|row| row.map(|row| row.summary(now))).collect::<Result<Vec<_>, _>>()?)
         })
         .await
     }

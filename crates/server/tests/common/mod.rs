@@ -17,6 +17,8 @@ pub struct TestServer {
 }
 
 pub const INDEX_HTML: &str = "<!doctype html><title>app</title>";
+/// The secret shared with the (imaginary) citizen-services app in tests.
+pub const HANDOFF_SECRET: &str = "test-handoff-secret";
 /// The password of every demo staff account in tests.
 pub const STAFF_PASSWORD: &str = "test-staff-password";
 
@@ -44,6 +46,8 @@ impl TestServer {
             sign_in_limit_per_minute: 10,
             trusted_proxy: None,
             busy_timeout_ms: 5000,
+            handoff_secret: Some(HANDOFF_SECRET.to_owned()),
+            dev_expose_codes: true,
             readers: 2,
         };
         adjust(&mut config);
