@@ -78,10 +78,10 @@ async fn every_acknowledged_filing_survives_a_kill_9() {
                     .send()
                     .await;
                 let Ok(response) = sent else { break };
-                if response.status() == StatusCode::CREATED {
-                    if let Ok(receipt) = response.json::<Value>().await {
-                        acknowledged.lock().unwrap().push(receipt["tracking_number"].as_str().unwrap().to_owned());
-                    }
+                if response.status() == StatusCode::CREATED
+                    && let Ok(receipt) = response.json::<Value>().await
+                {
+                    acknowledged.lock().unwrap().push(receipt["tracking_number"].as_str().unwrap().to_owned());
                 }
             }
         }));

@@ -32,7 +32,7 @@ fn inline_hashes(html: &str, tag: &str) -> String {
         let Some(body_end) = body_and_rest.find(&close) else { break };
         let is_tag = attributes.is_empty() || attributes.starts_with(char::is_whitespace);
         if is_tag && !attributes.contains("src=") {
-            let digest = sha256(body_and_rest[..body_end].as_bytes());
+            let digest = sha256(&body_and_rest.as_bytes()[..body_end]);
             hashes.push_str(&format!(" 'sha256-{}'", STANDARD.encode(digest)));
         }
         rest = &body_and_rest[body_end + close.len()..];

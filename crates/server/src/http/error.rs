@@ -134,10 +134,10 @@ impl IntoResponse for ApiError {
         if matches!(self, Self::Store(StoreError::Busy | StoreError::Full)) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
         }
-        if let Self::RateLimited(seconds) = self {
-            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                headers.insert(header::RETRY_AFTER, value);
-            }
+        if let Self::RateLimited(seconds) = self
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            headers.insert(header::RETRY_AFTER, value);
         }
         if matches!(self, Self::Unauthorized) {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -83,7 +83,7 @@ impl FromRequestParts<AppState> for ClientIp {
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(','))
             .filter_map(|part| part.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back();
         Ok(Self(forwarded.unwrap_or(peer)))
     }
 }
