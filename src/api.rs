@@ -44,6 +44,11 @@ impl Api {
         format!("{}{path}", self.base)
     }
 
+    /// Where a stored photo is served; usable directly as an `<img src>`.
+    pub fn photo_url(&self, id: &str) -> String {
+        self.url(&format!("/photos/{id}"))
+    }
+
     pub async fn communities(&self) -> Result<Vec<Community>, ApiError> {
         send(Request::get(&self.url("/communities"))).await
     }

@@ -188,6 +188,7 @@ pub struct Texts {
     pub field_note: &'static str,
     pub field_rating: &'static str,
     pub field_transfer_to: &'static str,
+    pub field_photos: &'static str,
     pub field_other: &'static str,
 
     pub err_required_choice: &'static str,
@@ -200,6 +201,13 @@ pub struct Texts {
     pub err_unknown_category: &'static str,
     pub err_category_not_specific: &'static str,
     pub err_consent_required: &'static str,
+    pub err_too_many: &'static str,
+    pub err_unknown_photo: &'static str,
+    pub err_empty_file: &'static str,
+    pub err_unsupported_type: &'static str,
+    pub err_too_many_pixels: &'static str,
+    pub err_undecodable: &'static str,
+    pub photo_alt: &'static str,
     pub err_unknown: &'static str,
 
     pub status_submitted: &'static str,
@@ -357,6 +365,7 @@ pub static ZH_CN: Texts = Texts {
     field_note: "说明",
     field_rating: "评价",
     field_transfer_to: "转办单位",
+    field_photos: "照片",
     field_other: "内容",
 
     err_required_choice: "请选择{field}。",
@@ -369,6 +378,13 @@ pub static ZH_CN: Texts = Texts {
     err_unknown_category: "找不到这个问题类型，请重新选择。",
     err_category_not_specific: "请选择具体的问题类型。",
     err_consent_required: "请阅读个人信息告知，并勾选同意。",
+    err_too_many: "{field}最多 {limit} 张。",
+    err_unknown_photo: "有照片没有上传成功，请删除后重新添加。",
+    err_empty_file: "这个文件是空的，请重新选择照片。",
+    err_unsupported_type: "只能上传照片（JPG、PNG 或 WebP）。",
+    err_too_many_pixels: "照片太大（超过 {limit} 百万像素），请换一张。",
+    err_undecodable: "这张照片打不开，请换一张。",
+    photo_alt: "照片 {n}",
     err_unknown: "{field}填写有误，请检查。",
 
     status_submitted: "已提交",
@@ -525,6 +541,7 @@ pub static EN: Texts = Texts {
     field_note: "Explanation",
     field_rating: "Rating",
     field_transfer_to: "Transfer to",
+    field_photos: "Photos",
     field_other: "This field",
 
     err_required_choice: "{field}: please choose one.",
@@ -537,6 +554,13 @@ pub static EN: Texts = Texts {
     err_unknown_category: "That type of problem was not found; please choose again.",
     err_category_not_specific: "Choose a more specific type of problem.",
     err_consent_required: "Read the personal information notice and tick to agree.",
+    err_too_many: "{field}: at most {limit}.",
+    err_unknown_photo: "A photo did not upload; remove it and add it again.",
+    err_empty_file: "That file is empty; choose the photo again.",
+    err_unsupported_type: "Only photos can be added (JPG, PNG or WebP).",
+    err_too_many_pixels: "That photo is too large (over {limit} megapixels); choose another.",
+    err_undecodable: "That photo cannot be opened; choose another.",
+    photo_alt: "Photo {n}",
     err_unknown: "{field} is not right; please check it.",
 
     status_submitted: "Submitted",
@@ -648,6 +672,7 @@ impl Texts {
             Field::Note => self.field_note,
             Field::Rating => self.field_rating,
             Field::TransferTo => self.field_transfer_to,
+            Field::Photos => self.field_photos,
             Field::Other => self.field_other,
         }
     }
@@ -667,6 +692,12 @@ impl Texts {
             FieldErrorCode::UnknownCategory => self.err_unknown_category,
             FieldErrorCode::CategoryNotSpecific => self.err_category_not_specific,
             FieldErrorCode::ConsentRequired => self.err_consent_required,
+            FieldErrorCode::TooMany => self.err_too_many,
+            FieldErrorCode::UnknownPhoto => self.err_unknown_photo,
+            FieldErrorCode::Empty => self.err_empty_file,
+            FieldErrorCode::UnsupportedType => self.err_unsupported_type,
+            FieldErrorCode::TooManyPixels => self.err_too_many_pixels,
+            FieldErrorCode::Undecodable => self.err_undecodable,
             FieldErrorCode::Unknown => self.err_unknown,
         };
         template

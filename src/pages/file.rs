@@ -62,6 +62,7 @@ impl FormState {
             phone: self.phone.get_untracked(),
             hide_identity_from_property: self.hide_identity_from_property.get_untracked(),
             consent: self.consent.get_untracked(),
+            photo_ids: Vec::new(),
         }
     }
 }

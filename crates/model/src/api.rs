@@ -76,6 +76,9 @@ pub struct NewComplaint {
     /// Consent to the personal-information notice; filing needs it.
     #[serde(default)]
     pub consent: bool,
+    /// Photos uploaded beforehand with `POST /photos`, at most nine.
+    #[serde(default)]
+    pub photo_ids: Vec<String>,
 }
 
 /// The receipt for a filing.
@@ -145,6 +148,18 @@ pub struct TimelineEvent {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rating>,
+    /// Ids of the photos attached to this step; each is served at `/photos/{id}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<String>,
+}
+
+/// The answer to a photo upload: its id, to reference from a filing or an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedPhoto {
+    pub id: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
 }
 
 /// 是否解决
@@ -182,6 +197,8 @@ pub struct ResidentActionRequest {
     pub note: String,
     #[serde(default)]
     pub rating: Option<Rating>,
+    #[serde(default)]
+    pub photo_ids: Vec<String>,
 }
 
 /// Which kind of unit holds a complaint.
@@ -202,6 +219,9 @@ pub struct StaffActionRequest {
     /// For a transfer: the kind of unit that takes the complaint over.
     #[serde(default)]
     pub transfer_to: Option<HandlerRole>,
+    /// Photos of the work done, with a resolution.
+    #[serde(default)]
+    pub photo_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

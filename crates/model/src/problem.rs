@@ -124,6 +124,7 @@ pub enum Field {
     Note,
     Rating,
     TransferTo,
+    Photos,
     #[serde(other)]
     Other,
 }
@@ -142,6 +143,18 @@ pub enum FieldErrorCode {
     CategoryNotSpecific,
     /// Filing needs consent to the personal-information notice.
     ConsentRequired,
+    /// More items than allowed (photos); `limit` says how many.
+    TooMany,
+    /// A referenced photo was never uploaded.
+    UnknownPhoto,
+    /// An empty file.
+    Empty,
+    /// Not a JPEG, PNG or WebP image, whatever its name or declared type.
+    UnsupportedType,
+    /// An image with more pixels than the limit (`limit`, in megapixels).
+    TooManyPixels,
+    /// An image whose data cannot be decoded.
+    Undecodable,
     #[serde(other)]
     Unknown,
 }

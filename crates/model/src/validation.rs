@@ -18,10 +18,13 @@ pub const LOCATION_MAX_CHARS: usize = 60;
 pub const NAME_MAX_CHARS: usize = 20;
 /// Replies, explanations and supplements.
 pub const NOTE_MAX_CHARS: usize = 1000;
+/// Photos per filing or per step.
+pub const MAX_PHOTOS: usize = 9;
 
 /// A complaint that passed every rule, with its text cleaned and its number normalized.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidComplaint {
+    pub photo_ids: Vec<String>,
     pub community_id: i64,
     pub category_id: i64,
     pub location: String,
@@ -64,9 +67,11 @@ pub fn validate_new_complaint(input: &NewComplaint) -> Result<ValidComplaint, Ve
     if !input.consent {
         errors.push(FieldError::new(Field::Consent, FieldErrorCode::ConsentRequired));
     }
+    let photo_ids = check_photos(&input.photo_ids, &mut errors);
 
     match (community_id, category_id, phone) {
         (Some(community_id), Some(category_id), Some(phone)) if errors.is_empty() => Ok(ValidComplaint {
+            photo_ids,
             community_id,
             category_id,
             location,
@@ -85,20 +90,23 @@ pub struct ValidResidentAction {
     pub action: Action,
     pub note: Option<String>,
     pub rating: Option<Rating>,
+    pub photo_ids: Vec<String>,
 }
 
 /// Checks the form of a resident's action; whether it is allowed now is the lifecycle's call.
 /// A supplement needs text, a reopening an explanation, a rating its two answers.
 pub fn validate_resident_action(input: &ResidentActionRequest) -> Result<ValidResidentAction, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let note_required = input.action.needs_note() || input.action == Action::Supplement;
+    // A supplement is text, photos, or both.
+    let note_required = input.action.needs_note() || (input.action == Action::Supplement && input.photo_ids.is_empty());
     let note = clean_note(&input.note, note_required, &mut errors);
     if input.action == Action::Rate && input.rating.is_none() {
         errors.push(FieldError::new(Field::Rating, FieldErrorCode::Required));
     }
+    let photo_ids = check_photos(&input.photo_ids, &mut errors);
     if errors.is_empty() {
         let rating = if input.action == Action::Rate { input.rating } else { None };
-        Ok(ValidResidentAction { action: input.action, note, rating })
+        Ok(ValidResidentAction { action: input.action, note, rating, photo_ids })
     } else {
         Err(errors)
     }
@@ -110,6 +118,7 @@ pub struct ValidStaffAction {
     pub action: Action,
     pub note: Option<String>,
     pub transfer_to: Option<HandlerRole>,
+    pub photo_ids: Vec<String>,
 }
 
 pub fn validate_staff_action(input: &StaffActionRequest) -> Result<ValidStaffAction, Vec<FieldError>> {
@@ -118,9 +127,10 @@ pub fn validate_staff_action(input: &StaffActionRequest) -> Result<ValidStaffAct
     if input.action == Action::Transfer && input.transfer_to.is_none() {
         errors.push(FieldError::new(Field::TransferTo, FieldErrorCode::Required));
     }
+    let photo_ids = check_photos(&input.photo_ids, &mut errors);
     if errors.is_empty() {
         let transfer_to = if input.action == Action::Transfer { input.transfer_to } else { None };
-        Ok(ValidStaffAction { action: input.action, note, transfer_to })
+        Ok(ValidStaffAction { action: input.action, note, transfer_to, photo_ids })
     } else {
         Err(errors)
     }
@@ -136,6 +146,28 @@ fn clean_note(input: &str, required: bool, errors: &mut Vec<FieldError>) -> Opti
     }
     check_max(&note, NOTE_MAX_CHARS, Field::Note, errors);
     Some(note)
+}
+
+/// At most [`MAX_PHOTOS`] ids, each of the server's form (64 hex digits); duplicates dropped.
+fn check_photos(ids: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut unique: Vec<String> = Vec::with_capacity(ids.len());
+    for id in ids {
+        let id = id.trim().to_ascii_lowercase();
+        if !unique.contains(&id) {
+            unique.push(id);
+        }
+    }
+    if unique.len() > MAX_PHOTOS {
+        errors.push(FieldError::with_limit(Field::Photos, FieldErrorCode::TooMany, MAX_PHOTOS));
+    } else if !unique.iter().all(|id| is_photo_id(id)) {
+        errors.push(FieldError::new(Field::Photos, FieldErrorCode::UnknownPhoto));
+    }
+    unique
+}
+
+/// Photos are named by the SHA-256 of their stored bytes.
+pub fn is_photo_id(id: &str) -> bool {
+    id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
 fn check_max(text: &str, max: usize, field: Field, errors: &mut Vec<FieldError>) {
@@ -251,7 +283,8 @@ mod tests {
 
     #[test]
     fn actions_need_their_note_or_rating() {
-        let request = |action, note: &str, rating| ResidentActionRequest { action, note: note.into(), rating };
+        let request =
+            |action, note: &str, rating| ResidentActionRequest { action, note: note.into(), rating, photo_ids: vec![] };
         let fields = |result: Result<ValidResidentAction, Vec<FieldError>>| -> Vec<Field> {
             result.err().unwrap_or_default().into_iter().map(|e| e.field).collect()
         };
@@ -260,8 +293,12 @@ mod tests {
         assert_eq!(fields(validate_resident_action(&request(Action::Rate, "", None))), [Field::Rating]);
         assert!(validate_resident_action(&request(Action::Urge, "", None)).is_ok());
         assert!(validate_resident_action(&request(Action::Withdraw, "", None)).is_ok());
-        let staff =
-            StaffActionRequest { action: Action::Transfer, note: "属于街道职责".into(), transfer_to: None };
+        let staff = StaffActionRequest {
+            action: Action::Transfer,
+            note: "属于街道职责".into(),
+            transfer_to: None,
+            photo_ids: vec![],
+        };
         let errors = validate_staff_action(&staff).err().unwrap_or_default();
         assert_eq!(errors, [FieldError::new(Field::TransferTo, FieldErrorCode::Required)]);
     }
@@ -325,6 +362,26 @@ mod tests {
                 (Field::Phone, FieldErrorCode::Required)
             ]
         );
+    }
+
+    #[test]
+    fn photos_are_bounded_and_well_formed() {
+        let id = "a".repeat(64);
+        let mut input = complaint("楼道里堆满了杂物", "13800138000");
+        input.photo_ids = vec![id.clone(), id.clone(), id.to_uppercase()];
+        let valid = validate_new_complaint(&input).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(valid.photo_ids, [id], "duplicates dropped");
+        input.photo_ids = (0..10).map(|n| format!("{n:064x}")).collect();
+        assert_eq!(codes(validate_new_complaint(&input)), vec![(Field::Photos, FieldErrorCode::TooMany)]);
+        input.photo_ids = vec!["../../etc/passwd".into()];
+        assert_eq!(codes(validate_new_complaint(&input)), vec![(Field::Photos, FieldErrorCode::UnknownPhoto)]);
+        let supplement = ResidentActionRequest {
+            action: Action::Supplement,
+            note: String::new(),
+            rating: None,
+            photo_ids: vec![format!("{:064x}", 1)],
+        };
+        assert!(validate_resident_action(&supplement).is_ok(), "photos alone are a supplement");
     }
 
     proptest! {

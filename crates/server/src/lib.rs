@@ -4,6 +4,7 @@
 pub mod codes;
 pub mod config;
 pub mod http;
+pub mod photos;
 pub mod secrets;
 pub mod store;
 
@@ -46,6 +47,7 @@ impl Server {
             lookup_limit: Arc::new(RateLimiter::per_minute(config.lookup_limit_per_minute)),
             sign_in_limit: Arc::new(RateLimiter::per_minute(config.sign_in_limit_per_minute)),
             code_limit: Arc::new(RateLimiter::per_minute(3)),
+            upload_limit: Arc::new(RateLimiter::per_minute(config.upload_limit_per_minute)),
             trusted_proxy: config.trusted_proxy,
             code_sender: Arc::new(codes::LogCodeSender { outbox: dev_outbox.clone() }),
             dev_outbox,

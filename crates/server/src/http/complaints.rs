@@ -104,7 +104,13 @@ pub async fn act(
     let number = path_number(&number)?;
     body.note = body.note.nfc().collect();
     let action = validate_resident_action(&body).map_err(ApiError::Validation)?;
-    let input = ActionInput { action: action.action, note: action.note, rating: action.rating, transfer_to: None };
+    let input = ActionInput {
+        action: action.action,
+        note: action.note,
+        rating: action.rating,
+        transfer_to: None,
+        photo_ids: action.photo_ids,
+    };
     action_answer(state.store.resident_action(number, token, input, Utc::now()).await?)
 }
 
@@ -112,6 +118,7 @@ pub(super) fn action_answer(outcome: ActionOutcome) -> ApiResult<Json<ComplaintV
     match outcome {
         ActionOutcome::Done(view) => Ok(Json(*view)),
         ActionOutcome::Refused(refusal) => Err(ApiError::ActionRefused(refusal)),
+        ActionOutcome::Invalid(errors) => Err(ApiError::Validation(errors)),
         ActionOutcome::NotFound => Err(ApiError::NotFound),
     }
 }

@@ -7,6 +7,7 @@ mod csp;
 pub mod error;
 mod json;
 pub mod limits;
+mod photos;
 mod residents;
 mod spa;
 mod staff;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub lookup_limit: std::sync::Arc<limits::RateLimiter>,
     /// Staff sign-in attempts: per client address and per username.
     pub sign_in_limit: std::sync::Arc<limits::RateLimiter>,
+    /// Photo uploads: per client address.
+    pub upload_limit: std::sync::Arc<limits::RateLimiter>,
     /// Sign-in codes sent: per client address and per phone.
     pub code_limit: std::sync::Arc<limits::RateLimiter>,
     /// The reverse proxy whose `X-Forwarded-For` is believed; no other's is.
@@ -58,6 +61,8 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/complaints/lookup", post(complaints::lookup))
         .route("/complaints/{number}", get(complaints::show))
         .route("/complaints/{number}/actions", post(complaints::act))
+        .route("/photos", post(photos::upload).layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)))
+        .route("/photos/{id}", get(photos::show))
         .route("/auth/codes", post(residents::send_code))
         .route("/auth/codes/verify", post(residents::verify_code))
         .route("/auth/handoff", post(residents::handoff))
@@ -114,9 +119,12 @@ async fn security_headers(policy: HeaderValue, request: Request, next: Next) -> 
     response
 }
 
-/// API answers carry personal data: no cache, shared or private, may keep them.
+/// API answers carry personal data: no cache, shared or private, may keep them, unless the
+/// handler said otherwise (photos, which never change).
 async fn no_store(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }

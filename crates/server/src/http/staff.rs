@@ -68,6 +68,12 @@ pub async fn act(
     let number = TrackingNumber::parse(&number).ok_or(ApiError::NotFound)?;
     body.note = body.note.nfc().collect();
     let action = validate_staff_action(&body).map_err(ApiError::Validation)?;
-    let input = ActionInput { action: action.action, note: action.note, rating: None, transfer_to: action.transfer_to };
+    let input = ActionInput {
+        action: action.action,
+        note: action.note,
+        rating: None,
+        transfer_to: action.transfer_to,
+        photo_ids: action.photo_ids,
+    };
     action_answer(state.store.staff_action(staff, number, input, Utc::now()).await?)
 }

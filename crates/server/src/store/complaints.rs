@@ -12,6 +12,7 @@ use mashang_model::{
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::photos;
 use super::staff::StaffMember;
 use super::{Store, StoreError, enum_name, parse_enum};
 use crate::secrets;
@@ -48,7 +49,28 @@ pub enum Viewer {
 pub enum ActionOutcome {
     Done(Box<ComplaintView>),
     Refused(Refusal),
+    /// A referenced photo does not exist.
+    Invalid(Vec<FieldError>),
     NotFound,
+}
+
+/// Why an action was not applied.
+pub enum ActionProblem {
+    Refused(Refusal),
+    Invalid(Vec<FieldError>),
+}
+
+impl ActionOutcome {
+    pub(crate) fn from_applied(
+        applied: Result<(), ActionProblem>,
+        view: impl FnOnce() -> Result<ComplaintView, StoreError>,
+    ) -> Result<Self, StoreError> {
+        Ok(match applied {
+            Ok(()) => Self::Done(Box::new(view()?)),
+            Err(ActionProblem::Refused(refusal)) => Self::Refused(refusal),
+            Err(ActionProblem::Invalid(errors)) => Self::Invalid(errors),
+        })
+    }
 }
 
 /// A resident's or a unit's action, checked for form, ready to be applied.
@@ -57,6 +79,7 @@ pub struct ActionInput {
     pub note: Option<String>,
     pub rating: Option<Rating>,
     pub transfer_to: Option<HandlerRole>,
+    pub photo_ids: Vec<String>,
 }
 
 impl Store {
@@ -112,10 +135,8 @@ impl Store {
                 return Ok(ActionOutcome::NotFound);
             };
             let actor = Actor { party: Party::Resident, role: ActorRole::Resident, unit: None };
-            Ok(match apply_action(connection, id, &actor, &input, now, &policy)? {
-                Some(refusal) => ActionOutcome::Refused(refusal),
-                None => ActionOutcome::Done(Box::new(load_view(connection, id, &Viewer::Resident, now, &policy)?)),
-            })
+            let applied = apply_action(connection, id, &actor, &input, now, &policy)?;
+            ActionOutcome::from_applied(applied, || load_view(connection, id, &Viewer::Resident, now, &policy))
         })
         .await
     }
@@ -239,6 +260,9 @@ pub(crate) fn insert_complaint(
         }
         Some(_) => {}
     }
+    if !photos::all_exist(connection, &complaint.photo_ids)? {
+        errors.push(FieldError::new(Field::Photos, FieldErrorCode::UnknownPhoto));
+    }
     let Some(rules) = rules.filter(|_| errors.is_empty()) else {
         return Ok(FilingOutcome::Rejected(errors));
     };
@@ -293,6 +317,7 @@ pub(crate) fn insert_complaint(
                     unit: None,
                     note: None,
                     rating: None,
+                    photos: complaint.photo_ids.clone(),
                 },
             )?;
             return Ok(FilingOutcome::Filed(FiledComplaint {
@@ -308,6 +333,7 @@ pub(crate) fn insert_complaint(
     Err(StoreError::Database("no free tracking number after several attempts".into()))
 }
 
+/// Appends an event with its photos.
 pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &TimelineEvent) -> rusqlite::Result<()> {
     connection
         .prepare_cached(
@@ -324,7 +350,7 @@ pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &T
             event.rating.map(|r| enum_name(&r.solved)),
             event.rating.map(|r| enum_name(&r.satisfaction)),
         ])?;
-    Ok(())
+    photos::attach(connection, connection.last_insert_rowid(), &event.photos)
 }
 
 /// Who takes an action, as the timeline records it.
@@ -335,7 +361,7 @@ pub(crate) struct Actor {
 }
 
 /// Checks an action against the lifecycle and, if allowed, applies it with its side effects and
-/// its timeline entry. Returns the refusal, if refused; then nothing changes.
+/// its timeline entry. When it is refused or invalid, nothing changes.
 pub(crate) fn apply_action(
     connection: &Connection,
     complaint_id: i64,
@@ -343,7 +369,7 @@ pub(crate) fn apply_action(
     input: &ActionInput,
     now: DateTime<Utc>,
     policy: &Policy,
-) -> Result<Option<Refusal>, StoreError> {
+) -> Result<Result<(), ActionProblem>, StoreError> {
     let row = ComplaintRow::load(connection, complaint_id)?;
     let next = match lifecycle::check(input.action, actor.party, &row.facts(), now, policy) {
         Ok(next) => next,
@@ -352,9 +378,12 @@ pub(crate) fn apply_action(
                 tracking_number = %row.tracking_number, action = ?input.action, party = ?actor.party, ?refusal,
                 "action refused"
             );
-            return Ok(Some(refusal));
+            return Ok(Err(ActionProblem::Refused(refusal)));
         }
     };
+    if !photos::all_exist(connection, &input.photo_ids)? {
+        return Ok(Err(ActionProblem::Invalid(vec![FieldError::new(Field::Photos, FieldErrorCode::UnknownPhoto)])));
+    }
     match input.action {
         Action::Accept => {
             connection.execute("UPDATE complaints SET accepted_at = ?1 WHERE id = ?2", params![now, complaint_id])?;
@@ -398,9 +427,10 @@ pub(crate) fn apply_action(
             unit: actor.unit.clone(),
             note: input.note.clone(),
             rating: input.rating,
+            photos: input.photo_ids.clone(),
         },
     )?;
-    Ok(None)
+    Ok(Ok(()))
 }
 
 /// The columns a view and the lifecycle need, from one query.
@@ -572,12 +602,21 @@ pub(crate) fn load_view(
 }
 
 fn timeline(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<TimelineEvent>> {
+    let mut attached: Vec<(i64, String)> = connection
+        .prepare_cached(
+            "SELECT p.event_id, p.photo_id FROM event_photos p JOIN complaint_events e ON e.id = p.event_id
+             WHERE e.complaint_id = ?1 ORDER BY p.event_id, p.position",
+        )?
+        .query_map([complaint_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     let mut events = connection.prepare_cached(
-        "SELECT at, kind, actor, unit, note, rating_solved, rating_satisfaction
+        "SELECT at, kind, actor, unit, note, rating_solved, rating_satisfaction, id
          FROM complaint_events WHERE complaint_id = ?1 ORDER BY at, id",
     )?;
     events
         .query_map([complaint_id], |row| {
+            let event_id: i64 = row.get(7)?;
+            let photos = attached.extract_if(.., |(event, _)| *event == event_id).map(|(_, photo)| photo).collect();
             let kind: String = row.get(1)?;
             let actor: String = row.get(2)?;
             let solved: Option<String> = row.get(5)?;
@@ -593,6 +632,7 @@ fn timeline(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<
                 unit: row.get(3)?,
                 note: row.get(4)?,
                 rating,
+                photos,
             })
         })?
         .collect()

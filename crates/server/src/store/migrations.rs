@@ -9,6 +9,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/0001_init.sql")),
     (2, include_str!("../../migrations/0002_lifecycle_identity.sql")),
     (3, include_str!("../../migrations/0003_resident_sign_in.sql")),
+    (4, include_str!("../../migrations/0004_photos.sql")),
 ];
 
 pub fn apply(connection: &mut Connection) -> Result<(), StoreError> {

@@ -12,6 +12,7 @@
 mod catalog;
 mod complaints;
 mod migrations;
+mod photos;
 mod residents;
 mod seed;
 mod staff;

@@ -210,10 +210,8 @@ impl Store {
             let row = ComplaintRow::load(connection, id)?;
             let party = staff.party_for(&row).unwrap_or(Party::Supervisor);
             let actor = Actor { party, role: staff.actor_role(), unit: Some(staff.organization.clone()) };
-            Ok(match apply_action(connection, id, &actor, &input, now, &policy)? {
-                Some(refusal) => ActionOutcome::Refused(refusal),
-                None => ActionOutcome::Done(Box::new(load_view(connection, id, &Viewer::Staff(staff), now, &policy)?)),
-            })
+            let applied = apply_action(connection, id, &actor, &input, now, &policy)?;
+            ActionOutcome::from_applied(applied, || load_view(connection, id, &Viewer::Staff(staff), now, &policy))
         })
         .await
     }

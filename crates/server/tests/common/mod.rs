@@ -44,6 +44,7 @@ impl TestServer {
             reopen_window_days: 15,
             lookup_limit_per_minute: 30,
             sign_in_limit_per_minute: 10,
+            upload_limit_per_minute: 600,
             trusted_proxy: None,
             busy_timeout_ms: 5000,
             handoff_secret: Some(HANDOFF_SECRET.to_owned()),
