@@ -8,6 +8,7 @@ use crate::lifecycle::Action;
 use crate::{ComplaintStatus, TrackingNumber};
 
 /// A name in both of the app's languages; Chinese is the one residents see first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalizedText {
     pub zh: String,
@@ -15,6 +16,7 @@ pub struct LocalizedText {
 }
 
 /// A residential community (小区) and who manages it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Community {
     pub id: i64,
@@ -27,6 +29,7 @@ pub struct Community {
 
 /// Property problems go to the property company; the others to the community, the street
 /// office or a city department.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
@@ -35,6 +38,7 @@ pub enum ProblemKind {
 }
 
 /// One node of the two-level category tree. Complaints are filed against a leaf.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
     pub id: i64,
@@ -48,11 +52,13 @@ pub struct Category {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolve_within: Option<DeadlineRule>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub children: Vec<Category>,
 }
 
 /// The body of `POST /complaints`. Fields are optional on the wire so that a missing one is
 /// answered with a field error the app can show, not a parse error.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewComplaint {
@@ -82,6 +88,7 @@ pub struct NewComplaint {
 }
 
 /// The receipt for a filing.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FiledComplaint {
     pub tracking_number: TrackingNumber,
@@ -96,6 +103,7 @@ pub struct FiledComplaint {
 
 /// The body of `POST /complaints/lookup`: a POST so that the phone number never appears in a
 /// URL, a proxy log or the browser history.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LookupRequest {
@@ -106,6 +114,7 @@ pub struct LookupRequest {
 }
 
 /// Who acted on a complaint.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorRole {
@@ -117,6 +126,7 @@ pub enum ActorRole {
 }
 
 /// What happened in one step of the handling.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
@@ -137,6 +147,7 @@ pub enum EventKind {
 }
 
 /// One entry of a complaint's timeline. Entries are only ever appended.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEvent {
     pub at: DateTime<Utc>,
@@ -154,6 +165,7 @@ pub struct TimelineEvent {
 }
 
 /// The answer to a photo upload: its id, to reference from a filing or an action.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadedPhoto {
     pub id: String,
@@ -163,6 +175,7 @@ pub struct UploadedPhoto {
 }
 
 /// 是否解决
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Solved {
@@ -172,6 +185,7 @@ pub enum Solved {
 }
 
 /// 满意度
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
@@ -181,6 +195,7 @@ pub enum Satisfaction {
 }
 
 /// The resident's verdict on a resolution.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rating {
@@ -189,6 +204,7 @@ pub struct Rating {
 }
 
 /// The body of `POST /complaints/{number}/actions`: 补充材料, 催办, 撤回, 评价, 重新办理.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResidentActionRequest {
@@ -202,6 +218,7 @@ pub struct ResidentActionRequest {
 }
 
 /// Which kind of unit holds a complaint.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HandlerRole {
@@ -210,6 +227,7 @@ pub enum HandlerRole {
 }
 
 /// The body of `POST /staff/complaints/{number}/actions`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffActionRequest {
@@ -224,6 +242,7 @@ pub struct StaffActionRequest {
     pub photo_ids: Vec<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffSignIn {
@@ -232,6 +251,7 @@ pub struct StaffSignIn {
 }
 
 /// Staff roles, each bound to its organization.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StaffRole {
@@ -240,6 +260,7 @@ pub enum StaffRole {
     HousingBureau,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSession {
     /// Sent as `Authorization: Bearer …` on staff requests.
@@ -252,6 +273,7 @@ pub struct StaffSession {
 }
 
 /// One row of a list of complaints: a unit's work list, or a resident's own complaints.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplaintSummary {
     pub tracking_number: TrackingNumber,
@@ -264,6 +286,7 @@ pub struct ComplaintSummary {
 }
 
 /// A complaint as shown to the resident who filed it: personal data masked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplaintView {
     pub tracking_number: TrackingNumber,
@@ -292,18 +315,21 @@ pub struct ComplaintView {
 }
 
 /// The body of `POST /auth/codes`: send a one-time sign-in code to this phone.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     pub phone: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeSent {
     pub expires_in_seconds: u32,
 }
 
 /// The body of `POST /auth/codes/verify`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodeVerification {
@@ -312,6 +338,7 @@ pub struct CodeVerification {
 }
 
 /// The body of `POST /auth/handoff`: a signed token from the citizen-services app.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HandoffExchange {
@@ -319,6 +346,7 @@ pub struct HandoffExchange {
 }
 
 /// A resident signed in on this device; the token opens every complaint filed with this phone.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentSession {
     pub token: String,

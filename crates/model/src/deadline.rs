@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use crate::time::{china_standard_time, in_china};
 
 /// How long a unit has for one step.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineRule {
@@ -95,6 +96,7 @@ fn next_working_day(after: NaiveDate, calendar: &impl WorkCalendar) -> NaiveDate
 }
 
 /// A due time as a complaint view carries it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     pub due_at: DateTime<Utc>,

@@ -11,6 +11,7 @@ use crate::ComplaintStatus::{self, *};
 use crate::EventKind;
 
 /// Something a person, or the system, does to a complaint.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -79,6 +80,7 @@ impl Action {
 /// Who acts, relative to the complaint. The server decides which party a signed-in person is:
 /// staff of the unit currently holding the complaint are its handling unit, the housing bureau
 /// supervises, and the resident is whoever holds the complaint's access token or filed it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
@@ -180,6 +182,7 @@ pub struct ComplaintFacts {
 }
 
 /// Why an action was refused.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {

@@ -16,6 +16,8 @@ pub const TRACKING_NUMBER_DIGITS: usize = 14;
 const RANDOM_SPACE: u32 = 10_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{14}$", example = "26112703847192"))]
 #[serde(try_from = "String", into = "String")]
 pub struct TrackingNumber(String);
 

@@ -391,3 +391,39 @@ async fn busy_answers_carry_retry_after() {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.headers()["retry-after"], "2");
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_every_documented_route_exists() {
+    let server = TestServer::start().await;
+    let response = server.get("/api/v1/openapi.json").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let document: Value = response.json().await.unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(document["servers"][0]["url"], "/api/v1");
+    let paths = document["paths"].as_object().unwrap();
+    let sample = |path: &str| {
+        path.replace("{number}", "26010100000008").replace("{id}", &"0".repeat(64)).replace("{phone}", "13800138000")
+    };
+    let mut operations = 0;
+    for (path, item) in paths {
+        let url = server.url(&format!("/api/v1{}", sample(path)));
+        // A method the path does not have answers 405: the path itself is routed.
+        let foreign = server.client.put(&url).send().await.unwrap();
+        assert_eq!(foreign.status(), StatusCode::METHOD_NOT_ALLOWED, "PUT {path}");
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            assert!(operation["responses"].get("default").is_some(), "{method} {path} documents its problems");
+            let request = match method.as_str() {
+                "get" => server.client.get(&url),
+                "post" => server.client.post(&url).json(&json!({})),
+                other => panic!("undocumented method kind {other}"),
+            };
+            let answer = request.send().await.unwrap().status();
+            assert_ne!(answer, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is routed");
+            assert!(!answer.is_server_error(), "{method} {path} answered {answer}");
+        }
+    }
+    // 17 resident, staff, photo and catalog operations, the health check, the document itself and
+    // the development outbox (on in tests).
+    assert_eq!(operations, 19, "{:?}", paths.keys().collect::<Vec<_>>());
+}

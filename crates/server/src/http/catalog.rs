@@ -9,6 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::AppState;
 use super::error::{ApiError, ApiResult};
+use super::openapi::ProblemResponse;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CommunitySearch {
@@ -16,6 +17,7 @@ pub struct CommunitySearch {
     q: String,
 }
 
+#[utoipa::path(get, operation_id = "catalog_communities", path = "/communities", tag = "catalog", params(("q" = Option<String>, Query, description = "Part of a community, street or district name")), responses((status = 200, description = "At most 50 communities", body = Vec<Community>), ProblemResponse))]
 pub async fn communities(
     State(state): State<AppState>,
     query: Result<Query<CommunitySearch>, QueryRejection>,
@@ -25,6 +27,7 @@ pub async fn communities(
     Ok(Json(state.store.search_communities(needle).await?))
 }
 
+#[utoipa::path(get, operation_id = "catalog_categories", path = "/categories", tag = "catalog", responses((status = 200, description = "The two-level category tree", body = Vec<Category>), ProblemResponse))]
 pub async fn categories(State(state): State<AppState>) -> ApiResult<Json<Vec<Category>>> {
     Ok(Json(state.store.category_tree().await?))
 }

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use mashang_model::{
-    ComplaintView, LookupRequest, NewComplaint, ResidentActionRequest, TrackingNumber, validate_lookup,
+    ComplaintView, FiledComplaint, LookupRequest, NewComplaint, ResidentActionRequest, TrackingNumber, validate_lookup,
     validate_new_complaint, validate_resident_action,
 };
 use unicode_normalization::UnicodeNormalization;
@@ -17,11 +17,13 @@ use super::auth::BearerToken;
 use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
 use super::limits::ClientIp;
+use super::openapi::ProblemResponse;
 use crate::secrets;
 use crate::store::{ActionInput, ActionOutcome, FilingOutcome, NewFiling};
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
+#[utoipa::path(post, operation_id = "complaints_file", path = "/complaints", tag = "complaints", params(("Idempotency-Key" = String, Header, description = "Made once per filing; every retry sends the same")), request_body = NewComplaint, responses((status = 201, description = "Filed, or the first answer replayed", body = FiledComplaint), ProblemResponse))]
 pub async fn file(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -60,6 +62,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
     Ok(key.hyphenated().to_string())
 }
 
+#[utoipa::path(post, operation_id = "complaints_lookup", path = "/complaints/lookup", tag = "complaints", request_body = LookupRequest, responses((status = 200, description = "The complaint, masked", body = ComplaintView), ProblemResponse))]
 pub async fn lookup(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -83,6 +86,7 @@ fn path_number(number: &str) -> ApiResult<TrackingNumber> {
     TrackingNumber::parse(number).ok_or(ApiError::NotFound)
 }
 
+#[utoipa::path(get, operation_id = "complaints_show", path = "/complaints/{number}", tag = "complaints", params(("number" = String, Path, description = "Tracking number")), security(("bearer" = [])), responses((status = 200, description = "The complaint", body = ComplaintView), ProblemResponse))]
 pub async fn show(
     State(state): State<AppState>,
     Path(number): Path<String>,
@@ -95,6 +99,7 @@ pub async fn show(
     }
 }
 
+#[utoipa::path(post, operation_id = "complaints_act", path = "/complaints/{number}/actions", tag = "complaints", params(("number" = String, Path, description = "Tracking number")), security(("bearer" = [])), request_body = ResidentActionRequest, responses((status = 200, description = "The complaint after the action", body = ComplaintView), ProblemResponse))]
 pub async fn act(
     State(state): State<AppState>,
     Path(number): Path<String>,

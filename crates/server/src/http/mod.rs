@@ -7,6 +7,7 @@ mod csp;
 pub mod error;
 mod json;
 pub mod limits;
+mod openapi;
 mod photos;
 mod residents;
 mod spa;
@@ -16,9 +17,11 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::path::Path;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::store::Store;
 use error::{ApiError, REQUEST_ID};
@@ -45,33 +48,14 @@ pub struct AppState {
     pub dev_outbox: Option<std::sync::Arc<crate::codes::DevOutbox>>,
     /// The secret shared with the citizen-services app; hand-off is off without it.
     pub handoff_secret: Option<std::sync::Arc<str>>,
+    /// The OpenAPI document, set once the router that it describes is built.
+    pub openapi: std::sync::Arc<std::sync::OnceLock<serde_json::Value>>,
 }
 
 pub fn router(state: AppState, dist: &Path) -> Router {
-    let development = if state.dev_outbox.is_some() {
-        Router::new().route("/dev/codes/{phone}", get(residents::latest_code))
-    } else {
-        Router::new()
-    };
-    let api = Router::new()
-        .route("/health", get(health))
-        .route("/communities", get(catalog::communities))
-        .route("/categories", get(catalog::categories))
-        .route("/complaints", post(complaints::file))
-        .route("/complaints/lookup", post(complaints::lookup))
-        .route("/complaints/{number}", get(complaints::show))
-        .route("/complaints/{number}/actions", post(complaints::act))
-        .route("/photos", post(photos::upload).layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)))
-        .route("/photos/{id}", get(photos::show))
-        .route("/auth/codes", post(residents::send_code))
-        .route("/auth/codes/verify", post(residents::verify_code))
-        .route("/auth/handoff", post(residents::handoff))
-        .route("/me/complaints", get(residents::my_complaints))
-        .route("/staff/sessions", post(staff::sign_in))
-        .route("/staff/complaints", get(staff::work_list))
-        .route("/staff/complaints/{number}", get(staff::show))
-        .route("/staff/complaints/{number}/actions", post(staff::act))
-        .merge(development)
+    let (api, document) = api_routes(state.dev_outbox.is_some()).split_for_parts();
+    let _ = state.openapi.set(serde_json::to_value(&document).unwrap_or_default());
+    let api = api
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
@@ -88,8 +72,43 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .layer(middleware::from_fn(request_id))
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+/// Every API route, each registered through `routes!` so that it documents itself. The
+/// development outbox exists only when asked for.
+fn api_routes(development: bool) -> OpenApiRouter<AppState> {
+    let photo_upload = {
+        let (schemas, paths, method_router) = routes!(photos::upload);
+        (schemas, paths, method_router.layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)))
+    };
+    let routes = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(openapi::document))
+        .routes(routes!(health))
+        .routes(routes!(catalog::communities))
+        .routes(routes!(catalog::categories))
+        .routes(routes!(complaints::file))
+        .routes(routes!(complaints::lookup))
+        .routes(routes!(complaints::show))
+        .routes(routes!(complaints::act))
+        .routes(photo_upload)
+        .routes(routes!(photos::show))
+        .routes(routes!(residents::send_code))
+        .routes(routes!(residents::verify_code))
+        .routes(routes!(residents::handoff))
+        .routes(routes!(residents::my_complaints))
+        .routes(routes!(staff::sign_in))
+        .routes(routes!(staff::work_list))
+        .routes(routes!(staff::show))
+        .routes(routes!(staff::act));
+    if development { routes.routes(routes!(residents::latest_code)) } else { routes }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Health {
+    status: &'static str,
+}
+
+#[utoipa::path(get, operation_id = "meta_health", path = "/health", tag = "meta", responses((status = 200, description = "The server is up", body = Health), openapi::ProblemResponse))]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
 /// Gives every request an id, in the `X-Request-Id` answer header and in problem bodies, so that
@@ -127,4 +146,16 @@ async fn no_store(request: Request, next: Next) -> Response {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every API route must go through `routes!`, which documents it in the OpenAPI document; a
+    /// route added with axum's own single-route method would serve a path the document lacks.
+    #[test]
+    fn no_route_escapes_the_openapi_document() {
+        let source = include_str!("mod.rs");
+        let plain_routes = source.matches(concat!(".rou", "te(")).count();
+        assert_eq!(plain_routes, 0, "register API routes with .routes(routes!(handler))");
+    }
 }

@@ -13,6 +13,7 @@ use tokio::sync::Semaphore;
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::limits::ClientIp;
+use super::openapi::ProblemResponse;
 use crate::photos::{self, MAX_PIXELS, PhotoError};
 use crate::secrets;
 
@@ -21,6 +22,7 @@ static DECODES: Semaphore = Semaphore::const_new(2);
 
 /// The body is the image itself, with any declared type: what it is is decided by its bytes.
 /// The router's body limit refuses anything over 10 MB before reading it.
+#[utoipa::path(post, operation_id = "photos_upload", path = "/photos", tag = "photos", request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The image file; its type is decided by its bytes"), responses((status = 201, description = "Stored", body = UploadedPhoto), ProblemResponse))]
 pub async fn upload(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -55,6 +57,7 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(saved)))
 }
 
+#[utoipa::path(get, operation_id = "photos_show", path = "/photos/{id}", tag = "photos", params(("id" = String, Path, description = "SHA-256 of the stored JPEG, hex")), responses((status = 200, description = "The photo", content_type = "image/jpeg", body = Vec<u8>), ProblemResponse))]
 pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     if !is_photo_id(&id) {
         return Err(ApiError::NotFound);

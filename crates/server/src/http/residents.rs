@@ -16,6 +16,7 @@ use super::auth::BearerToken;
 use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
 use super::limits::ClientIp;
+use super::openapi::ProblemResponse;
 use crate::secrets;
 use crate::store::{CODE_LIFETIME, CodeCheck};
 
@@ -24,6 +25,7 @@ fn phone(input: &str) -> ApiResult<PhoneNumber> {
         .map_err(|_| ApiError::Validation(vec![FieldError::new(Field::Phone, FieldErrorCode::InvalidPhone)]))
 }
 
+#[utoipa::path(post, operation_id = "residents_send_code", path = "/auth/codes", tag = "residents", request_body = CodeRequest, responses((status = 202, description = "A code is on its way", body = CodeSent), ProblemResponse))]
 pub async fn send_code(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -42,6 +44,7 @@ pub async fn send_code(
     Ok((StatusCode::ACCEPTED, Json(CodeSent { expires_in_seconds })))
 }
 
+#[utoipa::path(post, operation_id = "residents_verify_code", path = "/auth/codes/verify", tag = "residents", request_body = CodeVerification, responses((status = 200, description = "Signed in", body = ResidentSession), ProblemResponse))]
 pub async fn verify_code(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<CodeVerification>,
@@ -54,6 +57,7 @@ pub async fn verify_code(
     }
 }
 
+#[utoipa::path(post, operation_id = "residents_handoff", path = "/auth/handoff", tag = "residents", request_body = HandoffExchange, responses((status = 200, description = "Signed in", body = ResidentSession), ProblemResponse))]
 pub async fn handoff(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<HandoffExchange>,
@@ -70,6 +74,7 @@ pub async fn handoff(
     }
 }
 
+#[utoipa::path(get, operation_id = "residents_my_complaints", path = "/me/complaints", tag = "residents", security(("bearer" = [])), responses((status = 200, description = "Complaints filed with the signed-in phone", body = Vec<ComplaintSummary>), ProblemResponse))]
 pub async fn my_complaints(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
@@ -81,6 +86,7 @@ pub async fn my_complaints(
 
 /// Development only (the route exists only with `--dev-expose-codes`): the latest code sent to
 /// a phone, so that browser tests can sign in.
+#[utoipa::path(get, operation_id = "residents_latest_code", path = "/dev/codes/{phone}", tag = "development", params(("phone" = String, Path)), responses((status = 200, description = "Development only: the latest code sent", body = Object), ProblemResponse))]
 pub async fn latest_code(State(state): State<AppState>, Path(number): Path<String>) -> ApiResult<Json<Value>> {
     let outbox = state.dev_outbox.as_ref().ok_or(ApiError::NotFound)?;
     let code = outbox.latest(&phone(&number)?).ok_or(ApiError::NotFound)?;

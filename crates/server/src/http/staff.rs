@@ -16,9 +16,11 @@ use super::complaints::action_answer;
 use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
 use super::limits::ClientIp;
+use super::openapi::ProblemResponse;
 use crate::secrets;
 use crate::store::ActionInput;
 
+#[utoipa::path(post, operation_id = "staff_sign_in", path = "/staff/sessions", tag = "staff", request_body = StaffSignIn, responses((status = 200, description = "Signed in", body = StaffSession), ProblemResponse))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -43,6 +45,7 @@ pub async fn sign_in(
     Ok(Json(state.store.create_staff_session(id, Utc::now()).await?))
 }
 
+#[utoipa::path(get, operation_id = "staff_work_list", path = "/staff/complaints", tag = "staff", security(("bearer" = [])), responses((status = 200, description = "Open complaints the unit holds", body = Vec<ComplaintSummary>), ProblemResponse))]
 pub async fn work_list(
     State(state): State<AppState>,
     SignedInStaff(staff): SignedInStaff,
@@ -50,6 +53,7 @@ pub async fn work_list(
     Ok(Json(state.store.staff_work_list(staff, Utc::now()).await?))
 }
 
+#[utoipa::path(get, operation_id = "staff_show", path = "/staff/complaints/{number}", tag = "staff", params(("number" = String, Path, description = "Tracking number")), security(("bearer" = [])), responses((status = 200, description = "The complaint", body = ComplaintView), ProblemResponse))]
 pub async fn show(
     State(state): State<AppState>,
     SignedInStaff(staff): SignedInStaff,
@@ -59,6 +63,7 @@ pub async fn show(
     state.store.staff_complaint(staff, number, Utc::now()).await?.map(Json).ok_or(ApiError::NotFound)
 }
 
+#[utoipa::path(post, operation_id = "staff_act", path = "/staff/complaints/{number}/actions", tag = "staff", params(("number" = String, Path, description = "Tracking number")), security(("bearer" = [])), request_body = StaffActionRequest, responses((status = 200, description = "The complaint after the action", body = ComplaintView), ProblemResponse))]
 pub async fn act(
     State(state): State<AppState>,
     SignedInStaff(staff): SignedInStaff,
