@@ -90,10 +90,41 @@ fn test() -> Result {
     let server_binary = build()?;
     let scratch = std::env::temp_dir().join(format!("mashang-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| format!("creating {}: {e}", scratch.display()))?;
-    let outcome = browser_tests(&root, &server_binary, &scratch);
+    let outcome =
+        fuzz_api(&root, &server_binary, &scratch).and_then(|()| browser_tests(&root, &server_binary, &scratch));
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
 }
+
+/// Schemathesis against the OpenAPI document, on a server of its own with the rate limits
+/// raised so that the fuzzer reaches the handlers.
+fn fuzz_api(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
+    let python = tools::ensure_fuzz_venv(root)?;
+    let database = scratch.join("fuzz");
+    std::fs::create_dir_all(&database).map_err(|e| format!("creating {}: {e}", database.display()))?;
+    let server = TestServer::start_with(
+        server_binary,
+        root,
+        &database,
+        &[
+            "--lookup-limit-per-minute",
+            "1000000",
+            "--sign-in-limit-per-minute",
+            "1000000",
+            "--upload-limit-per-minute",
+            "1000000",
+            "--demo-staff-password",
+            FUZZ_STAFF_PASSWORD,
+            "--dev-expose-codes",
+        ],
+    )?;
+    step(&format!("API fuzzing (Schemathesis) against {}", server.url));
+    tools::run_checked(
+        Command::new(python).arg(root.join("tests/fuzz/run.py")).arg(&server.url).arg(FUZZ_STAFF_PASSWORD),
+    )
+}
+
+const FUZZ_STAFF_PASSWORD: &str = "fuzz-staff-password";
 
 fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
     step("starting a server on a free port with a fresh database");

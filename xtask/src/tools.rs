@@ -120,6 +120,36 @@ fn check_trunk_pins(root: &Path, bindgen: &str) -> Result {
     }
 }
 
+/// A Python virtual environment under `target/` with the pinned fuzzing tools; returns its
+/// interpreter. Installs Debian's python3 and venv support when they are missing.
+pub fn ensure_fuzz_venv(root: &Path) -> Result<PathBuf> {
+    let venv = root.join("target/fuzz-venv");
+    let python = venv.join("bin/python");
+    let requirements = root.join("tests/fuzz/requirements.txt");
+    let marker = venv.join("requirements.installed");
+    let wanted =
+        std::fs::read_to_string(&requirements).map_err(|e| format!("reading {}: {e}", requirements.display()))?;
+    if python.exists() && std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(python);
+    }
+    step("installing the API fuzzer (Schemathesis from PyPI) into target/fuzz-venv");
+    let create =
+        || Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv).status().is_ok_and(|s| s.success());
+    if !create() {
+        ensure_apt_packages(&["python3", "python3-venv"])?;
+        if !create() {
+            return Err("could not create a Python virtual environment".into());
+        }
+    }
+    run_checked(
+        Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(&requirements),
+    )?;
+    std::fs::write(&marker, wanted).map_err(|e| format!("writing {}: {e}", marker.display()))?;
+    Ok(python)
+}
+
 /// `npm ci` when node_modules is missing or older than the lockfile.
 fn ensure_npm_packages(root: &Path) -> Result {
     let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
@@ -132,7 +162,7 @@ fn ensure_npm_packages(root: &Path) -> Result {
     run_checked(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root))
 }
 
-fn ensure_apt_packages(packages: &[&str]) -> Result {
+pub fn ensure_apt_packages(packages: &[&str]) -> Result {
     let missing: Vec<&str> = packages.iter().copied().filter(|package| !apt_installed(package)).collect();
     if missing.is_empty() {
         return Ok(());

@@ -27,7 +27,7 @@ pub async fn sign_in(
     ApiJson(body): ApiJson<StaffSignIn>,
 ) -> ApiResult<Json<StaffSession>> {
     state.sign_in_limit.take(&[format!("ip:{client}"), format!("user:{}", body.username)]).map_err(|wait| {
-        tracing::warn!(%client, username = %body.username, "sign-in rate limit reached");
+        tracing::warn!(%client, username = ?body.username, "sign-in rate limit reached");
         ApiError::RateLimited(wait)
     })?;
     let account = state.store.staff_credentials(body.username.clone()).await?;
@@ -39,7 +39,7 @@ pub async fn sign_in(
     let verified =
         tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash)).await.unwrap_or(false);
     if !(verified && account.is_some()) {
-        tracing::warn!(username = %body.username, "staff sign-in failed");
+        tracing::warn!(username = ?body.username, "staff sign-in failed");
         return Err(ApiError::Unauthorized);
     }
     Ok(Json(state.store.create_staff_session(id, Utc::now()).await?))
