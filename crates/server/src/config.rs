@@ -64,6 +64,11 @@ pub struct Config {
     #[arg(long, env = "MASHANG_BUSY_TIMEOUT_MS", default_value_t = 5000)]
     pub busy_timeout_ms: u64,
 
+    /// Cap the database file at this many megabytes; past it, filings answer 507 instead of
+    /// filling the disk.
+    #[arg(long, env = "MASHANG_MAX_DATABASE_MB")]
+    pub max_database_mb: Option<u64>,
+
     /// Read-only connections for lookups, beside the single writer.
     #[arg(long, env = "MASHANG_READERS", default_value_t = 4)]
     pub readers: usize,

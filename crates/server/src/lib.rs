@@ -31,8 +31,15 @@ impl Server {
     pub async fn bind(config: &Config) -> anyhow::Result<Self> {
         let policy =
             Policy { reopen_window: Duration::days(i64::from(config.reopen_window_days)), ..Policy::default() };
-        let busy_timeout = std::time::Duration::from_millis(config.busy_timeout_ms);
-        let store = Store::open(&config.database, config.readers, policy, busy_timeout)?;
+        let store = Store::open(
+            &config.database,
+            store::StoreOptions {
+                readers: config.readers,
+                policy,
+                busy_timeout: std::time::Duration::from_millis(config.busy_timeout_ms),
+                max_size_bytes: config.max_database_mb.map(|mb| mb * 1024 * 1024),
+            },
+        )?;
         let demo = if config.no_demo_data {
             store::DemoData::default()
         } else {
@@ -63,10 +70,25 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, finishing requests already under way.
+    /// Serves until `shutdown` completes, finishing requests already under way. Expired keys,
+    /// sessions and codes are purged at start and every hour.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let store = self.store.clone();
+        let housekeeping = tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                match store.purge_expired(Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(purged) => tracing::info!(purged, "expired keys, sessions and codes purged"),
+                    Err(error) => tracing::warn!("housekeeping failed: {error}"),
+                }
+            }
+        });
         // The peer address feeds the rate limits.
         let app = self.app.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        housekeeping.abort();
+        served
     }
 }

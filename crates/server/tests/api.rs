@@ -427,3 +427,66 @@ async fn the_openapi_document_describes_every_route_and_every_documented_route_e
     // the development outbox (on in tests).
     assert_eq!(operations, 19, "{:?}", paths.keys().collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn a_full_database_answers_507_keeps_what_it_acknowledged_and_keeps_serving() {
+    let server = TestServer::start_with(|config| config.max_database_mb = Some(1)).await;
+    let mut body = server.valid_complaint().await;
+    body["description"] = json!("楼道漏水".repeat(250));
+    let mut acknowledged = Vec::new();
+    let mut full = None;
+    for _ in 0..2000 {
+        let (status, answer) = server.file(&body).await;
+        match status {
+            StatusCode::CREATED => acknowledged.push(answer["tracking_number"].as_str().unwrap().to_owned()),
+            _ => {
+                full = Some((status, answer));
+                break;
+            }
+        }
+    }
+    let (status, problem) = full.expect("the cap was reached");
+    assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE, "{problem}");
+    assert_eq!(problem["code"], "storage_full");
+    assert!(acknowledged.len() > 10, "{} filings fit", acknowledged.len());
+
+    let connection = rusqlite::Connection::open(&server.database).unwrap();
+    let integrity: String = connection.query_row("PRAGMA integrity_check", [], |row| row.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    for number in &acknowledged {
+        let kept: bool = connection
+            .query_row("SELECT EXISTS (SELECT 1 FROM complaints WHERE tracking_number = ?1)", [number], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert!(kept, "{number} was acknowledged, so it is kept");
+    }
+    assert_eq!(
+        server.count("complaints c WHERE NOT EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = c.id)"),
+        0,
+        "no half-written filing"
+    );
+    // Reading still works.
+    let (status, _) = server.lookup(&acknowledged[0], "13800138000").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn idempotency_keys_are_forgotten_after_thirty_days() {
+    let server = TestServer::start().await;
+    let body = server.valid_complaint().await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let (_, first) = server.file_with_key(&body, &key).await;
+    let connection = rusqlite::Connection::open(&server.database).unwrap();
+    let aged = chrono::Utc::now() - chrono::Duration::days(31);
+    connection.execute("UPDATE idempotency_keys SET created_at = ?1", [aged]).unwrap();
+
+    let (status, second) = server.file_with_key(&body, &key).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_ne!(first["tracking_number"], second["tracking_number"], "an old key starts a new filing");
+
+    connection.execute("UPDATE idempotency_keys SET created_at = ?1", [aged]).unwrap();
+    let purged = server.store.purge_expired(chrono::Utc::now()).await.unwrap();
+    assert!(purged >= 1);
+    assert_eq!(server.count("idempotency_keys"), 0);
+}

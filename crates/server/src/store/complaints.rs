@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::photos;
 use super::staff::StaffMember;
-use super::{Store, StoreError, enum_name, parse_enum};
+use super::{IDEMPOTENCY_KEY_LIFETIME, Store, StoreError, enum_name, parse_enum};
 use crate::secrets;
 
 /// Tracking numbers are random; on the rare clash with an existing one a new one is drawn.
@@ -164,9 +164,14 @@ fn complaint_id_for_token(
 
 fn file_idempotently(connection: &Connection, filing: &NewFiling) -> Result<FilingOutcome, StoreError> {
     let key_hash = secrets::sha256(format!("idempotency:{}", filing.idempotency_key).as_bytes());
+    // A key older than the lifetime is forgotten even before housekeeping removes it.
     let seen: Option<(Vec<u8>, i64)> = connection
-        .prepare_cached("SELECT request_hash, complaint_id FROM idempotency_keys WHERE key_hash = ?1")?
-        .query_row([key_hash.as_slice()], |row| Ok((row.get(0)?, row.get(1)?)))
+        .prepare_cached(
+            "SELECT request_hash, complaint_id FROM idempotency_keys WHERE key_hash = ?1 AND created_at >= ?2",
+        )?
+        .query_row(params![key_hash.as_slice(), filing.filed_at - IDEMPOTENCY_KEY_LIFETIME], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
         .optional()?;
     if let Some((request_hash, complaint_id)) = seen {
         if request_hash != filing.request_hash {
@@ -182,7 +187,8 @@ fn file_idempotently(connection: &Connection, filing: &NewFiling) -> Result<Fili
             |row| row.get(0),
         )?;
         connection.execute(
-            "INSERT INTO idempotency_keys (key_hash, request_hash, complaint_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR REPLACE INTO idempotency_keys (key_hash, request_hash, complaint_id, created_at)
+             VALUES (?1, ?2, ?3, ?4)",
             params![key_hash.as_slice(), filing.request_hash.as_slice(), id, filing.filed_at],
         )?;
     }

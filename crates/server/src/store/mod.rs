@@ -55,6 +55,23 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// How long a filing's idempotency key is remembered.
+pub const IDEMPOTENCY_KEY_LIFETIME: chrono::Duration = chrono::Duration::days(30);
+
+/// How the store is run.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreOptions {
+    /// Read-only connections beside the single writer.
+    pub readers: usize,
+    /// The lifecycle's time rules.
+    pub policy: Policy,
+    /// How long a connection waits for a lock held by another process (an operator's shell, a
+    /// migration) before the request is answered "busy, try again".
+    pub busy_timeout: Duration,
+    /// A cap on the database file; past it, writes fail as if the disk were full.
+    pub max_size_bytes: Option<u64>,
+}
+
 #[derive(Clone)]
 pub struct Store {
     writer: WriterHandle,
@@ -71,26 +88,45 @@ struct ReaderPool {
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies pending migrations and starts
     /// the writer thread.
-    /// `busy_timeout` is how long a connection waits for a lock held by another process (an
-    /// operator's shell, a migration) before the request is answered "busy, try again".
-    pub fn open(path: &Path, readers: usize, policy: Policy, busy_timeout: Duration) -> Result<Self, StoreError> {
+    /// Opens (creating if needed) the database at `path`, applies pending migrations and starts
+    /// the writer thread.
+    pub fn open(path: &Path, options: StoreOptions) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| StoreError::Database(format!("creating {}: {e}", parent.display())))?;
         }
-        let mut write_connection = open_connection(path, false, busy_timeout)?;
+        let mut write_connection = open_connection(path, false, options.busy_timeout)?;
         migrations::apply(&mut write_connection)?;
-        let readers = readers.max(1);
+        if let Some(bytes) = options.max_size_bytes {
+            let page_size: i64 = write_connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
+            let pages = i64::try_from(bytes).unwrap_or(i64::MAX) / page_size.max(1);
+            write_connection.pragma_update(None, "max_page_count", pages.max(1))?;
+        }
+        let readers = options.readers.max(1);
         let connections =
-            (0..readers).map(|_| open_connection(path, true, busy_timeout)).collect::<Result<Vec<_>, _>>()?;
+            (0..readers).map(|_| open_connection(path, true, options.busy_timeout)).collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             writer: writer::start(write_connection),
             readers: Arc::new(ReaderPool {
                 connections: Mutex::new(connections),
                 permits: Arc::new(Semaphore::new(readers)),
             }),
-            policy,
+            policy: options.policy,
         })
+    }
+
+    /// Forgets what has expired: idempotency keys after 30 days, sessions, sign-in codes and
+    /// hand-off records after their expiry. Returns how many rows went.
+    pub async fn purge_expired(&self, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
+        self.write(move |connection| {
+            let mut purged = connection
+                .execute("DELETE FROM idempotency_keys WHERE created_at < ?1", [now - IDEMPOTENCY_KEY_LIFETIME])?;
+            for table in ["sessions", "sign_in_codes", "used_handoffs"] {
+                purged += connection.execute(&format!("DELETE FROM {table} WHERE expires_at < ?1"), [now])?;
+            }
+            Ok(purged)
+        })
+        .await
     }
 
     /// Runs `work` inside the next group-commit transaction and answers after the commit.

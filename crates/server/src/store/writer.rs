@@ -11,11 +11,16 @@ use super::StoreError;
 const MAX_BATCH: usize = 128;
 const QUEUE_DEPTH: usize = 1024;
 
+/// Runs a write's work; the error, if any, is a copy for the writer (the caller gets the original).
+type Run = Box<dyn FnOnce(&Connection) -> Result<(), StoreError> + Send>;
+/// Tells the caller the outcome, once the commit's is known.
+type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
 /// A write waiting for the writer thread: it runs inside a savepoint, then hears the outcome of
 /// the commit.
 pub struct WriteJob {
-    run: Box<dyn FnOnce(&Connection) -> bool + Send>,
-    finish: Box<dyn FnOnce(Result<(), StoreError>) + Send>,
+    run: Run,
+    finish: Finish,
 }
 
 impl WriteJob {
@@ -30,9 +35,9 @@ impl WriteJob {
         let run = Box::new(move |connection: &Connection| {
             let result = catch_unwind(AssertUnwindSafe(|| work(connection)))
                 .unwrap_or_else(|_| Err(StoreError::Database("a write panicked".into())));
-            let succeeded = result.is_ok();
+            let status = result.as_ref().map(|_| ()).map_err(Clone::clone);
             *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
-            succeeded
+            status
         });
         let finish = Box::new(move |commit: Result<(), StoreError>| {
             let result = outcome.lock().unwrap_or_else(|p| p.into_inner()).take();
@@ -90,11 +95,26 @@ fn commit_batch(connection: &Connection, batch: Vec<WriteJob>) {
         }
         return;
     }
-    let mut finishers = Vec::with_capacity(batch.len());
-    for job in batch {
-        let savepoint = connection.execute_batch("SAVEPOINT job");
-        let succeeded = savepoint.is_ok() && (job.run)(connection);
-        let closed = if succeeded {
+    let mut finishers: Vec<Finish> = Vec::with_capacity(batch.len());
+    let mut jobs = batch.into_iter();
+    while let Some(job) = jobs.next() {
+        let outcome =
+            connection.execute_batch("SAVEPOINT job").map_err(StoreError::from).and_then(|()| (job.run)(connection));
+        if connection.is_autocommit() {
+            // SQLite rolled the whole transaction back by itself (disk full, I/O error): nothing
+            // of this batch was stored, and every write in it hears why.
+            let cause = outcome.err().unwrap_or_else(|| StoreError::Database("the transaction was rolled back".into()));
+            tracing::warn!("a write batch was rolled back: {cause}");
+            for finish in finishers {
+                finish(Err(cause.clone()));
+            }
+            (job.finish)(Err(cause.clone()));
+            for rest in jobs {
+                (rest.finish)(Err(cause.clone()));
+            }
+            return;
+        }
+        let closed = if outcome.is_ok() {
             connection.execute_batch("RELEASE job")
         } else {
             connection.execute_batch("ROLLBACK TO job; RELEASE job")

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 pub struct TestServer {
     pub base: String,
+    pub store: mashang_server::store::Store,
     pub database: PathBuf,
     pub client: reqwest::Client,
     _scratch: tempfile::TempDir,
@@ -47,6 +48,7 @@ impl TestServer {
             upload_limit_per_minute: 600,
             trusted_proxy: None,
             busy_timeout_ms: 5000,
+            max_database_mb: None,
             handoff_secret: Some(HANDOFF_SECRET.to_owned()),
             dev_expose_codes: true,
             readers: 2,
@@ -54,12 +56,14 @@ impl TestServer {
         adjust(&mut config);
         let server = Server::bind(&config).await.expect("server starts");
         let address = server.local_addr().expect("bound address");
+        let store = server.store.clone();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(server.serve(async {
             let _ = stop.await;
         }));
         Self {
             base: format!("http://{address}"),
+            store,
             database,
             client: reqwest::Client::new(),
             _scratch: scratch,
