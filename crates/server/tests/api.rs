@@ -395,6 +395,8 @@ async fn busy_answers_carry_retry_after() {
 #[tokio::test]
 async fn the_openapi_document_describes_every_route_and_every_documented_route_exists() {
     let server = TestServer::start().await;
+    let health: Value = server.get("/api/v1/health").await.json().await.unwrap();
+    assert_eq!(health, json!({ "status": "ok" }));
     let response = server.get("/api/v1/openapi.json").await;
     assert_eq!(response.status(), StatusCode::OK);
     let document: Value = response.json().await.unwrap();
