@@ -7,7 +7,9 @@ use mashang_model::{Category, Community, Field, FieldError, NewComplaint, valida
 
 use crate::api::ApiError;
 use crate::app::{LastReceipt, use_api};
-use crate::components::{ErrorSummary, FieldMessage, Page, SUMMARY_ID, described_by, focus_element, has_error};
+use crate::components::{
+    ErrorSummary, FieldLabel, FieldMessage, Page, SUMMARY_ID, TextInput, described_by, focus_element, has_error,
+};
 use crate::format::nfc;
 use crate::i18n::{Locale, use_i18n};
 use crate::{paths, storage};
@@ -145,9 +147,7 @@ pub fn FilePage() -> impl IntoView {
             <ErrorSummary errors input_id />
             <form class="complaint-form" novalidate on:submit=on_submit>
                 <div class="field" class:field-invalid=has_error(errors, Field::CommunityId)>
-                    <label for="community">
-                        {move || i18n.t().community_label}<span class="required">{move || i18n.t().required}</span>
-                    </label>
+                    <FieldLabel id="community" label=|t| t.community_label required=true />
                     <p class="hint" id="community-hint">{move || i18n.t().community_hint}</p>
                     <FieldMessage input_id="community" field=Field::CommunityId errors />
                     <select
@@ -167,9 +167,7 @@ pub fn FilePage() -> impl IntoView {
                 </div>
 
                 <div class="field" class:field-invalid=has_error(errors, Field::CategoryId)>
-                    <label for="category">
-                        {move || i18n.t().category_label}<span class="required">{move || i18n.t().required}</span>
-                    </label>
+                    <FieldLabel id="category" label=|t| t.category_label required=true />
                     <p class="hint" id="category-hint">{move || i18n.t().category_hint}</p>
                     <FieldMessage input_id="category" field=Field::CategoryId errors />
                     <select
@@ -188,7 +186,7 @@ pub fn FilePage() -> impl IntoView {
                     <LoadProblem failed=Signal::derive(move || matches!(categories.get(), Some(Err(_)))) retry=move || categories.refetch() />
                 </div>
 
-                <TextField
+                <TextInput
                     id="location"
                     field=Field::Location
                     label=|t| t.location_label
@@ -198,9 +196,7 @@ pub fn FilePage() -> impl IntoView {
                 />
 
                 <div class="field" class:field-invalid=has_error(errors, Field::Description)>
-                    <label for="description">
-                        {move || i18n.t().description_label}<span class="required">{move || i18n.t().required}</span>
-                    </label>
+                    <FieldLabel id="description" label=|t| t.description_label required=true />
                     <p class="hint" id="description-hint">{move || i18n.t().description_hint}</p>
                     <FieldMessage input_id="description" field=Field::Description errors />
                     <textarea
@@ -219,26 +215,20 @@ pub fn FilePage() -> impl IntoView {
                     </p>
                 </div>
 
-                <div class="field" class:field-invalid=has_error(errors, Field::Phone)>
-                    <label for="phone">
-                        {move || i18n.t().phone_label}<span class="required">{move || i18n.t().required}</span>
-                    </label>
-                    <p class="hint" id="phone-hint">{move || i18n.t().phone_hint}</p>
-                    <FieldMessage input_id="phone" field=Field::Phone errors />
-                    <input
-                        id="phone"
-                        name="phone"
-                        type="tel"
-                        inputmode="tel"
-                        autocomplete="tel"
-                        aria-describedby=described_by("phone", errors, Field::Phone)
-                        aria-invalid=move || has_error(errors, Field::Phone)().to_string()
-                        prop:value=move || form.phone.get()
-                        on:input:target=move |ev| form.phone.set(ev.target().value())
-                    />
-                </div>
+                <TextInput
+                    id="phone"
+                    field=Field::Phone
+                    label=|t| t.phone_label
+                    hint=|t| t.phone_hint
+                    value=form.phone
+                    errors
+                    required=true
+                    input_type="tel"
+                    inputmode="tel"
+                    autocomplete="tel"
+                />
 
-                <TextField id="name" field=Field::Name label=|t| t.name_label hint=|t| t.name_hint value=form.name errors />
+                <TextInput id="name" field=Field::Name label=|t| t.name_label hint=|t| t.name_hint value=form.name errors autocomplete="name" />
 
                 <div class="field checkbox-field">
                     <input
@@ -266,9 +256,7 @@ pub fn FilePage() -> impl IntoView {
                         prop:checked=move || form.consent.get()
                         on:change:target=move |ev| form.consent.set(ev.target().checked())
                     />
-                    <label for="consent">
-                        {move || i18n.t().consent_label}<span class="required">{move || i18n.t().required}</span>
-                    </label>
+                    <FieldLabel id="consent" label=|t| t.consent_label required=true />
                 </div>
 
                 <div id="submit-error" class="form-error" tabindex="-1" role="alert">
@@ -336,34 +324,5 @@ fn LoadProblem(failed: Signal<bool>, retry: impl Fn() + Copy + Send + Sync + 'st
                 <button type="button" class="button button-small" on:click=move |_| retry()>{move || i18n.t().retry}</button>
             </p>
         })
-    }
-}
-
-/// An optional one-line text field with its label, hint and error.
-#[component]
-fn TextField(
-    id: &'static str,
-    field: Field,
-    label: fn(&crate::i18n::Texts) -> &'static str,
-    hint: fn(&crate::i18n::Texts) -> &'static str,
-    value: RwSignal<String>,
-    errors: RwSignal<Vec<FieldError>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="field" class:field-invalid=has_error(errors, field)>
-            <label for=id>{move || label(i18n.t())}<span class="required">{move || i18n.t().optional}</span></label>
-            <p class="hint" id=format!("{id}-hint")>{move || hint(i18n.t())}</p>
-            <FieldMessage input_id=id field errors />
-            <input
-                id=id
-                name=id
-                type="text"
-                aria-describedby=described_by(id, errors, field)
-                aria-invalid=move || has_error(errors, field)().to_string()
-                prop:value=move || value.get()
-                on:input:target=move |ev| value.set(ev.target().value())
-            />
-        </div>
     }
 }

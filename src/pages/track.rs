@@ -6,9 +6,7 @@ use mashang_model::{ComplaintView, Field, FieldError, LookupRequest, validate_lo
 
 use crate::api::ApiError;
 use crate::app::use_api;
-use crate::components::{
-    ErrorSummary, FieldMessage, Page, SUMMARY_ID, StatusBadge, Timeline, described_by, focus_element, has_error,
-};
+use crate::components::{ErrorSummary, Page, SUMMARY_ID, StatusBadge, TextInput, Timeline, focus_element};
 use crate::format;
 use crate::i18n::use_i18n;
 
@@ -76,42 +74,28 @@ pub fn TrackPage() -> impl IntoView {
             <p class="intro">{move || i18n.t().track_intro}</p>
             <ErrorSummary errors input_id />
             <form class="lookup-form" novalidate on:submit=on_submit>
-                <div class="field" class:field-invalid=has_error(errors, Field::TrackingNumber)>
-                    <label for="tracking-number">
-                        {move || i18n.t().tracking_number_label}<span class="required">{move || i18n.t().required}</span>
-                    </label>
-                    <p class="hint" id="tracking-number-hint">{move || i18n.t().tracking_number_hint}</p>
-                    <FieldMessage input_id="tracking-number" field=Field::TrackingNumber errors />
-                    <input
-                        id="tracking-number"
-                        name="tracking-number"
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        aria-describedby=described_by("tracking-number", errors, Field::TrackingNumber)
-                        aria-invalid=move || has_error(errors, Field::TrackingNumber)().to_string()
-                        prop:value=move || number.get()
-                        on:input:target=move |ev| number.set(ev.target().value())
-                    />
-                </div>
-                <div class="field" class:field-invalid=has_error(errors, Field::Phone)>
-                    <label for="track-phone">
-                        {move || i18n.t().phone_label}<span class="required">{move || i18n.t().required}</span>
-                    </label>
-                    <p class="hint" id="track-phone-hint">{move || i18n.t().track_phone_hint}</p>
-                    <FieldMessage input_id="track-phone" field=Field::Phone errors />
-                    <input
-                        id="track-phone"
-                        name="phone"
-                        type="tel"
-                        inputmode="tel"
-                        autocomplete="tel"
-                        aria-describedby=described_by("track-phone", errors, Field::Phone)
-                        aria-invalid=move || has_error(errors, Field::Phone)().to_string()
-                        prop:value=move || phone.get()
-                        on:input:target=move |ev| phone.set(ev.target().value())
-                    />
-                </div>
+                <TextInput
+                    id="tracking-number"
+                    field=Field::TrackingNumber
+                    label=|t| t.tracking_number_label
+                    hint=|t| t.tracking_number_hint
+                    value=number
+                    errors
+                    required=true
+                    inputmode="numeric"
+                />
+                <TextInput
+                    id="track-phone"
+                    field=Field::Phone
+                    label=|t| t.phone_label
+                    hint=|t| t.track_phone_hint
+                    value=phone
+                    errors
+                    required=true
+                    input_type="tel"
+                    inputmode="tel"
+                    autocomplete="tel"
+                />
                 <button type="submit" class="button button-primary button-block" aria-disabled=move || searching.get().to_string()>
                     {move || if searching.get() { i18n.t().track_searching } else { i18n.t().track_submit }}
                 </button>

@@ -118,14 +118,7 @@ async fn description_length_is_checked_at_the_limit_one_over_and_far_over() {
     assert_eq!(problem["errors"][0], json!({ "field": "description", "code": "too_long", "limit": 1000 }));
 
     body["description"] = json!("x".repeat(1024 * 1024));
-    let response = server
-        .client
-        .post(server.url("/api/v1/complaints"))
-        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = server.file_response(&body, &uuid::Uuid::new_v4().to_string()).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["code"], "payload_too_large");
@@ -137,14 +130,7 @@ async fn bad_phone_numbers_are_field_errors_and_never_echoed() {
     for phone in ["1380013800", "138001380001", "028-85123456", "1380013800a", "abcdefghijk"] {
         let mut body = server.valid_complaint().await;
         body["phone"] = json!(phone);
-        let response = server
-            .client
-            .post(server.url("/api/v1/complaints"))
-            .header("idempotency-key", uuid::Uuid::new_v4().to_string())
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let response = server.file_response(&body, &uuid::Uuid::new_v4().to_string()).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{phone}");
         let text = response.text().await.unwrap();
         assert!(!text.contains(phone), "{phone} echoed in {text}");
@@ -362,14 +348,7 @@ async fn a_database_locked_by_another_process_answers_503_and_loses_nothing() {
     assert_eq!(problem["code"], "busy");
     assert_eq!(server.count("complaints"), before, "no partial filing");
 
-    let response = server
-        .client
-        .post(server.url("/api/v1/complaints"))
-        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = server.file_response(&body, &uuid::Uuid::new_v4().to_string()).await;
     assert_eq!(response.status(), StatusCode::CREATED, "the server recovers once the lock is gone");
 }
 
@@ -379,14 +358,7 @@ async fn busy_answers_carry_retry_after() {
     let body = server.valid_complaint().await;
     let operator = rusqlite::Connection::open(&server.database).unwrap();
     operator.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    let response = server
-        .client
-        .post(server.url("/api/v1/complaints"))
-        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = server.file_response(&body, &uuid::Uuid::new_v4().to_string()).await;
     operator.execute_batch("ROLLBACK").unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.headers()["retry-after"], "2");

@@ -106,16 +106,20 @@ impl TestServer {
     }
 
     pub async fn file_with_key(&self, body: &Value, key: &str) -> (reqwest::StatusCode, Value) {
-        let response = self
-            .client
+        let response = self.file_response(body, key).await;
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The raw answer to a filing, for tests that look at headers or text.
+    pub async fn file_response(&self, body: &Value, key: &str) -> reqwest::Response {
+        self.client
             .post(self.url("/api/v1/complaints"))
             .header("idempotency-key", key)
             .json(body)
             .send()
             .await
-            .expect("request");
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+            .expect("request")
     }
 
     /// A request with a bearer token.
