@@ -2,7 +2,9 @@
 //! into a sentence.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use mashang_model::{Category, Community, ComplaintView, FiledComplaint, LookupRequest, NewComplaint, Problem};
+use mashang_model::{
+    Category, Community, ComplaintView, FiledComplaint, LookupRequest, NewComplaint, Problem, ResidentActionRequest,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -69,6 +71,27 @@ impl Api {
 
     pub async fn lookup(&self, request: &LookupRequest) -> Result<ComplaintView, ApiError> {
         send_json(Request::post(&self.url("/complaints/lookup")), request).await
+    }
+
+    /// A complaint opened with the access token this device kept when filing it.
+    pub async fn complaint(&self, number: &str, token: &str) -> Result<ComplaintView, ApiError> {
+        send(
+            Request::get(&self.url(&format!("/complaints/{number}")))
+                .header("Authorization", &format!("Bearer {token}")),
+        )
+        .await
+    }
+
+    /// 补充材料, 催办, 撤回, 评价, 重新办理.
+    pub async fn act(
+        &self,
+        number: &str,
+        token: &str,
+        request: &ResidentActionRequest,
+    ) -> Result<ComplaintView, ApiError> {
+        let builder = Request::post(&self.url(&format!("/complaints/{number}/actions")))
+            .header("Authorization", &format!("Bearer {token}"));
+        send_json(builder, request).await
     }
 }
 

@@ -6,7 +6,7 @@ use mashang_model::FiledComplaint;
 use crate::api::Api;
 use crate::config::RuntimeConfig;
 use crate::i18n::I18n;
-use crate::pages::{FilePage, HomePage, NotFoundPage, ReceiptPage, TrackPage};
+use crate::pages::{ComplaintPage, FilePage, HomePage, MyComplaintsPage, NotFoundPage, ReceiptPage, TrackPage};
 
 /// The receipt of the complaint just filed on this device, so the receipt page can show the
 /// filing time without another request.
@@ -26,6 +26,8 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                 <Route path=path!("/file") view=FilePage />
                 <Route path=path!("/receipt/:number") view=ReceiptPage />
                 <Route path=path!("/track") view=TrackPage />
+                <Route path=path!("/complaints/:number") view=ComplaintPage />
+                <Route path=path!("/mine") view=MyComplaintsPage />
             </Routes>
         </Router>
     }

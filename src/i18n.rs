@@ -8,6 +8,7 @@ use mashang_model::{
 };
 
 use crate::api::ApiError;
+use mashang_model::lifecycle::{Action, Refusal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locale {
@@ -165,6 +166,39 @@ pub struct Texts {
     pub overdue: &'static str,
     pub timeline_title: &'static str,
 
+    pub detail_title: &'static str,
+    pub no_token: &'static str,
+    pub go_track: &'static str,
+    pub stages_label: &'static str,
+    pub withdrawn_notice: &'static str,
+    pub actions_title: &'static str,
+    pub action_supplement: &'static str,
+    pub action_urge: &'static str,
+    pub action_withdraw: &'static str,
+    pub action_rate: &'static str,
+    pub action_reopen: &'static str,
+    pub supplement_hint: &'static str,
+    pub urge_hint: &'static str,
+    pub withdraw_confirm: &'static str,
+    pub reopen_hint: &'static str,
+    pub rate_solved_label: &'static str,
+    pub rate_satisfaction_label: &'static str,
+    pub comment_label: &'static str,
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub confirm_withdraw: &'static str,
+    pub cancel: &'static str,
+    pub action_done: &'static str,
+    pub refusal_not_permitted: &'static str,
+    pub refusal_wrong_stage: &'static str,
+    pub refusal_window_closed: &'static str,
+    pub refusal_not_overdue: &'static str,
+    pub refusal_too_soon: &'static str,
+    pub mine_title: &'static str,
+    pub mine_hint: &'static str,
+    pub mine_empty: &'static str,
+    pub home_mine: &'static str,
+    pub home_mine_hint: &'static str,
     pub page_not_found_title: &'static str,
     pub page_not_found_body: &'static str,
 
@@ -342,6 +376,39 @@ pub static ZH_CN: Texts = Texts {
     overdue: "已超时",
     timeline_title: "办理进度",
 
+    detail_title: "办理进度",
+    no_token: "这台设备上没有这条投诉的查看凭证。请用受理编号和提交时的手机号查询。",
+    go_track: "去查询",
+    stages_label: "办理阶段",
+    withdrawn_notice: "这条投诉已撤回，不再办理。",
+    actions_title: "您可以",
+    action_supplement: "补充材料",
+    action_urge: "催办",
+    action_withdraw: "撤回投诉",
+    action_rate: "评价办理结果",
+    action_reopen: "没解决，重新办理",
+    supplement_hint: "补充新的情况或说明，负责单位会看到。",
+    urge_hint: "已经超过办理时限，可以催一催，每天一次。",
+    withdraw_confirm: "确定撤回这条投诉吗？撤回后不再办理。",
+    reopen_hint: "请说明哪里还没有解决。",
+    rate_solved_label: "问题解决了吗？",
+    rate_satisfaction_label: "您对办理满意吗？",
+    comment_label: "想说的话",
+    send: "提交",
+    sending: "正在提交…",
+    confirm_withdraw: "确定撤回",
+    cancel: "取消",
+    action_done: "已提交，办理进度已更新。",
+    refusal_not_permitted: "您不能进行这个操作。",
+    refusal_wrong_stage: "现在不能进行这个操作，办理状态可能刚刚变化，请看最新进度。",
+    refusal_window_closed: "已超过可以重新办理的时间（办结后15天内）。如仍有问题，请重新投诉或拨打12345。",
+    refusal_not_overdue: "还没到办理时限，暂时不能催办。",
+    refusal_too_soon: "今天已经催办过了，请明天再试。",
+    mine_title: "我的投诉",
+    mine_hint: "这里列出在这台设备上提交的投诉。",
+    mine_empty: "这台设备上还没有提交过投诉。",
+    home_mine: "我的投诉",
+    home_mine_hint: "查看在这台设备上提交的投诉",
     page_not_found_title: "页面不存在",
     page_not_found_body: "您要找的页面不存在，可能是链接有误。",
 
@@ -518,6 +585,39 @@ pub static EN: Texts = Texts {
     overdue: "Overdue",
     timeline_title: "Progress",
 
+    detail_title: "Progress",
+    no_token: "This device has no pass for this complaint. Look it up with its tracking number and the mobile number you gave.",
+    go_track: "Look it up",
+    stages_label: "Stages",
+    withdrawn_notice: "This complaint was withdrawn and will not be handled.",
+    actions_title: "What you can do",
+    action_supplement: "Add information",
+    action_urge: "Send a reminder",
+    action_withdraw: "Withdraw the complaint",
+    action_rate: "Rate the result",
+    action_reopen: "Not solved: reopen",
+    supplement_hint: "Add new details or an explanation; the unit handling it will see them.",
+    urge_hint: "The deadline has passed, so you may send a reminder, once a day.",
+    withdraw_confirm: "Withdraw this complaint? It will no longer be handled.",
+    reopen_hint: "Say what is still not solved.",
+    rate_solved_label: "Was the problem solved?",
+    rate_satisfaction_label: "Are you satisfied with how it was handled?",
+    comment_label: "Comments",
+    send: "Send",
+    sending: "Sending…",
+    confirm_withdraw: "Withdraw",
+    cancel: "Cancel",
+    action_done: "Sent; the progress is updated.",
+    refusal_not_permitted: "You cannot do this.",
+    refusal_wrong_stage: "This is not possible now; the complaint may just have moved on. See the latest progress.",
+    refusal_window_closed: "It is too late to reopen (within 15 days of the resolution). File a new complaint or call 12345.",
+    refusal_not_overdue: "The deadline has not passed yet, so a reminder cannot be sent.",
+    refusal_too_soon: "A reminder was sent today already; try again tomorrow.",
+    mine_title: "My complaints",
+    mine_hint: "Complaints filed on this device.",
+    mine_empty: "No complaint has been filed on this device yet.",
+    home_mine: "My complaints",
+    home_mine_hint: "Complaints filed on this device",
     page_not_found_title: "Page not found",
     page_not_found_body: "The page you are looking for does not exist; the link may be wrong.",
 
@@ -634,19 +734,38 @@ impl Texts {
         }
     }
 
-    /// 已解决 · 满意
-    pub fn rating(&self, rating: &Rating) -> String {
-        let solved = match rating.solved {
+    /// The button that offers a resident action.
+    pub fn action(&self, action: Action) -> &'static str {
+        match action {
+            Action::Supplement => self.action_supplement,
+            Action::Urge => self.action_urge,
+            Action::Withdraw => self.action_withdraw,
+            Action::Rate => self.action_rate,
+            Action::Reopen => self.action_reopen,
+            // Not offered to residents; named only for completeness.
+            _ => self.event_other,
+        }
+    }
+
+    pub fn solved(&self, solved: Solved) -> &'static str {
+        match solved {
             Solved::Yes => self.solved_yes,
             Solved::Partly => self.solved_partly,
             Solved::No => self.solved_no,
-        };
-        let satisfaction = match rating.satisfaction {
+        }
+    }
+
+    pub fn satisfaction(&self, satisfaction: Satisfaction) -> &'static str {
+        match satisfaction {
             Satisfaction::Satisfied => self.satisfied,
             Satisfaction::BasicallySatisfied => self.basically_satisfied,
             Satisfaction::Dissatisfied => self.dissatisfied,
-        };
-        format!("{solved} · {satisfaction}")
+        }
+    }
+
+    /// 已解决 · 满意
+    pub fn rating(&self, rating: &Rating) -> String {
+        format!("{} · {}", self.solved(rating.solved), self.satisfaction(rating.satisfaction))
     }
 
     pub fn actor(&self, actor: ActorRole) -> &'static str {
@@ -709,6 +828,13 @@ impl Texts {
     pub fn api_error(&self, error: &ApiError) -> String {
         let sentence = match error {
             ApiError::Network => self.error_network,
+            ApiError::Problem(problem) if problem.code == ProblemCode::ActionRefused => match problem.reason {
+                Some(Refusal::NotPermitted) => self.refusal_not_permitted,
+                Some(Refusal::WindowClosed) => self.refusal_window_closed,
+                Some(Refusal::NotOverdue) => self.refusal_not_overdue,
+                Some(Refusal::TooSoon) => self.refusal_too_soon,
+                Some(Refusal::WrongStage) | None => self.refusal_wrong_stage,
+            },
             ApiError::Problem(problem) => match problem.code {
                 ProblemCode::Busy | ProblemCode::RateLimited => self.error_busy,
                 ProblemCode::StorageFull => self.error_storage,

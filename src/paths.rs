@@ -22,3 +22,13 @@ pub fn track(number: Option<&TrackingNumber>) -> String {
         None => "/track".to_owned(),
     }
 }
+
+/// The progress view of a complaint filed on this device.
+pub fn complaint(number: &TrackingNumber) -> String {
+    format!("/complaints/{}", number.as_str())
+}
+
+/// The complaints filed on this device.
+pub fn mine() -> String {
+    "/mine".to_owned()
+}

@@ -17,15 +17,29 @@ pub fn set(key: &str, value: &str) {
 
 const COMPLAINTS_KEY: &str = "mashang.complaints";
 
+/// Tracking number → access token of every complaint filed on this device.
+fn known_complaints() -> std::collections::BTreeMap<String, String> {
+    get(COMPLAINTS_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
+}
+
 /// Keeps a filed complaint's access token on this device, by tracking number, so that this device
 /// can open and act on the complaint without signing in.
 pub fn remember_complaint(tracking_number: &str, access_token: &str) {
-    let mut known: std::collections::BTreeMap<String, String> =
-        get(COMPLAINTS_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
+    let mut known = known_complaints();
     known.insert(tracking_number.to_owned(), access_token.to_owned());
     if let Ok(json) = serde_json::to_string(&known) {
         set(COMPLAINTS_KEY, &json);
     }
+}
+
+/// The access token this device holds for a complaint, if it filed it.
+pub fn complaint_token(tracking_number: &str) -> Option<String> {
+    known_complaints().remove(tracking_number)
+}
+
+/// Every complaint filed on this device, newest tracking numbers (and so dates) first.
+pub fn device_complaints() -> Vec<(String, String)> {
+    known_complaints().into_iter().rev().collect()
 }
 
 /// A fresh random UUID from the browser, for idempotency keys.

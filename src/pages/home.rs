@@ -3,7 +3,7 @@ use leptos_router::components::A;
 
 use crate::components::Page;
 use crate::i18n::use_i18n;
-use crate::paths;
+use crate::{paths, storage};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -26,6 +26,15 @@ pub fn HomePage() -> impl IntoView {
                         <span>{move || i18n.t().home_track_hint}</span>
                     </span>
                 </A>
+                {(!storage::device_complaints().is_empty()).then(|| view! {
+                    <A href=paths::mine() attr:class="action-tile">
+                        <span class="action-icon" aria-hidden="true">"☰"</span>
+                        <span class="action-text">
+                            <strong>{move || i18n.t().home_mine}</strong>
+                            <span>{move || i18n.t().home_mine_hint}</span>
+                        </span>
+                    </A>
+                })}
             </nav>
             <section class="card how-it-works" aria-labelledby="how-title">
                 <h2 id="how-title">{move || i18n.t().home_how_title}</h2>

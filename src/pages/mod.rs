@@ -1,11 +1,15 @@
+mod complaint;
 mod file;
 mod home;
+mod mine;
 mod not_found;
 mod receipt;
 mod track;
 
+pub use complaint::ComplaintPage;
 pub use file::FilePage;
 pub use home::HomePage;
+pub use mine::MyComplaintsPage;
 pub use not_found::NotFoundPage;
 pub use receipt::ReceiptPage;
 pub use track::TrackPage;

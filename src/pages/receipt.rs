@@ -8,7 +8,7 @@ use crate::components::Page;
 use crate::format;
 use crate::i18n::use_i18n;
 use crate::pages::NotFoundPage;
-use crate::paths;
+use crate::{paths, storage};
 
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
@@ -27,6 +27,12 @@ fn Receipt(number: TrackingNumber) -> impl IntoView {
     let receipt = last.filter(|receipt| receipt.tracking_number == number);
     let copy_status = RwSignal::new(None::<bool>);
     let grouped = number.grouped();
+    // The device that filed it opens the progress view; any other looks it up by number.
+    let progress = if storage::complaint_token(number.as_str()).is_some() {
+        paths::complaint(&number)
+    } else {
+        paths::track(Some(&number))
+    };
 
     let copy = {
         let digits = number.as_str().to_owned();
@@ -69,7 +75,7 @@ fn Receipt(number: TrackingNumber) -> impl IntoView {
                 <h2 id="next-title">{move || i18n.t().receipt_next_title}</h2>
                 <ol>{(0..3).map(|step| view! { <li>{move || i18n.t().receipt_next_steps[step]}</li> }).collect_view()}</ol>
             </section>
-            <A href=paths::track(Some(&number)) attr:class="button button-primary">{move || i18n.t().track_this}</A>
+            <A href=progress attr:class="button button-primary">{move || i18n.t().track_this}</A>
             <A href=paths::home() attr:class="button">{move || i18n.t().go_home}</A>
         </Page>
     }

@@ -39,8 +39,13 @@ export async function screenshot(page: Page, name: string) {
 
 export const DEMO_PHONE = '13800138000';
 
-/** Files a complaint through the API (for tests about tracking, not filing). */
+/** Files a complaint through the API (for tests about tracking, not filing); returns its number. */
 export async function fileThroughApi(request: APIRequestContext, description: string, phone = DEMO_PHONE) {
+  return (await fileReceipt(request, description, phone)).tracking_number as string;
+}
+
+/** Files a complaint through the API; returns the whole receipt, access token included. */
+export async function fileReceipt(request: APIRequestContext, description: string, phone = DEMO_PHONE) {
   const [communities, categories] = await Promise.all([
     request.get('/api/v1/communities').then((r) => r.json()),
     request.get('/api/v1/categories').then((r) => r.json()),
@@ -56,7 +61,27 @@ export async function fileThroughApi(request: APIRequestContext, description: st
     },
   });
   expect(response.status()).toBe(201);
-  return (await response.json()).tracking_number as string;
+  return await response.json();
+}
+
+/** Gives this browser the access token of a complaint, as if it had filed it. */
+export async function keepOnDevice(page: Page, number: string, token: string) {
+  await page.goto('/');
+  await page.evaluate(([n, t]) => localStorage.setItem('mashang.complaints', JSON.stringify({ [n]: t })), [number, token]);
+}
+
+/** Acts on a complaint as a demo member of staff, through the staff API. */
+export async function actAsStaff(request: APIRequestContext, username: string, number: string, body: object) {
+  const session = await request.post('/api/v1/staff/sessions', {
+    data: { username, password: process.env.STAFF_PASSWORD },
+  });
+  expect(session.status(), 'staff sign-in (STAFF_PASSWORD comes from cargo xtask test)').toBe(200);
+  const { token } = await session.json();
+  const response = await request.post(`/api/v1/staff/complaints/${number}/actions`, {
+    headers: { Authorization: `Bearer ${token}` },
+    data: body,
+  });
+  expect(response.status(), JSON.stringify(await response.json())).toBe(200);
 }
 
 /** Waits until the wasm app has replaced the static shell. */

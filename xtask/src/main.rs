@@ -125,14 +125,21 @@ fn fuzz_api(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
 }
 
 const FUZZ_STAFF_PASSWORD: &str = "fuzz-staff-password";
+/// The browser tests act as staff through the API to move complaints along.
+const E2E_STAFF_PASSWORD: &str = "e2e-staff-password";
 
 fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
     step("starting a server on a free port with a fresh database");
-    let server = TestServer::start(server_binary, root, scratch)?;
+    let server = TestServer::start_with(server_binary, root, scratch, &["--demo-staff-password", E2E_STAFF_PASSWORD])?;
     step(&format!("browser tests (Playwright, Debian Chromium) against {}", server.url));
     let results = scratch.join("results.json");
     let mut playwright = Command::new(root.join("node_modules/.bin/playwright"));
-    playwright.arg("test").current_dir(root).env("BASE_URL", &server.url).env("PLAYWRIGHT_JSON_OUTPUT_NAME", &results);
+    playwright
+        .arg("test")
+        .current_dir(root)
+        .env("BASE_URL", &server.url)
+        .env("STAFF_PASSWORD", E2E_STAFF_PASSWORD)
+        .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &results);
     let status = playwright.status().map_err(|e| format!("could not start Playwright: {e}"));
     drop(server);
     let summary = std::fs::read_to_string(&results).ok().and_then(|json| tools::playwright_summary(&json));
@@ -157,10 +164,6 @@ struct TestServer {
 }
 
 impl TestServer {
-    fn start(binary: &Path, root: &Path, scratch: &Path) -> Result<Self> {
-        Self::start_with(binary, root, scratch, &[])
-    }
-
     fn start_with(binary: &Path, root: &Path, scratch: &Path, extra: &[&str]) -> Result<Self> {
         let mut child = Command::new(binary)
             .args(["--bind", "127.0.0.1", "--port", "0", "--dist"])

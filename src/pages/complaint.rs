@@ -1,0 +1,106 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use mashang_model::{ComplaintView, TrackingNumber};
+use std::time::Duration;
+
+use crate::api::ApiError;
+use crate::app::use_api;
+use crate::components::{ComplaintCard, Page, ResidentActions, Stages, focus_element};
+use crate::i18n::use_i18n;
+use crate::pages::NotFoundPage;
+use crate::{paths, storage};
+
+/// New steps appear without a reload: the complaint is fetched again this often.
+const REFRESH_EVERY: Duration = Duration::from_secs(10);
+
+/// The progress view (进度可视) of a complaint filed on this device.
+#[component]
+pub fn ComplaintPage() -> impl IntoView {
+    let params = use_params_map();
+    move || match params.with(|p| p.get("number").and_then(|n| TrackingNumber::parse(&n))) {
+        Some(number) => match storage::complaint_token(number.as_str()) {
+            Some(token) => view! { <Progress number token /> }.into_any(),
+            None => view! { <NoPass number /> }.into_any(),
+        },
+        None => view! { <NotFoundPage /> }.into_any(),
+    }
+}
+
+/// This device did not file the complaint: the number and phone still find it.
+#[component]
+fn NoPass(number: TrackingNumber) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Page title=|t| t.detail_title back=true>
+            <p class="notice notice-warning">{move || i18n.t().no_token}</p>
+            <A href=paths::track(Some(&number)) attr:class="button button-primary">{move || i18n.t().go_track}</A>
+        </Page>
+    }
+}
+
+#[component]
+fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let complaint = RwSignal::new(None::<Result<ComplaintView, ApiError>>);
+    let load = {
+        let (number, token) = (number.as_str().to_owned(), token.clone());
+        move || {
+            let (api, number, token) = (api.clone(), number.clone(), token.clone());
+            leptos::task::spawn_local(async move {
+                let result = api.complaint(&number, &token).await;
+                // A failed refresh keeps what is on screen; only a first failure is shown.
+                if result.is_ok() || complaint.try_with_untracked(|c| c.is_none()).unwrap_or(false) {
+                    complaint.try_set(Some(result));
+                }
+            });
+        }
+    };
+    load();
+    if let Ok(handle) = set_interval_with_handle(load.clone(), REFRESH_EVERY) {
+        on_cleanup(move || handle.clear());
+    }
+
+    // The actions are rebuilt only when what is allowed changes, so that a refresh never wipes
+    // what the resident is typing.
+    let actions = Memo::new(move |_| {
+        complaint.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).map(|c| c.available_actions.clone()))
+    });
+    let status = Memo::new(move |_| complaint.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).map(|c| c.status)));
+    let acted = RwSignal::new(false);
+    let on_done = Callback::new(move |view: ComplaintView| {
+        complaint.set(Some(Ok(view)));
+        acted.set(true);
+        focus_element("action-status");
+    });
+    let (number_text, token_text) = (number.as_str().to_owned(), token);
+
+    view! {
+        <Page title=|t| t.detail_title back=true>
+            {move || match complaint.with(|c| c.as_ref().map(|c| c.as_ref().err().cloned())) {
+                None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
+                Some(Some(error)) => {
+                    let load = load.clone();
+                    view! {
+                        <div class="notice notice-error" role="alert">
+                            <p>{move || i18n.t().api_error(&error)}</p>
+                            <button type="button" class="button" on:click=move |_| load()>{move || i18n.t().retry}</button>
+                        </div>
+                    }
+                    .into_any()
+                }
+                Some(None) => ().into_any(),
+            }}
+            {move || status.get().map(|status| view! { <Stages status /> })}
+            <p id="action-status" class="action-status" role="status" tabindex="-1">
+                {move || acted.get().then(|| i18n.t().action_done)}
+            </p>
+            {move || {
+                let (number, token) = (number_text.clone(), token_text.clone());
+                actions.get().filter(|a| !a.is_empty()).map(|actions| view! { <ResidentActions number token actions on_done /> })
+            }}
+            {move || complaint.get().and_then(Result::ok).map(|complaint| view! { <ComplaintCard complaint /> })}
+        </Page>
+    }
+}

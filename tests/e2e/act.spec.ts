@@ -1,0 +1,96 @@
+import { test, expect, expectAccessible, screenshot, openApp, fileReceipt, keepOnDevice, actAsStaff } from './fixtures';
+
+const current = (page: import('@playwright/test').Page) => page.locator('.stages [aria-current="step"]');
+
+test('a resident follows a complaint to its resolution, rates it and reopens it, without reloading', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  await openApp(page, '/file');
+  await page.getByLabel('所在小区').selectOption({ label: '玉林北苑（芙蓉里物业管理有限公司）' });
+  await page.getByLabel('问题类型').selectOption({ label: '电梯故障' });
+  await page.getByLabel('问题描述').fill('5栋电梯经常停在半层，老人被困过两次，请尽快检修。');
+  await page.getByLabel('手机号').fill('13800138000');
+  await page.getByLabel('我已阅读并同意个人信息告知').check();
+  await page.getByRole('button', { name: '提交投诉' }).click();
+  const number = (await page.getByTestId('tracking-number').innerText()).replace(/\s/g, '');
+  await page.getByRole('link', { name: '查看办理进度' }).click();
+
+  await expect(current(page)).toHaveText('已提交');
+  await expect(page.getByRole('button', { name: '撤回投诉' })).toBeVisible();
+  await expect(page.getByRole('button', { name: '评价办理结果' })).toHaveCount(0);
+  await screenshot(page, 'progress-submitted-zh');
+  await expectAccessible(page);
+
+  // The property company signs for it and resolves it; the page follows by itself.
+  await actAsStaff(request, 'wy-furongli', number, { action: 'accept' });
+  await expect(current(page)).toHaveText('已签收', { timeout: 25_000 });
+  const reply = '已联系维保单位更换了门机板，连续三天测试运行正常。';
+  await actAsStaff(request, 'wy-furongli', number, { action: 'resolve', note: reply });
+  await expect(current(page)).toHaveText('已办结', { timeout: 25_000 });
+  await expect(page.locator('.timeline')).toContainText(reply);
+  await expect(page.getByRole('button', { name: '撤回投诉' })).toHaveCount(0);
+
+  // Not solved: rate it so.
+  await page.getByRole('button', { name: '评价办理结果' }).click();
+  await page.getByLabel('未解决').check();
+  await page.getByLabel('不满意').check();
+  await page.getByLabel('想说的话').fill('今天又停在半层了。');
+  await screenshot(page, 'progress-rating-zh');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已提交，办理进度已更新。' })).toBeVisible();
+  await expect(current(page)).toHaveText('已评价');
+  await expect(page.locator('.timeline')).toContainText('未解决 · 不满意');
+
+  // Reopening needs an explanation.
+  await page.getByRole('button', { name: '没解决，重新办理' }).click();
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.locator('#action-note-error')).toContainText('请填写说明。');
+  await page.getByLabel('请说明哪里还没有解决。').fill('换了门机板还是会停，请彻底检修。');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(current(page)).toHaveText('处理中');
+  await expect(page.locator('.timeline-item').last()).toContainText('重新办理');
+  await expect(page.locator('.timeline-item').last()).toContainText('换了门机板还是会停，请彻底检修。');
+  await screenshot(page, 'progress-reopened-zh');
+  await expectAccessible(page);
+});
+
+test('a resident withdraws a complaint before it is signed for, after confirming', async ({ page, request }) => {
+  const receipt = await fileReceipt(request, '楼下的共享单车堆满了消防通道');
+  await keepOnDevice(page, receipt.tracking_number, receipt.access_token);
+  await openApp(page, `/complaints/${receipt.tracking_number}`);
+  await page.getByRole('button', { name: '撤回投诉' }).click();
+  await expect(page.getByText('确定撤回这条投诉吗？撤回后不再办理。')).toBeVisible();
+  await page.getByRole('button', { name: '确定撤回' }).click();
+  await expect(page.getByText('这条投诉已撤回，不再办理。')).toBeVisible();
+  await expect(page.locator('.actions')).toHaveCount(0);
+
+  // In English too.
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect(page.getByText('This complaint was withdrawn and will not be handled.')).toBeVisible();
+  await screenshot(page, 'progress-withdrawn-en');
+  await expectAccessible(page);
+});
+
+test('my complaints lists what this device filed, and home offers it', async ({ page, request }) => {
+  const receipt = await fileReceipt(request, '小区东门的垃圾三天没人清运了');
+  await keepOnDevice(page, receipt.tracking_number, receipt.access_token);
+  await openApp(page, '/');
+  await page.getByRole('link', { name: /我的投诉/ }).click();
+  const row = page.locator('.complaint-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('已提交');
+  await screenshot(page, 'mine-zh');
+  await expectAccessible(page);
+  await row.click();
+  await expect(page).toHaveURL(new RegExp(`/complaints/${receipt.tracking_number}$`));
+  await expect(current(page)).toHaveText('已提交');
+});
+
+test('a device without the pass is sent to look the complaint up', async ({ page, request }) => {
+  const receipt = await fileReceipt(request, '地下车库的灯坏了一半，很暗');
+  await openApp(page, `/complaints/${receipt.tracking_number}`);
+  await expect(page.getByText('这台设备上没有这条投诉的查看凭证')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: '去查询' }).click();
+  await expect(page).toHaveURL(new RegExp(`/track\\?number=${receipt.tracking_number}$`));
+});
