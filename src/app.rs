@@ -16,7 +16,9 @@ pub struct LastReceipt(pub RwSignal<Option<FiledComplaint>>);
 #[component]
 pub fn App(config: RuntimeConfig) -> impl IntoView {
     I18n::provide();
-    provide_context(Api::new(&config.api_base));
+    let api = Api::new(&config.api_base);
+    provide_context(api.clone());
+    crate::outbox::Outbox::provide(api);
     provide_context(LastReceipt(RwSignal::new(None)));
 
     view! {

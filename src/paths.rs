@@ -10,6 +10,11 @@ pub fn file() -> String {
     "/file".to_owned()
 }
 
+/// The form with a problem already chosen, by its Chinese name (ids differ between deployments).
+pub fn file_with_category(name: &str) -> String {
+    format!("/file?category={}", String::from(js_sys::encode_uri_component(name)))
+}
+
 pub fn receipt(number: &TrackingNumber) -> String {
     format!("/receipt/{}", number.as_str())
 }

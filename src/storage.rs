@@ -9,6 +9,12 @@ pub fn get(key: &str) -> Option<String> {
     local_storage()?.get_item(key).ok().flatten()
 }
 
+pub fn remove(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
 pub fn set(key: &str, value: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.set_item(key, value);

@@ -1,6 +1,6 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use mashang_model::text::{clean_long_text, text_length};
 use mashang_model::validation::DESCRIPTION_MAX_CHARS;
 use mashang_model::{Category, Community, Field, FieldError, NewComplaint, validate_new_complaint};
@@ -10,9 +10,11 @@ use crate::app::{LastReceipt, use_api};
 use crate::components::{
     ErrorSummary, FieldLabel, FieldMessage, Page, SUMMARY_ID, TextInput, described_by, focus_element, has_error,
 };
+use crate::draft::Draft;
 use crate::format::nfc;
 use crate::i18n::{Locale, use_i18n};
-use crate::{paths, storage};
+use crate::outbox::use_outbox;
+use crate::paths;
 
 fn input_id(field: Field) -> &'static str {
     match field {
@@ -41,16 +43,32 @@ struct FormState {
 }
 
 impl FormState {
-    fn new() -> Self {
+    fn from_draft(draft: &Draft) -> Self {
         Self {
-            community_id: RwSignal::new(None),
-            category_id: RwSignal::new(None),
-            location: RwSignal::new(String::new()),
-            description: RwSignal::new(String::new()),
-            name: RwSignal::new(String::new()),
-            phone: RwSignal::new(String::new()),
-            hide_identity_from_property: RwSignal::new(false),
-            consent: RwSignal::new(false),
+            community_id: RwSignal::new(draft.community_id),
+            category_id: RwSignal::new(draft.category_id),
+            location: RwSignal::new(draft.location.clone()),
+            description: RwSignal::new(draft.description.clone()),
+            name: RwSignal::new(draft.name.clone()),
+            phone: RwSignal::new(draft.phone.clone()),
+            hide_identity_from_property: RwSignal::new(draft.hide_identity_from_property),
+            consent: RwSignal::new(draft.consent),
+        }
+    }
+
+    /// The draft as typed; reading every field makes a surrounding effect save on any change.
+    fn to_draft(self, idempotency_key: String) -> Draft {
+        Draft {
+            community_id: self.community_id.get(),
+            category_id: self.category_id.get(),
+            location: self.location.get(),
+            description: self.description.get(),
+            name: self.name.get(),
+            phone: self.phone.get(),
+            hide_identity_from_property: self.hide_identity_from_property.get(),
+            consent: self.consent.get(),
+            idempotency_key,
+            pending: None,
         }
     }
 
@@ -88,24 +106,70 @@ pub fn FilePage() -> impl IntoView {
         }
     });
 
-    let form = FormState::new();
-    // One key for this filing, reused by every retry, so the server files it once.
-    let idempotency_key = StoredValue::new(storage::new_uuid());
+    let saved = Draft::load();
+    let form = FormState::from_draft(&saved);
+    // One key for this draft, reused by every retry, so the server files it once.
+    let idempotency_key = StoredValue::new(saved.idempotency_key.clone());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let submit_error = RwSignal::new(None::<ApiError>);
-    let submitting = RwSignal::new(false);
     let navigate = use_navigate();
     let last_receipt = use_context::<LastReceipt>();
+    let outbox = use_outbox();
+    let pending = Signal::derive(move || outbox.is_some_and(|o| o.pending.get()));
+
+    // Saved on every change, so a reload, a closed tab or a restarted phone loses nothing.
+    Effect::new(move |_| {
+        let mut draft = form.to_draft(idempotency_key.get_value());
+        draft.pending = Draft::load().pending;
+        draft.save();
+    });
+
+    // A tile on the home screen opens the form with its problem chosen.
+    let query = use_query_map();
+    Effect::new(move |_| {
+        let wanted = query.with(|q| q.get("category"));
+        if let (Some(wanted), Some(Ok(tree))) = (wanted, categories.get()) {
+            if form.category_id.get_untracked().is_none() {
+                let leaf = tree.iter().flat_map(|group| group.children.iter()).find(|leaf| leaf.name.zh == wanted);
+                form.category_id.set(leaf.map(|leaf| leaf.id));
+            }
+        }
+    });
 
     let show_errors = move |found: Vec<FieldError>| {
         errors.set(found);
         focus_element(SUMMARY_ID);
     };
 
+    if let Some(outbox) = outbox {
+        Effect::new(move |_| {
+            if let Some(receipt) = outbox.delivered.get() {
+                outbox.delivered.set(None);
+                let path = paths::receipt(&receipt.tracking_number);
+                if let Some(last) = last_receipt {
+                    last.0.set(Some(receipt));
+                }
+                navigate(&path, Default::default());
+            }
+        });
+        Effect::new(move |_| {
+            if let Some(error) = outbox.refused.get() {
+                outbox.refused.set(None);
+                match error {
+                    ApiError::Problem(problem) if !problem.errors.is_empty() => show_errors(problem.errors),
+                    error => {
+                        submit_error.set(Some(error));
+                        focus_element("submit-error");
+                    }
+                }
+            }
+        });
+    }
+
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         // A second tap while the first is on its way must not file twice.
-        if submitting.get_untracked() {
+        if pending.get_untracked() {
             return;
         }
         let request = form.to_request();
@@ -115,28 +179,11 @@ pub fn FilePage() -> impl IntoView {
         }
         errors.set(Vec::new());
         submit_error.set(None);
-        submitting.set(true);
-        let api = api.clone();
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let result = api.file_complaint(&request, &idempotency_key.get_value()).await;
-            submitting.try_set(false);
-            match result {
-                Ok(receipt) => {
-                    storage::remember_complaint(receipt.tracking_number.as_str(), &receipt.access_token);
-                    let path = paths::receipt(&receipt.tracking_number);
-                    if let Some(last) = last_receipt {
-                        last.0.try_set(Some(receipt));
-                    }
-                    navigate(&path, Default::default());
-                }
-                Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => show_errors(problem.errors),
-                Err(error) => {
-                    submit_error.try_set(Some(error));
-                    focus_element("submit-error");
-                }
-            }
-        });
+        let mut draft = form.to_draft(idempotency_key.get_value());
+        draft.pending = Some(request);
+        if let Some(outbox) = outbox {
+            outbox.submit(&draft);
+        }
     };
 
     let description_length = move || form.description.with(|text| text_length(&clean_long_text(&nfc(text))));
@@ -144,8 +191,10 @@ pub fn FilePage() -> impl IntoView {
     view! {
         <Page title=|t| t.file_title back=true>
             <p class="intro">{move || i18n.t().file_intro}</p>
+            <p class="note">{move || i18n.t().draft_note}</p>
             <ErrorSummary errors input_id />
             <form class="complaint-form" novalidate on:submit=on_submit>
+                <fieldset class="form-fields" prop:disabled=move || pending.get()>
                 <div class="field" class:field-invalid=has_error(errors, Field::CommunityId)>
                     <FieldLabel id="community" label=|t| t.community_label required=true />
                     <p class="hint" id="community-hint">{move || i18n.t().community_hint}</p>
@@ -259,11 +308,15 @@ pub fn FilePage() -> impl IntoView {
                     <FieldLabel id="consent" label=|t| t.consent_label required=true />
                 </div>
 
+                </fieldset>
+                <p class="notice notice-warning" role="status" hidden=move || !pending.get()>
+                    {move || i18n.t().pending_notice}
+                </p>
                 <div id="submit-error" class="form-error" tabindex="-1" role="alert">
                     {move || submit_error.get().map(|error| i18n.t().api_error(&error))}
                 </div>
-                <button type="submit" class="button button-primary button-block" aria-disabled=move || submitting.get().to_string()>
-                    {move || if submitting.get() { i18n.t().submitting } else { i18n.t().submit }}
+                <button type="submit" class="button button-primary button-block" aria-disabled=move || pending.get().to_string()>
+                    {move || if pending.get() { i18n.t().submitting } else { i18n.t().submit }}
                 </button>
             </form>
         </Page>

@@ -100,3 +100,22 @@ export function unfiledTrackingNumber(): string {
   }, 0);
   return body + String((10 - (sum % 10)) % 10);
 }
+
+/** How many complaints were filed with this phone, asked of the server as a signed-in resident
+ *  (the test server exposes sign-in codes for this). */
+export async function complaintsFiledWith(request: APIRequestContext, phone: string) {
+  expect((await request.post('/api/v1/auth/codes', { data: { phone } })).status()).toBe(202);
+  const { code } = await (await request.get(`/api/v1/dev/codes/${phone}`)).json();
+  const session = await (await request.post('/api/v1/auth/codes/verify', { data: { phone, code } })).json();
+  const mine = await request.get('/api/v1/me/complaints', { headers: { Authorization: `Bearer ${session.token}` } });
+  return (await mine.json()) as { tracking_number: string }[];
+}
+
+/** Fills the filing form with a valid complaint. */
+export async function fillComplaint(page: Page, description: string, phone: string) {
+  await page.getByLabel('所在小区').selectOption({ label: '金府花园（金沙和家物业服务有限公司）' });
+  await page.getByLabel('问题类型').selectOption({ label: '垃圾清运' });
+  await page.getByLabel('问题描述').fill(description);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('我已阅读并同意个人信息告知').check();
+}

@@ -130,7 +130,12 @@ const E2E_STAFF_PASSWORD: &str = "e2e-staff-password";
 
 fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
     step("starting a server on a free port with a fresh database");
-    let server = TestServer::start_with(server_binary, root, scratch, &["--demo-staff-password", E2E_STAFF_PASSWORD])?;
+    let server = TestServer::start_with(
+        server_binary,
+        root,
+        scratch,
+        &["--demo-staff-password", E2E_STAFF_PASSWORD, "--dev-expose-codes"],
+    )?;
     step(&format!("browser tests (Playwright, Debian Chromium) against {}", server.url));
     let results = scratch.join("results.json");
     let mut playwright = Command::new(root.join("node_modules/.bin/playwright"));

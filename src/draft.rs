@@ -1,0 +1,56 @@
+//! The complaint being written, kept on this device so that nothing typed is ever lost: saved on
+//! every change, restored after a reload or a restart, cleared only once the server has confirmed
+//! the filing. A submitted draft whose answer never came stays pending and is resent, with the
+//! same idempotency key, until the server answers.
+
+use mashang_model::NewComplaint;
+use serde::{Deserialize, Serialize};
+
+use crate::storage;
+
+const DRAFT_KEY: &str = "mashang.draft";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub community_id: Option<i64>,
+    pub category_id: Option<i64>,
+    pub location: String,
+    pub description: String,
+    pub name: String,
+    pub phone: String,
+    pub hide_identity_from_property: bool,
+    pub consent: bool,
+    /// Made when the draft starts and sent with every attempt, so the server files it once.
+    pub idempotency_key: String,
+    /// The exact request last sent and not yet answered; resent as it is, never rebuilt.
+    pub pending: Option<NewComplaint>,
+}
+
+impl Draft {
+    /// The saved draft, or a fresh one with a new key.
+    pub fn load() -> Self {
+        let saved: Option<Self> = storage::get(DRAFT_KEY).and_then(|json| serde_json::from_str(&json).ok());
+        let mut draft = saved.unwrap_or_default();
+        if draft.idempotency_key.is_empty() {
+            draft.idempotency_key = storage::new_uuid();
+        }
+        draft
+    }
+
+    pub fn save(&self) {
+        if let Ok(json) = serde_json::to_string(self) {
+            storage::set(DRAFT_KEY, &json);
+        }
+    }
+
+    /// Forgets the draft; called only after the server confirmed the filing.
+    pub fn clear() {
+        storage::remove(DRAFT_KEY);
+    }
+
+    /// Whether anything worth resuming was typed.
+    pub fn has_content(&self) -> bool {
+        self.community_id.is_some() || self.category_id.is_some() || !self.description.trim().is_empty()
+    }
+}
