@@ -16,6 +16,7 @@ pub struct LastReceipt(pub RwSignal<Option<FiledComplaint>>);
 #[component]
 pub fn App(config: RuntimeConfig) -> impl IntoView {
     I18n::provide();
+    crate::elder::ElderMode::provide();
     let api = Api::new(&config.api_base);
     provide_context(api.clone());
     crate::outbox::Outbox::provide(api);

@@ -166,6 +166,8 @@ pub struct Texts {
     pub overdue: &'static str,
     pub timeline_title: &'static str,
 
+    pub elder_mode: &'static str,
+    pub elder_mode_hint: &'static str,
     pub draft_note: &'static str,
     pub pending_notice: &'static str,
     pub home_resume: &'static str,
@@ -384,6 +386,8 @@ pub static ZH_CN: Texts = Texts {
     overdue: "已超时",
     timeline_title: "办理进度",
 
+    elder_mode: "长辈模式",
+    elder_mode_hint: "字更大、按钮更大",
     draft_note: "填写的内容会自动保存在这台设备上，关掉页面也不会丢。",
     pending_notice: "未提交，正在重试。网络恢复后会自动提交，不会重复提交。",
     home_resume: "继续填写",
@@ -610,6 +614,8 @@ pub static EN: Texts = Texts {
     overdue: "Overdue",
     timeline_title: "Progress",
 
+    elder_mode: "Easy reading",
+    elder_mode_hint: "Larger text and buttons",
     draft_note: "What you type is saved on this device as you go; closing the page loses nothing.",
     pending_notice: "Not sent yet, retrying. It will be sent once the network is back, and only once.",
     home_resume: "Continue",

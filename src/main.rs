@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod config;
 mod draft;
+mod elder;
 mod format;
 mod i18n;
 mod outbox;

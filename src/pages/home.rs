@@ -3,6 +3,7 @@ use leptos_router::components::A;
 
 use crate::components::Page;
 use crate::draft::Draft;
+use crate::elder::use_elder_mode;
 use crate::i18n::{ZH_CN, use_i18n};
 use crate::outbox::use_outbox;
 use crate::{paths, storage};
@@ -13,6 +14,7 @@ pub fn HomePage() -> impl IntoView {
     let draft = Draft::load();
     let resume = draft.has_content().then_some(draft.pending.is_some());
     let delivered = use_outbox().and_then(|outbox| outbox.delivered.get_untracked());
+    let elder = use_elder_mode();
     view! {
         <Page title=|t| t.app_name>
             <p class="tagline">{move || i18n.t().app_tagline}</p>
@@ -60,6 +62,18 @@ pub fn HomePage() -> impl IntoView {
                     </A>
                 })}
             </nav>
+            <button
+                type="button"
+                class="elder-switch"
+                aria-pressed=move || elder.0.get().to_string()
+                on:click=move |_| elder.0.update(|on| *on = !*on)
+            >
+                <span class="elder-switch-mark" aria-hidden="true">{move || if elder.0.get() { "✓" } else { "" }}</span>
+                <span class="action-text">
+                    <strong>{move || i18n.t().elder_mode}</strong>
+                    <span>{move || i18n.t().elder_mode_hint}</span>
+                </span>
+            </button>
             <section class="common-problems" aria-labelledby="common-title">
                 <h2 id="common-title">{move || i18n.t().home_common_title}</h2>
                 <ul class="problem-tiles">
