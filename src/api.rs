@@ -4,6 +4,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use mashang_model::{
     Category, Community, ComplaintView, FiledComplaint, LookupRequest, NewComplaint, Problem, ResidentActionRequest,
+    UploadedPhoto,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -44,6 +45,15 @@ impl Api {
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Uploads one photo (already shrunk by the browser); the server checks and re-encodes it.
+    pub async fn upload_photo(&self, photo: &web_sys::Blob) -> Result<UploadedPhoto, ApiError> {
+        let request = Request::post(&self.url("/photos"))
+            .header("Content-Type", "image/jpeg")
+            .body(photo.clone())
+            .map_err(|_| ApiError::Unexpected(0))?;
+        decode(request.send().await.map_err(|_| ApiError::Network)?).await
     }
 
     /// Where a stored photo is served; usable directly as an `<img src>`.

@@ -21,6 +21,8 @@ pub struct Draft {
     pub phone: String,
     pub hide_identity_from_property: bool,
     pub consent: bool,
+    /// Photos already uploaded; they come back with the draft.
+    pub photo_ids: Vec<String>,
     /// Made when the draft starts and sent with every attempt, so the server files it once.
     pub idempotency_key: String,
     /// The exact request last sent and not yet answered; resent as it is, never rebuilt.

@@ -11,6 +11,7 @@ mod i18n;
 mod outbox;
 mod pages;
 mod paths;
+mod photo_resize;
 mod storage;
 
 use leptos::prelude::*;

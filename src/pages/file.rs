@@ -5,10 +5,12 @@ use mashang_model::text::{clean_long_text, text_length};
 use mashang_model::validation::DESCRIPTION_MAX_CHARS;
 use mashang_model::{Category, Community, Field, FieldError, NewComplaint, validate_new_complaint};
 
+use crate::api::Api;
 use crate::api::ApiError;
 use crate::app::{LastReceipt, use_api};
 use crate::components::{
-    ErrorSummary, FieldLabel, FieldMessage, Page, SUMMARY_ID, TextInput, described_by, focus_element, has_error,
+    ErrorSummary, FieldLabel, FieldMessage, Page, PhotoItem, PhotoPicker, PhotoState, SUMMARY_ID, TextInput,
+    described_by, focus_element, has_error,
 };
 use crate::draft::Draft;
 use crate::format::nfc;
@@ -40,11 +42,19 @@ struct FormState {
     phone: RwSignal<String>,
     hide_identity_from_property: RwSignal<bool>,
     consent: RwSignal<bool>,
+    photos: RwSignal<Vec<PhotoItem>>,
 }
 
 impl FormState {
-    fn from_draft(draft: &Draft) -> Self {
+    fn from_draft(draft: &Draft, api: &Api) -> Self {
+        let photos = draft
+            .photo_ids
+            .iter()
+            .enumerate()
+            .map(|(index, id)| PhotoItem::stored(index as u32 + 1, id.clone(), api.photo_url(id)))
+            .collect();
         Self {
+            photos: RwSignal::new(photos),
             community_id: RwSignal::new(draft.community_id),
             category_id: RwSignal::new(draft.category_id),
             location: RwSignal::new(draft.location.clone()),
@@ -67,9 +77,27 @@ impl FormState {
             phone: self.phone.get(),
             hide_identity_from_property: self.hide_identity_from_property.get(),
             consent: self.consent.get(),
+            photo_ids: self.uploaded_photos(),
             idempotency_key,
             pending: None,
         }
+    }
+
+    fn uploaded_photos(self) -> Vec<String> {
+        self.photos.with(|list| {
+            list.iter()
+                .filter_map(|item| match &item.state {
+                    PhotoState::Done(id) => Some(id.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
+    fn photos_busy(self) -> bool {
+        self.photos.with_untracked(|list| {
+            list.iter().any(|item| matches!(item.state, PhotoState::Preparing | PhotoState::Uploading))
+        })
     }
 
     fn to_request(self) -> NewComplaint {
@@ -82,7 +110,14 @@ impl FormState {
             phone: self.phone.get_untracked(),
             hide_identity_from_property: self.hide_identity_from_property.get_untracked(),
             consent: self.consent.get_untracked(),
-            photo_ids: Vec::new(),
+            photo_ids: self.photos.with_untracked(|list| {
+                list.iter()
+                    .filter_map(|item| match &item.state {
+                        PhotoState::Done(id) => Some(id.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -107,11 +142,12 @@ pub fn FilePage() -> impl IntoView {
     });
 
     let saved = Draft::load();
-    let form = FormState::from_draft(&saved);
+    let form = FormState::from_draft(&saved, &api);
     // One key for this draft, reused by every retry, so the server files it once.
     let idempotency_key = StoredValue::new(saved.idempotency_key.clone());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let submit_error = RwSignal::new(None::<ApiError>);
+    let photos_notice = RwSignal::new(false);
     let navigate = use_navigate();
     let last_receipt = use_context::<LastReceipt>();
     let outbox = use_outbox();
@@ -172,6 +208,13 @@ pub fn FilePage() -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
+        if form.photos_busy() {
+            submit_error.set(None);
+            photos_notice.set(true);
+            focus_element("submit-error");
+            return;
+        }
+        photos_notice.set(false);
         let request = form.to_request();
         if let Err(found) = validate_new_complaint(&request) {
             show_errors(found);
@@ -264,6 +307,8 @@ pub fn FilePage() -> impl IntoView {
                     </p>
                 </div>
 
+                <PhotoPicker photos=form.photos errors />
+
                 <TextInput
                     id="phone"
                     field=Field::Phone
@@ -314,6 +359,7 @@ pub fn FilePage() -> impl IntoView {
                 </p>
                 <div id="submit-error" class="form-error" tabindex="-1" role="alert">
                     {move || submit_error.get().map(|error| i18n.t().api_error(&error))}
+                    {move || photos_notice.get().then(|| i18n.t().photos_busy)}
                 </div>
                 <button type="submit" class="button button-primary button-block" aria-disabled=move || pending.get().to_string()>
                     {move || if pending.get() { i18n.t().submitting } else { i18n.t().submit }}

@@ -1,0 +1,172 @@
+use leptos::prelude::*;
+use mashang_model::validation::MAX_PHOTOS;
+use mashang_model::{Field, FieldError};
+use std::collections::HashMap;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, HtmlInputElement, Url};
+
+use super::{FieldLabel, FieldMessage, has_error};
+use crate::api::ApiError;
+use crate::app::use_api;
+use crate::i18n::use_i18n;
+use crate::photo_resize::shrink;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PhotoState {
+    Preparing,
+    Uploading,
+    /// Stored on the server under this id.
+    Done(String),
+    /// The sentence to show; the photo can be retried.
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoItem {
+    pub key: u32,
+    /// A local object URL while uploading, the server's URL once restored from a draft.
+    pub preview: String,
+    pub state: PhotoState,
+}
+
+impl PhotoItem {
+    pub fn stored(key: u32, id: String, url: String) -> Self {
+        Self { key, preview: url, state: PhotoState::Done(id) }
+    }
+}
+
+/// Up to nine photos, each shrunk in the browser and uploaded on its own, with its state, a
+/// remove button, and a retry when its upload failed.
+#[component]
+pub fn PhotoPicker(photos: RwSignal<Vec<PhotoItem>>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    // The shrunk photos, kept for a retry; browser objects stay on this thread.
+    let blobs = StoredValue::new_local(HashMap::<u32, Blob>::new());
+    let next_key = StoredValue::new(photos.with_untracked(|list| list.iter().map(|p| p.key).max().unwrap_or(0)) + 1);
+
+    let set_state = move |key: u32, state: PhotoState| {
+        photos.update(|list| {
+            if let Some(item) = list.iter_mut().find(|item| item.key == key) {
+                item.state = state;
+            }
+        });
+    };
+    let upload = Callback::new(move |key: u32| {
+        let Some(blob) = blobs.with_value(|all| all.get(&key).cloned()) else { return };
+        set_state(key, PhotoState::Uploading);
+        let api = api.clone();
+        leptos::task::spawn_local(async move {
+            match api.upload_photo(&blob).await {
+                Ok(photo) => set_state(key, PhotoState::Done(photo.id)),
+                Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
+                    set_state(key, PhotoState::Failed(i18n.t().field_error(&problem.errors[0])))
+                }
+                Err(error) => set_state(key, PhotoState::Failed(i18n.t().api_error(&error))),
+            }
+        });
+    });
+
+    let on_choose = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let Some(files) = input.files() else { return };
+        for index in 0..files.length() {
+            if photos.with_untracked(Vec::len) >= MAX_PHOTOS {
+                break;
+            }
+            let Some(file) = files.get(index) else { continue };
+            let key = next_key.get_value();
+            next_key.set_value(key + 1);
+            let preview = Url::create_object_url_with_blob(&file).unwrap_or_default();
+            photos.update(|list| list.push(PhotoItem { key, preview, state: PhotoState::Preparing }));
+            leptos::task::spawn_local(async move {
+                match shrink(&file).await {
+                    Ok(small) => {
+                        blobs.update_value(|all| {
+                            all.insert(key, small);
+                        });
+                        upload.run(key);
+                    }
+                    Err(_) => set_state(key, PhotoState::Failed(i18n.t().err_undecodable.to_owned())),
+                }
+            });
+        }
+        // The same photo may be chosen again after removing it.
+        input.set_value("");
+    };
+
+    let remove = move |key: u32| {
+        photos.update(|list| {
+            if let Some(position) = list.iter().position(|item| item.key == key) {
+                let removed = list.remove(position);
+                if removed.preview.starts_with("blob:") {
+                    let _ = Url::revoke_object_url(&removed.preview);
+                }
+            }
+        });
+        blobs.update_value(|all| {
+            all.remove(&key);
+        });
+    };
+
+    view! {
+        <div class="field" class:field-invalid=has_error(errors, Field::Photos)>
+            <FieldLabel id="photo-input" label=|t| t.photos_label required=false />
+            <p class="hint" id="photo-input-hint">{move || i18n.t().photos_hint}</p>
+            <FieldMessage input_id="photo-input" field=Field::Photos errors />
+            <ul class="photo-list">
+                <For each=move || photos.get() key=|item| (item.key, item.state.clone()) let:item>
+                    <PhotoTile item remove retry=upload />
+                </For>
+            </ul>
+            <label class="button photo-add" for="photo-input" hidden={move || photos.with(Vec::len) >= MAX_PHOTOS}>
+                <span aria-hidden="true">"＋ "</span>{move || i18n.t().add_photos}
+            </label>
+            <input
+                id="photo-input"
+                class="visually-hidden"
+                type="file"
+                accept="image/*"
+                multiple
+                aria-describedby="photo-input-hint"
+                on:change=on_choose
+            />
+        </div>
+    }
+}
+
+#[component]
+fn PhotoTile(
+    item: PhotoItem,
+    remove: impl Fn(u32) + Copy + Send + Sync + 'static,
+    retry: Callback<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let PhotoItem { key, preview, state } = item;
+    let failed = matches!(state, PhotoState::Failed(_));
+    let status = state.clone();
+    view! {
+        <li class="photo-tile" class:photo-failed=failed>
+            <img src=preview alt="" />
+            <span class="photo-status" role="status">
+                {move || match &status {
+                    PhotoState::Preparing => i18n.t().photo_preparing.to_owned(),
+                    PhotoState::Uploading => i18n.t().photo_uploading.to_owned(),
+                    PhotoState::Done(_) => i18n.t().photo_done.to_owned(),
+                    PhotoState::Failed(message) => message.clone(),
+                }}
+            </span>
+            {failed.then(|| view! {
+                <button type="button" class="button button-small" on:click=move |_| retry.run(key)>{move || i18n.t().retry}</button>
+            })}
+            <button
+                type="button"
+                class="photo-remove"
+                aria-label=move || i18n.t().remove_photo
+                on:click=move |_| remove(key)
+            >
+                "✕"
+            </button>
+        </li>
+    }
+}

@@ -1,0 +1,83 @@
+import { deflateSync } from 'node:zlib';
+import { test, expect, expectAccessible, screenshot, openApp, fillComplaint } from './fixtures';
+
+function crc32(bytes: Buffer) {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A real PNG photo-sized image: a gradient, width × height. */
+function png(width: number, height: number) {
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width; x++) {
+      rows[row + 1 + x * 3] = x % 256;
+      rows[row + 2 + x * 3] = y % 256;
+      rows[row + 3 + x * 3] = 128;
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const typed = Buffer.concat([Buffer.from(type), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(typed));
+    return Buffer.concat([length, typed, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('photos are shrunk in the browser, uploaded one by one, kept in the draft and filed', async ({ page }) => {
+  test.setTimeout(60_000);
+  await openApp(page, '/file');
+  await fillComplaint(page, '垃圾站旁边堆满了装修垃圾，附照片', '13700000044');
+  const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/v1/photos') && r.request().method() === 'POST');
+  await page.locator('#photo-input').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: png(2400, 1200) });
+  const photo = await (await uploaded).json();
+  expect(photo.width).toBe(1600);
+  expect(photo.height).toBe(800);
+  await expect(page.locator('.photo-tile')).toHaveCount(1);
+  await expect(page.locator('.photo-status')).toHaveText('已上传');
+  await expect(page.locator('label.photo-add')).toHaveText('＋ 拍照或选择照片');
+  await screenshot(page, 'file-photo-zh');
+  await expectAccessible(page);
+
+  // A reload keeps the uploaded photo with the rest of the draft.
+  await page.reload();
+  await expect(page.locator('#app-shell')).toHaveCount(0);
+  await expect(page.locator('.photo-tile img')).toHaveAttribute('src', new RegExp(`/photos/${photo.id}$`));
+  await expect(page.locator('.photo-status')).toHaveText('已上传');
+
+  // Removing and adding again works; then the complaint is filed with its photo.
+  await page.getByRole('button', { name: '删除这张照片' }).click();
+  await expect(page.locator('.photo-tile')).toHaveCount(0);
+  await page.locator('#photo-input').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: png(2400, 1200) });
+  await expect(page.locator('.photo-status')).toHaveText('已上传');
+  await page.getByRole('button', { name: '提交投诉' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('提交成功');
+  await page.getByRole('link', { name: '查看办理进度' }).click();
+  await expect(page.locator('.timeline-photo img')).toHaveCount(1);
+  await expect(page.locator('.timeline-photo img')).toHaveAttribute('src', new RegExp(`/photos/${photo.id}$`));
+});
+
+test('a file that is not a photo is refused next to it, and can be removed', async ({ page }) => {
+  await openApp(page, '/file');
+  await page.locator('#photo-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+  await expect(page.locator('.photo-failed .photo-status')).toHaveText('这张照片打不开，请换一张。');
+  await page.getByRole('button', { name: '删除这张照片' }).click();
+  await expect(page.locator('.photo-tile')).toHaveCount(0);
+});
