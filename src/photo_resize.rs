@@ -37,5 +37,5 @@ pub async fn shrink(file: &Blob) -> Result<Blob, JsValue> {
             &JsValue::from(JPEG_QUALITY),
         );
     });
-    Ok(JsFuture::from(encoded).await?.dyn_into()?)
+    JsFuture::from(encoded).await?.dyn_into()
 }

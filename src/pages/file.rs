@@ -164,11 +164,11 @@ pub fn FilePage() -> impl IntoView {
     let query = use_query_map();
     Effect::new(move |_| {
         let wanted = query.with(|q| q.get("category"));
-        if let (Some(wanted), Some(Ok(tree))) = (wanted, categories.get()) {
-            if form.category_id.get_untracked().is_none() {
-                let leaf = tree.iter().flat_map(|group| group.children.iter()).find(|leaf| leaf.name.zh == wanted);
-                form.category_id.set(leaf.map(|leaf| leaf.id));
-            }
+        if let (Some(wanted), Some(Ok(tree))) = (wanted, categories.get())
+            && form.category_id.get_untracked().is_none()
+        {
+            let leaf = tree.iter().flat_map(|group| group.children.iter()).find(|leaf| leaf.name.zh == wanted);
+            form.category_id.set(leaf.map(|leaf| leaf.id));
         }
     });
 
