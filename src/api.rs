@@ -3,8 +3,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use mashang_model::{
-    Category, Community, ComplaintView, FiledComplaint, LookupRequest, NewComplaint, Problem, ResidentActionRequest,
-    UploadedPhoto,
+    Category, CodeRequest, CodeSent, CodeVerification, Community, ComplaintSummary, ComplaintView, FiledComplaint,
+    LookupRequest, NewComplaint, Problem, ResidentActionRequest, ResidentSession, UploadedPhoto,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -45,6 +45,21 @@ impl Api {
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Sends a six-digit sign-in code to this phone by SMS.
+    pub async fn request_code(&self, phone: &str) -> Result<CodeSent, ApiError> {
+        send_json(Request::post(&self.url("/auth/codes")), &CodeRequest { phone: phone.to_owned() }).await
+    }
+
+    pub async fn verify_code(&self, phone: &str, code: &str) -> Result<ResidentSession, ApiError> {
+        let body = CodeVerification { phone: phone.to_owned(), code: code.to_owned() };
+        send_json(Request::post(&self.url("/auth/codes/verify")), &body).await
+    }
+
+    /// Every complaint filed with the signed-in phone, wherever it was filed.
+    pub async fn my_complaints(&self, session: &str) -> Result<Vec<ComplaintSummary>, ApiError> {
+        send(Request::get(&self.url("/me/complaints")).header("Authorization", &format!("Bearer {session}"))).await
     }
 
     /// Uploads one photo (already shrunk by the browser); the server checks and re-encodes it.

@@ -38,9 +38,28 @@ pub fn remember_complaint(tracking_number: &str, access_token: &str) {
     }
 }
 
-/// The access token this device holds for a complaint, if it filed it.
+/// What opens a complaint on this device: its access token if this device filed it, else the
+/// session of a resident signed in here (the server checks that the phone matches).
 pub fn complaint_token(tracking_number: &str) -> Option<String> {
-    known_complaints().remove(tracking_number)
+    known_complaints().remove(tracking_number).or_else(|| resident_session().map(|session| session.token))
+}
+
+const SESSION_KEY: &str = "mashang.session";
+
+/// The resident signed in on this device by SMS code, while the session lasts.
+pub fn resident_session() -> Option<mashang_model::ResidentSession> {
+    let session: mashang_model::ResidentSession = get(SESSION_KEY).and_then(|json| serde_json::from_str(&json).ok())?;
+    (session.expires_at > chrono::Utc::now()).then_some(session)
+}
+
+pub fn keep_resident_session(session: &mashang_model::ResidentSession) {
+    if let Ok(json) = serde_json::to_string(session) {
+        set(SESSION_KEY, &json);
+    }
+}
+
+pub fn forget_resident_session() {
+    remove(SESSION_KEY);
 }
 
 /// Every complaint filed on this device, newest tracking numbers (and so dates) first.

@@ -1,28 +1,76 @@
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use mashang_model::{ComplaintView, TrackingNumber};
+use mashang_model::{
+    ComplaintStatus, ComplaintSummary, Field, FieldError, LocalizedText, ResidentSession, TrackingNumber,
+};
 
+use crate::api::ApiError;
 use crate::app::use_api;
-use crate::components::{Page, StatusBadge};
+use crate::components::{Page, StatusBadge, TextInput};
 use crate::i18n::use_i18n;
 use crate::{paths, storage};
 
-/// The complaints filed on this device, newest first, each with its stage and any overdue step.
+/// One line of the list, from a complaint filed here or one found through the signed-in phone.
+#[derive(Clone)]
+struct Row {
+    number: TrackingNumber,
+    status: ComplaintStatus,
+    community: String,
+    category: LocalizedText,
+    overdue: bool,
+}
+
+impl From<ComplaintSummary> for Row {
+    fn from(summary: ComplaintSummary) -> Self {
+        let overdue =
+            !summary.status.is_finished() && (summary.sign_deadline.overdue || summary.resolve_deadline.overdue);
+        Self {
+            number: summary.tracking_number,
+            status: summary.status,
+            community: summary.community,
+            category: summary.category,
+            overdue,
+        }
+    }
+}
+
+/// The complaints filed on this device and, after signing in by SMS code, every complaint filed
+/// with that phone; newest first, each once.
 #[component]
 pub fn MyComplaintsPage() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
+    let session = RwSignal::new(storage::resident_session());
     let complaints = LocalResource::new(move || {
         let api = api.clone();
+        let signed_in = session.get();
         async move {
-            let mut found = Vec::new();
-            for (number, token) in storage::device_complaints() {
-                // One that cannot be loaded now is left out rather than failing the list.
-                if let Ok(view) = api.complaint(&number, &token).await {
-                    found.push(view);
+            let mut rows: Vec<Row> = Vec::new();
+            if let Some(session) = signed_in {
+                if let Ok(list) = api.my_complaints(&session.token).await {
+                    rows.extend(list.into_iter().map(Row::from));
                 }
             }
-            found
+            for (number, token) in storage::device_complaints() {
+                if rows.iter().any(|row| row.number.as_str() == number) {
+                    continue;
+                }
+                // One that cannot be loaded now is left out rather than failing the list.
+                if let Ok(view) = api.complaint(&number, &token).await {
+                    let overdue =
+                        !view.status.is_finished() && (view.sign_deadline.overdue || view.resolve_deadline.overdue);
+                    rows.push(Row {
+                        number: view.tracking_number,
+                        status: view.status,
+                        community: view.community,
+                        category: view.category,
+                        overdue,
+                    });
+                }
+            }
+            rows.sort_by(|a, b| b.number.as_str().cmp(a.number.as_str()));
+            rows
         }
     });
     view! {
@@ -32,31 +80,128 @@ pub fn MyComplaintsPage() -> impl IntoView {
                 None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
                 Some(list) if list.is_empty() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
                 Some(list) => view! {
-                    <ul class="complaint-list">{list.into_iter().map(|c| view! { <ComplaintRow complaint=c /> }).collect_view()}</ul>
+                    <ul class="complaint-list">{list.into_iter().map(|row| view! { <ComplaintRow row /> }).collect_view()}</ul>
                 }.into_any(),
             }}
+            <SignIn session />
         </Page>
     }
 }
 
 #[component]
-fn ComplaintRow(complaint: ComplaintView) -> impl IntoView {
+fn ComplaintRow(row: Row) -> impl IntoView {
     let i18n = use_i18n();
-    let ComplaintView { tracking_number, status, category, community, sign_deadline, resolve_deadline, .. } = complaint;
-    let overdue = !status.is_finished() && (sign_deadline.overdue || resolve_deadline.overdue);
-    let href = paths::complaint(&tracking_number);
-    let grouped = TrackingNumber::grouped(&tracking_number);
+    let Row { number, status, community, category, overdue } = row;
     view! {
         <li>
-            <A href=href attr:class="complaint-row">
+            <A href=paths::complaint(&number) attr:class="complaint-row">
                 <span class="complaint-row-top">
                     <StatusBadge status />
                     {overdue.then(|| view! { <span class="overdue-badge">{move || i18n.t().overdue}</span> })}
                 </span>
                 <strong>{move || i18n.locale.get().pick(&category)}</strong>
                 <span>{community}</span>
-                <span class="tracking-number-small">{grouped}</span>
+                <span class="tracking-number-small">{number.grouped()}</span>
             </A>
         </li>
+    }
+}
+
+/// Sign-in by phone and SMS code; or, when signed in, who and a way out.
+#[component]
+fn SignIn(session: RwSignal<Option<ResidentSession>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let phone = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let code_sent = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let send_code = {
+        let api = api.clone();
+        move |_| {
+            if busy.get_untracked() {
+                return;
+            }
+            busy.set(true);
+            let api = api.clone();
+            leptos::task::spawn_local(async move {
+                let result = api.request_code(&phone.get_untracked()).await;
+                busy.try_set(false);
+                match result {
+                    Ok(_) => {
+                        errors.try_set(Vec::new());
+                        code_sent.try_set(true);
+                        message.try_set(Some(i18n.t().code_sent.to_owned()));
+                    }
+                    Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
+                        errors.try_set(problem.errors);
+                    }
+                    Err(error) => {
+                        message.try_set(Some(i18n.t().api_error(&error)));
+                    }
+                }
+            });
+        }
+    };
+    let verify = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let api = api.clone();
+        leptos::task::spawn_local(async move {
+            let result = api.verify_code(&phone.get_untracked(), code.get_untracked().trim()).await;
+            busy.try_set(false);
+            match result {
+                Ok(signed_in) => {
+                    storage::keep_resident_session(&signed_in);
+                    message.try_set(None);
+                    session.try_set(Some(signed_in));
+                }
+                Err(ApiError::Problem(problem)) if problem.status == 401 => {
+                    message.try_set(Some(i18n.t().code_rejected.to_owned()));
+                }
+                Err(error) => {
+                    message.try_set(Some(i18n.t().api_error(&error)));
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="card signin" aria-labelledby="signin-title">
+            <h2 id="signin-title">{move || i18n.t().signin_title}</h2>
+            {move || match session.get() {
+                Some(signed_in) => view! {
+                    <p>{move || i18n.t().signed_in_as.replace("{phone}", &signed_in.phone_masked)}</p>
+                    <button type="button" class="button" on:click=move |_| {
+                        storage::forget_resident_session();
+                        session.set(None);
+                    }>{move || i18n.t().sign_out}</button>
+                }.into_any(),
+                None => {
+                    let send_code = send_code.clone();
+                    let verify = verify.clone();
+                    view! {
+                        <p class="hint">{move || i18n.t().signin_hint}</p>
+                        <form novalidate on:submit=verify>
+                            <TextInput id="signin-phone" field=Field::Phone label=|t| t.phone_label hint=|t| t.track_phone_hint
+                                value=phone errors required=true input_type="tel" inputmode="tel" autocomplete="tel" />
+                            <button type="button" class="button" on:click=send_code>{move || i18n.t().send_code}</button>
+                            <div hidden=move || !code_sent.get()>
+                                <TextInput id="signin-code" field=Field::Other label=|t| t.code_label hint=|t| t.code_hint
+                                    value=code errors required=true inputmode="numeric" autocomplete="one-time-code" />
+                                <button type="submit" class="button button-primary">{move || i18n.t().sign_in}</button>
+                            </div>
+                        </form>
+                    }.into_any()
+                }
+            }}
+            <p class="signin-message" role="status">{move || message.get()}</p>
+        </section>
     }
 }

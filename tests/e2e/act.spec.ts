@@ -94,3 +94,25 @@ test('a device without the pass is sent to look the complaint up', async ({ page
   await page.getByRole('link', { name: '去查询' }).click();
   await expect(page).toHaveURL(new RegExp(`/track\\?number=${receipt.tracking_number}$`));
 });
+
+test('signing in by SMS code shows complaints filed elsewhere, and opens them', async ({ page, request }) => {
+  const phone = '13700000055';
+  const receipt = await fileReceipt(request, '在12345热线反映的：小区路灯坏了', phone);
+  await openApp(page, '/mine');
+  await expect(page.getByText('这台设备上还没有提交过投诉。')).toBeVisible();
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByText('验证码已发送，请查看短信。')).toBeVisible();
+  const { code } = await (await request.get(`/api/v1/dev/codes/${phone}`)).json();
+  await page.getByLabel('验证码').fill(code);
+  await screenshot(page, 'mine-signin-zh');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByText('已用 137****0055 登录')).toBeVisible();
+  const row = page.locator('.complaint-row');
+  await expect(row).toHaveCount(1);
+  await row.click();
+  await expect(page).toHaveURL(new RegExp(`/complaints/${receipt.tracking_number}$`));
+  await expect(current(page)).toHaveText('已提交');
+  await expect(page.getByRole('button', { name: '撤回投诉' })).toBeVisible();
+});

@@ -134,7 +134,7 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
         server_binary,
         root,
         scratch,
-        &["--demo-staff-password", E2E_STAFF_PASSWORD, "--dev-expose-codes"],
+        &["--demo-staff-password", E2E_STAFF_PASSWORD, "--dev-expose-codes", "--code-limit-per-minute", "1000"],
     )?;
     step(&format!("browser tests (Playwright, Debian Chromium) against {}", server.url));
     let results = scratch.join("results.json");

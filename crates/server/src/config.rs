@@ -42,6 +42,10 @@ pub struct Config {
     #[arg(long, env = "MASHANG_SIGN_IN_LIMIT_PER_MINUTE", default_value_t = 10)]
     pub sign_in_limit_per_minute: u32,
 
+    /// Sign-in codes sent per minute, per client address and per phone.
+    #[arg(long, env = "MASHANG_CODE_LIMIT_PER_MINUTE", default_value_t = 3)]
+    pub code_limit_per_minute: u32,
+
     /// Photo uploads allowed per minute, per client address.
     #[arg(long, env = "MASHANG_UPLOAD_LIMIT_PER_MINUTE", default_value_t = 60)]
     pub upload_limit_per_minute: u32,

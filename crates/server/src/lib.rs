@@ -53,7 +53,7 @@ impl Server {
             store: store.clone(),
             lookup_limit: Arc::new(RateLimiter::per_minute(config.lookup_limit_per_minute)),
             sign_in_limit: Arc::new(RateLimiter::per_minute(config.sign_in_limit_per_minute)),
-            code_limit: Arc::new(RateLimiter::per_minute(3)),
+            code_limit: Arc::new(RateLimiter::per_minute(config.code_limit_per_minute)),
             upload_limit: Arc::new(RateLimiter::per_minute(config.upload_limit_per_minute)),
             trusted_proxy: config.trusted_proxy,
             code_sender: Arc::new(codes::LogCodeSender { outbox: dev_outbox.clone() }),

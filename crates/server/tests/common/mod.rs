@@ -46,6 +46,7 @@ impl TestServer {
             lookup_limit_per_minute: 30,
             sign_in_limit_per_minute: 10,
             upload_limit_per_minute: 600,
+            code_limit_per_minute: 3,
             trusted_proxy: None,
             busy_timeout_ms: 5000,
             max_database_mb: None,
