@@ -47,10 +47,10 @@ pub fn MyComplaintsPage() -> impl IntoView {
         let signed_in = session.get();
         async move {
             let mut rows: Vec<Row> = Vec::new();
-            if let Some(session) = signed_in {
-                if let Ok(list) = api.my_complaints(&session.token).await {
-                    rows.extend(list.into_iter().map(Row::from));
-                }
+            if let Some(session) = signed_in
+                && let Ok(list) = api.my_complaints(&session.token).await
+            {
+                rows.extend(list.into_iter().map(Row::from));
             }
             for (number, token) in storage::device_complaints() {
                 if rows.iter().any(|row| row.number.as_str() == number) {
