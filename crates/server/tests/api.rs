@@ -464,3 +464,33 @@ async fn idempotency_keys_are_forgotten_after_thirty_days() {
     assert!(purged >= 1);
     assert_eq!(server.count("idempotency_keys"), 0);
 }
+
+#[tokio::test]
+async fn built_files_are_sent_brotli_compressed_to_browsers_that_accept_it() {
+    let script = "console.log('马上办');\n".repeat(500);
+    let written = script.clone();
+    let server = TestServer::start_with(move |config| {
+        std::fs::write(config.dist.join("app-0123456789abcdef.js"), &written).unwrap();
+    })
+    .await;
+    let response = server
+        .client
+        .get(server.url("/app-0123456789abcdef.js"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+    let compressed = response.bytes().await.unwrap();
+    assert!(compressed.len() < script.len() / 10, "{} bytes for {}", compressed.len(), script.len());
+    let mut decompressed = Vec::new();
+    brotli::BrotliDecompress(&mut compressed.as_ref(), &mut decompressed).unwrap();
+    assert_eq!(decompressed, script.as_bytes());
+
+    // Without brotli in Accept-Encoding, the file itself.
+    let plain = server.client.get(server.url("/app-0123456789abcdef.js")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), script);
+}
