@@ -82,6 +82,13 @@ pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| I18n { locale: RwSignal::new(Locale::ZhCn) })
 }
 
+/// 2026年11月27日 08:30, or 27 Nov 2026, 08:30.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateStyle {
+    Chinese,
+    English,
+}
+
 pub struct Texts {
     pub app_name: &'static str,
     pub app_tagline: &'static str,
@@ -308,8 +315,8 @@ pub struct Texts {
     pub actor_housing_bureau: &'static str,
     pub actor_system: &'static str,
 
-    /// chrono format for a date and time in China Standard Time.
-    pub datetime_format: &'static str,
+    /// How a date and time is written.
+    pub date_style: DateStyle,
 }
 
 pub static ZH_CN: Texts = Texts {
@@ -555,7 +562,7 @@ pub static ZH_CN: Texts = Texts {
     actor_housing_bureau: "住建部门",
     actor_system: "系统",
 
-    datetime_format: "%Y年%-m月%-d日 %H:%M",
+    date_style: DateStyle::Chinese,
 };
 
 pub static EN: Texts = Texts {
@@ -801,7 +808,7 @@ pub static EN: Texts = Texts {
     actor_housing_bureau: "Housing bureau",
     actor_system: "System",
 
-    datetime_format: "%-d %b %Y, %H:%M",
+    date_style: DateStyle::English,
 };
 
 impl Texts {

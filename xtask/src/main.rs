@@ -19,7 +19,8 @@ const USAGE: &str = "usage:
   cargo xtask run [server flags…]   build the app and start the server (default http://127.0.0.1:8080/)
   cargo xtask test                  run every test: native, then browser tests against a real server
   cargo xtask build                 build the app and the server without starting anything
-  cargo xtask bench                 lookups/s and filings/s with p50/p99 against the release server";
+  cargo xtask bench                 lookups/s and filings/s with p50/p99 against the release server
+  cargo xtask bench-app             bundle size and throttled cold-load time of the app, against a trivial Leptos page";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         "test" => test(),
         "build" => build().map(|_| ()),
         "bench" => bench(),
+        "bench-app" => bench_app(),
         _ => Err(USAGE.to_owned()),
     };
     match outcome {
@@ -104,7 +106,7 @@ fn fuzz_api(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
     std::fs::create_dir_all(&database).map_err(|e| format!("creating {}: {e}", database.display()))?;
     let server = TestServer::start_with(
         server_binary,
-        root,
+        &root.join("dist"),
         &database,
         &[
             "--lookup-limit-per-minute",
@@ -132,7 +134,7 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
     step("starting a server on a free port with a fresh database");
     let server = TestServer::start_with(
         server_binary,
-        root,
+        &root.join("dist"),
         scratch,
         &["--demo-staff-password", E2E_STAFF_PASSWORD, "--dev-expose-codes", "--code-limit-per-minute", "1000"],
     )?;
@@ -169,10 +171,11 @@ struct TestServer {
 }
 
 impl TestServer {
-    fn start_with(binary: &Path, root: &Path, scratch: &Path, extra: &[&str]) -> Result<Self> {
+    /// The server for the built app in `dist`, with a fresh database in `scratch`.
+    fn start_with(binary: &Path, dist: &Path, scratch: &Path, extra: &[&str]) -> Result<Self> {
         let mut child = Command::new(binary)
             .args(["--bind", "127.0.0.1", "--port", "0", "--dist"])
-            .arg(root.join("dist"))
+            .arg(dist)
             .arg("--database")
             .arg(scratch.join("mashang.db"))
             .args(extra)
@@ -230,7 +233,7 @@ fn bench() -> Result {
     std::fs::create_dir_all(&scratch).map_err(|e| format!("creating {}: {e}", scratch.display()))?;
     let server = TestServer::start_with(
         &root.join("target/server/mashang-server"),
-        &root,
+        &root.join("dist"),
         &scratch,
         &["--lookup-limit-per-minute", "1000000000"],
     )?;
@@ -238,6 +241,41 @@ fn bench() -> Result {
     let outcome =
         tools::run_checked(Command::new(root.join("target/server/examples/load")).arg(&server.url).args(["10", "32"]));
     drop(server);
+    let _ = std::fs::remove_dir_all(&scratch);
+    outcome
+}
+
+/// Size and cold-load time of the release app, beside a trivial Leptos page built the same way;
+/// both served by the real server (which sends them brotli-compressed). Prints figures only.
+fn bench_app() -> Result {
+    let root = root();
+    tools::ensure_test_tools(&root)?;
+    let server_binary = build()?;
+    step("building the floor: a trivial Leptos page with the same profile");
+    let floor_dist = root.join("target/floor-dist");
+    let mut trunk = Command::new("trunk");
+    trunk
+        .args(["build", "bench/floor/index.html", "--release", "--offline", "--dist"])
+        .arg(&floor_dist)
+        .current_dir(&root);
+    tools::with_tool_path(&mut trunk, &root);
+    tools::run_checked(&mut trunk)?;
+
+    let scratch = std::env::temp_dir().join(format!("mashang-bench-app-{}", std::process::id()));
+    std::fs::create_dir_all(scratch.join("floor")).map_err(|e| format!("creating {}: {e}", scratch.display()))?;
+    let app = TestServer::start_with(&server_binary, &root.join("dist"), &scratch, &[])?;
+    let floor = TestServer::start_with(&server_binary, &floor_dist, &scratch.join("floor"), &[])?;
+    step("cold loads in Chromium, throttled");
+    let outcome = tools::run_checked(
+        Command::new("node")
+            .arg(root.join("tests/bench/load.mjs"))
+            .arg(format!("{}/", app.url))
+            .arg(root.join("dist"))
+            .arg(format!("{}/", floor.url))
+            .arg(&floor_dist)
+            .current_dir(&root),
+    );
+    drop((app, floor));
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
 }

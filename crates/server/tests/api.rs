@@ -473,13 +473,8 @@ async fn built_files_are_sent_brotli_compressed_to_browsers_that_accept_it() {
         std::fs::write(config.dist.join("app-0123456789abcdef.js"), &written).unwrap();
     })
     .await;
-    let response = server
-        .client
-        .get(server.url("/app-0123456789abcdef.js"))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        server.client.get(server.url("/app-0123456789abcdef.js")).header("accept-encoding", "br").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-encoding"], "br");
     assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
