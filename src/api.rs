@@ -76,8 +76,11 @@ impl Api {
         self.url(&format!("/photos/{id}"))
     }
 
-    pub async fn communities(&self) -> Result<Vec<Community>, ApiError> {
-        send(Request::get(&self.url("/communities"))).await
+    /// Communities whose name, street or district contains `search` (all, up to the server's cap,
+    /// when it is empty).
+    pub async fn communities(&self, search: &str) -> Result<Vec<Community>, ApiError> {
+        let query = String::from(js_sys::encode_uri_component(search.trim()));
+        send(Request::get(&self.url(&format!("/communities?q={query}")))).await
     }
 
     pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {

@@ -114,6 +114,7 @@ pub struct Texts {
     pub community_label: &'static str,
     pub community_placeholder: &'static str,
     pub community_hint: &'static str,
+    pub community_search: &'static str,
     pub category_label: &'static str,
     pub category_placeholder: &'static str,
     pub category_hint: &'static str,
@@ -173,6 +174,7 @@ pub struct Texts {
     pub overdue: &'static str,
     pub timeline_title: &'static str,
 
+    pub offline_banner: &'static str,
     pub photos_label: &'static str,
     pub photos_hint: &'static str,
     pub add_photos: &'static str,
@@ -348,6 +350,7 @@ pub static ZH_CN: Texts = Texts {
     community_label: "所在小区",
     community_placeholder: "请选择小区",
     community_hint: "括号里是负责这个小区的物业公司。",
+    community_search: "输入小区名、街道或区搜索",
     category_label: "问题类型",
     category_placeholder: "请选择问题类型",
     category_hint: "拿不准就选最接近的一项，标“紧急”的会优先处理。",
@@ -411,6 +414,7 @@ pub static ZH_CN: Texts = Texts {
     overdue: "已超时",
     timeline_title: "办理进度",
 
+    offline_banner: "网络断开了。填写的内容不会丢，网络恢复后会自动提交。",
     photos_label: "照片",
     photos_hint: "最多9张，可以拍照或从相册选，会自动压缩。",
     add_photos: "拍照或选择照片",
@@ -594,6 +598,7 @@ pub static EN: Texts = Texts {
     community_label: "Community",
     community_placeholder: "Choose your community",
     community_hint: "The property company responsible is shown in brackets.",
+    community_search: "Search by community, street or district",
     category_label: "Type of problem",
     category_placeholder: "Choose the type of problem",
     category_hint: "If unsure, pick the closest one; those marked urgent are handled first.",
@@ -657,6 +662,7 @@ pub static EN: Texts = Texts {
     overdue: "Overdue",
     timeline_title: "Progress",
 
+    offline_banner: "You are offline. Nothing you typed is lost; it will be sent when the network is back.",
     photos_label: "Photos",
     photos_hint: "Up to 9; take them or choose from your album. They are made smaller automatically.",
     add_photos: "Take or choose photos",

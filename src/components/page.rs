@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::NetworkBanner;
 use crate::i18n::{Texts, use_i18n};
 use crate::paths;
 
@@ -41,6 +42,7 @@ pub fn Page(
                 {move || i18n.t().switch_language}
             </button>
         </header>
+        <NetworkBanner />
         <main id="main" class="app-main">{children()}</main>
     }
 }

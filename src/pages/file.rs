@@ -126,13 +126,19 @@ impl FormState {
 pub fn FilePage() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
+    // The server keeps at most 50 per answer; a city has thousands, so residents search.
+    let community_search = RwSignal::new(String::new());
     let communities = LocalResource::new({
         let api = api.clone();
         move || {
             let api = api.clone();
-            async move { api.communities().await }
+            let search = community_search.get();
+            async move { api.communities(&search).await }
         }
     });
+    // The chosen community stays in the list whatever is searched next; one restored from a
+    // draft is recognised in the first list.
+    let chosen_community = RwSignal::new(None::<Community>);
     let categories = LocalResource::new({
         let api = api.clone();
         move || {
@@ -143,6 +149,13 @@ pub fn FilePage() -> impl IntoView {
 
     let saved = Draft::load();
     let form = FormState::from_draft(&saved, &api);
+    Effect::new(move |_| {
+        if chosen_community.with_untracked(Option::is_none)
+            && let (Some(id), Some(Ok(list))) = (form.community_id.get_untracked(), communities.get())
+        {
+            chosen_community.set(list.into_iter().find(|c| c.id == id));
+        }
+    });
     // One key for this draft, reused by every retry, so the server files it once.
     let idempotency_key = StoredValue::new(saved.idempotency_key.clone());
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -242,16 +255,32 @@ pub fn FilePage() -> impl IntoView {
                     <FieldLabel id="community" label=|t| t.community_label required=true />
                     <p class="hint" id="community-hint">{move || i18n.t().community_hint}</p>
                     <FieldMessage input_id="community" field=Field::CommunityId errors />
+                    <input
+                        type="search"
+                        class="community-search"
+                        aria-label=move || i18n.t().community_search
+                        placeholder=move || i18n.t().community_search
+                        prop:value=move || community_search.get()
+                        on:input:target=move |ev| community_search.set(ev.target().value())
+                    />
                     <select
                         id="community"
                         name="community"
                         aria-describedby=described_by("community", errors, Field::CommunityId)
                         aria-invalid=move || has_error(errors, Field::CommunityId)().to_string()
-                        on:change:target=move |ev| form.community_id.set(ev.target().value().parse().ok())
+                        on:change:target=move |ev| {
+                            let id: Option<i64> = ev.target().value().parse().ok();
+                            form.community_id.set(id);
+                            let found = communities
+                                .get_untracked()
+                                .and_then(Result::ok)
+                                .and_then(|list| list.into_iter().find(|c| Some(c.id) == id));
+                            chosen_community.set(found);
+                        }
                     >
                         <option value="">{move || if communities.get().is_none() { i18n.t().loading } else { i18n.t().community_placeholder }}</option>
                         {move || communities.get().map(|loaded| match loaded {
-                            Ok(list) => community_options(list, form).into_any(),
+                            Ok(list) => community_options(with_chosen(list, chosen_community.get()), form).into_any(),
                             Err(_) => ().into_any(),
                         })}
                     </select>
@@ -367,6 +396,14 @@ pub fn FilePage() -> impl IntoView {
             </form>
         </Page>
     }
+}
+
+/// The search results, with the chosen community kept at the top if the search left it out.
+fn with_chosen(mut list: Vec<Community>, chosen: Option<Community>) -> Vec<Community> {
+    if let Some(chosen) = chosen.filter(|chosen| !list.iter().any(|c| c.id == chosen.id)) {
+        list.insert(0, chosen);
+    }
+    list
 }
 
 /// Communities grouped by district, each with its property company.

@@ -32,12 +32,14 @@ test('offline at submit: the complaint waits, is resent when the network returns
   await context.setOffline(true);
   await page.getByRole('button', { name: '提交投诉' }).click();
   await expect(page.getByText('未提交，正在重试')).toBeVisible();
+  await expect(page.getByText('网络断开了。填写的内容不会丢，网络恢复后会自动提交。')).toBeVisible();
   await expect(page.getByLabel('问题描述')).toBeDisabled();
   await screenshot(page, 'file-pending-zh');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我要投诉', { timeout: 3_000 });
 
   await context.setOffline(false);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('提交成功', { timeout: 30_000 });
+  await expect(page.getByText('网络断开了')).toBeHidden();
   const shown = (await page.getByTestId('tracking-number').innerText()).replace(/\s/g, '');
   const filed = await complaintsFiledWith(request, phone);
   expect(filed.map((c) => c.tracking_number)).toEqual([shown]);
@@ -71,4 +73,16 @@ test('a common problem on the home screen opens the form with it chosen', async 
   await page.getByRole('link', { name: '漏水渗水' }).click();
   await expect(page).toHaveURL(/\/file\?category=/);
   await expect(page.getByLabel('问题类型').locator('option:checked')).toHaveText('漏水渗水（紧急）');
+});
+
+test('communities are found by name, street or district, and the chosen one stays chosen', async ({ page }) => {
+  await openApp(page, '/file');
+  const search = page.getByRole('searchbox', { name: '输入小区名、街道或区搜索' });
+  await search.fill('玉林');
+  await expect(page.getByLabel('所在小区').locator('option')).toHaveText(['请选择小区', '玉林北苑（芙蓉里物业管理有限公司）']);
+  await page.getByLabel('所在小区').selectOption({ label: '玉林北苑（芙蓉里物业管理有限公司）' });
+  await search.fill('高新区');
+  await expect(page.getByLabel('所在小区').locator('option')).toHaveCount(5);
+  await expect(page.getByLabel('所在小区').locator('option:checked')).toHaveText('玉林北苑（芙蓉里物业管理有限公司）');
+  await expectAccessible(page);
 });
