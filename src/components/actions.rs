@@ -5,7 +5,7 @@ use mashang_model::{
     ComplaintView, Field, FieldError, Rating, ResidentActionRequest, Satisfaction, Solved, validate_resident_action,
 };
 
-use super::{FieldMessage, has_error};
+use super::{FieldMessage, PhotoItem, PhotoPicker, PhotoState, has_error};
 use crate::app::use_api;
 use crate::format::nfc;
 use crate::i18n::use_i18n;
@@ -28,11 +28,13 @@ pub fn ResidentActions(
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
+    let photos = RwSignal::new(Vec::<PhotoItem>::new());
     let api = use_api();
 
     let choose = move |action: Action| {
         open.set(if open.get_untracked() == Some(action) { None } else { Some(action) });
         note.set(String::new());
+        photos.set(Vec::new());
         errors.set(Vec::new());
         failure.set(None);
     };
@@ -47,7 +49,22 @@ pub fn ResidentActions(
             (Some(solved), Some(satisfaction)) if action == Action::Rate => Some(Rating { solved, satisfaction }),
             _ => None,
         };
-        let request = ResidentActionRequest { action, note: nfc(&note.get_untracked()), rating, photo_ids: Vec::new() };
+        let uploading = photos.with_untracked(|list| {
+            list.iter().any(|p| matches!(p.state, PhotoState::Preparing | PhotoState::Uploading))
+        });
+        if uploading {
+            failure.set(Some(i18n.t().photos_busy.to_owned()));
+            return;
+        }
+        let photo_ids = photos.with_untracked(|list| {
+            list.iter()
+                .filter_map(|p| match &p.state {
+                    PhotoState::Done(id) => Some(id.clone()),
+                    _ => None,
+                })
+                .collect()
+        });
+        let request = ResidentActionRequest { action, note: nfc(&note.get_untracked()), rating, photo_ids };
         if let Err(found) = validate_resident_action(&request) {
             errors.set(found);
             return;
@@ -109,7 +126,10 @@ pub fn ResidentActions(
                             <NoteField label=|t| t.comment_label note errors />
                         }.into_any(),
                         Action::Reopen => view! { <NoteField label=|t| t.reopen_hint note errors /> }.into_any(),
-                        _ => view! { <NoteField label=|t| t.supplement_hint note errors /> }.into_any(),
+                        _ => view! {
+                            <NoteField label=|t| t.supplement_hint note errors />
+                            <PhotoPicker photos errors />
+                        }.into_any(),
                     }}
                     <p class="form-error" role="alert">{move || failure.get()}</p>
                     <div class="action-buttons">

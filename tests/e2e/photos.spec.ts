@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import { test, expect, expectAccessible, screenshot, openApp, fillComplaint } from './fixtures';
+import { test, expect, expectAccessible, screenshot, openApp, fillComplaint, fileReceipt, keepOnDevice } from './fixtures';
 
 function crc32(bytes: Buffer) {
   let crc = 0xffffffff;
@@ -80,4 +80,20 @@ test('a file that is not a photo is refused next to it, and can be removed', asy
   await expect(page.locator('.photo-failed .photo-status')).toHaveText('这张照片打不开，请换一张。');
   await page.getByRole('button', { name: '删除这张照片' }).click();
   await expect(page.locator('.photo-tile')).toHaveCount(0);
+});
+
+test('photos alone make a supplement, and appear on the timeline', async ({ page, request }) => {
+  const receipt = await fileReceipt(request, '楼道墙面大面积脱落，补充照片');
+  await keepOnDevice(page, receipt.tracking_number, receipt.access_token);
+  await openApp(page, `/complaints/${receipt.tracking_number}`);
+  await page.getByRole('button', { name: '补充材料' }).click();
+  await page.locator('#photo-input').setInputFiles({ name: 'wall.png', mimeType: 'image/png', buffer: png(800, 600) });
+  await expect(page.locator('.photo-status')).toHaveText('已上传');
+  await screenshot(page, 'progress-supplement-zh');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已提交，办理进度已更新。' })).toBeVisible();
+  const last = page.locator('.timeline-item').last();
+  await expect(last).toContainText('补充材料');
+  await expect(last.locator('.timeline-photo img')).toHaveCount(1);
 });
