@@ -5,7 +5,7 @@ use mashang_model::{
     ComplaintView, Field, FieldError, Rating, ResidentActionRequest, Satisfaction, Solved, validate_resident_action,
 };
 
-use super::{FieldMessage, PhotoItem, PhotoPicker, PhotoState, has_error};
+use super::{FieldMessage, PhotoItem, PhotoPicker, any_in_flight, has_error, uploaded_ids};
 use crate::app::use_api;
 use crate::format::nfc;
 use crate::i18n::use_i18n;
@@ -49,21 +49,11 @@ pub fn ResidentActions(
             (Some(solved), Some(satisfaction)) if action == Action::Rate => Some(Rating { solved, satisfaction }),
             _ => None,
         };
-        let uploading = photos.with_untracked(|list| {
-            list.iter().any(|p| matches!(p.state, PhotoState::Preparing | PhotoState::Uploading))
-        });
-        if uploading {
+        if photos.with_untracked(|list| any_in_flight(list)) {
             failure.set(Some(i18n.t().photos_busy.to_owned()));
             return;
         }
-        let photo_ids = photos.with_untracked(|list| {
-            list.iter()
-                .filter_map(|p| match &p.state {
-                    PhotoState::Done(id) => Some(id.clone()),
-                    _ => None,
-                })
-                .collect()
-        });
+        let photo_ids = photos.with_untracked(|list| uploaded_ids(list));
         let request = ResidentActionRequest { action, note: nfc(&note.get_untracked()), rating, photo_ids };
         if let Err(found) = validate_resident_action(&request) {
             errors.set(found);

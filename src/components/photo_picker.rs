@@ -35,6 +35,22 @@ impl PhotoItem {
     }
 }
 
+/// The server ids of the photos already uploaded, in order.
+pub fn uploaded_ids(photos: &[PhotoItem]) -> Vec<String> {
+    photos
+        .iter()
+        .filter_map(|item| match &item.state {
+            PhotoState::Done(id) => Some(id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a photo is still being prepared or uploaded; sending now would leave it out.
+pub fn any_in_flight(photos: &[PhotoItem]) -> bool {
+    photos.iter().any(|item| matches!(item.state, PhotoState::Preparing | PhotoState::Uploading))
+}
+
 /// Up to nine photos, each shrunk in the browser and uploaded on its own, with its state, a
 /// remove button, and a retry when its upload failed.
 #[component]

@@ -16,6 +16,29 @@ pub fn FieldLabel(id: &'static str, label: fn(&Texts) -> &'static str, required:
     }
 }
 
+/// What every field has around its control: the label, the hint (`<id>-hint`) and the error
+/// (`<id>-error`), and the marking of the whole field when it is invalid.
+#[component]
+pub fn FieldFrame(
+    id: &'static str,
+    field: Field,
+    label: fn(&Texts) -> &'static str,
+    hint: fn(&Texts) -> &'static str,
+    errors: RwSignal<Vec<FieldError>>,
+    #[prop(optional)] required: bool,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field" class:field-invalid=has_error(errors, field)>
+            <FieldLabel id label required />
+            <p class="hint" id=format!("{id}-hint")>{move || hint(i18n.t())}</p>
+            <FieldMessage input_id=id field errors />
+            {children()}
+        </div>
+    }
+}
+
 /// A one-line text field: label, hint, error and input, tied together for screen readers.
 #[component]
 pub fn TextInput(
@@ -30,12 +53,8 @@ pub fn TextInput(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(default = "off")] autocomplete: &'static str,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <div class="field" class:field-invalid=has_error(errors, field)>
-            <FieldLabel id label required />
-            <p class="hint" id=format!("{id}-hint")>{move || hint(i18n.t())}</p>
-            <FieldMessage input_id=id field errors />
+        <FieldFrame id field label hint errors required>
             <input
                 id=id
                 name=id
@@ -47,6 +66,6 @@ pub fn TextInput(
                 prop:value=move || value.get()
                 on:input:target=move |ev| value.set(ev.target().value())
             />
-        </div>
+        </FieldFrame>
     }
 }

@@ -9,8 +9,8 @@ use crate::api::Api;
 use crate::api::ApiError;
 use crate::app::{LastReceipt, use_api};
 use crate::components::{
-    ErrorSummary, FieldLabel, FieldMessage, Page, PhotoItem, PhotoPicker, PhotoState, SUMMARY_ID, TextInput,
-    described_by, focus_element, has_error,
+    ErrorSummary, FieldFrame, FieldLabel, FieldMessage, Page, PhotoItem, PhotoPicker, SUMMARY_ID, TextInput,
+    any_in_flight, described_by, focus_element, has_error, uploaded_ids,
 };
 use crate::draft::Draft;
 use crate::format::nfc;
@@ -84,20 +84,11 @@ impl FormState {
     }
 
     fn uploaded_photos(self) -> Vec<String> {
-        self.photos.with(|list| {
-            list.iter()
-                .filter_map(|item| match &item.state {
-                    PhotoState::Done(id) => Some(id.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
+        self.photos.with(|list| uploaded_ids(list))
     }
 
     fn photos_busy(self) -> bool {
-        self.photos.with_untracked(|list| {
-            list.iter().any(|item| matches!(item.state, PhotoState::Preparing | PhotoState::Uploading))
-        })
+        self.photos.with_untracked(|list| any_in_flight(list))
     }
 
     fn to_request(self) -> NewComplaint {
@@ -110,14 +101,7 @@ impl FormState {
             phone: self.phone.get_untracked(),
             hide_identity_from_property: self.hide_identity_from_property.get_untracked(),
             consent: self.consent.get_untracked(),
-            photo_ids: self.photos.with_untracked(|list| {
-                list.iter()
-                    .filter_map(|item| match &item.state {
-                        PhotoState::Done(id) => Some(id.clone()),
-                        _ => None,
-                    })
-                    .collect()
-            }),
+            photo_ids: self.photos.with_untracked(|list| uploaded_ids(list)),
         }
     }
 }
@@ -251,10 +235,7 @@ pub fn FilePage() -> impl IntoView {
             <ErrorSummary errors input_id />
             <form class="complaint-form" novalidate on:submit=on_submit>
                 <fieldset class="form-fields" prop:disabled=move || pending.get()>
-                <div class="field" class:field-invalid=has_error(errors, Field::CommunityId)>
-                    <FieldLabel id="community" label=|t| t.community_label required=true />
-                    <p class="hint" id="community-hint">{move || i18n.t().community_hint}</p>
-                    <FieldMessage input_id="community" field=Field::CommunityId errors />
+                <FieldFrame id="community" field=Field::CommunityId label=|t| t.community_label hint=|t| t.community_hint errors required=true>
                     <input
                         type="search"
                         class="community-search"
@@ -285,12 +266,9 @@ pub fn FilePage() -> impl IntoView {
                         })}
                     </select>
                     <LoadProblem failed=Signal::derive(move || matches!(communities.get(), Some(Err(_)))) retry=move || communities.refetch() />
-                </div>
+                </FieldFrame>
 
-                <div class="field" class:field-invalid=has_error(errors, Field::CategoryId)>
-                    <FieldLabel id="category" label=|t| t.category_label required=true />
-                    <p class="hint" id="category-hint">{move || i18n.t().category_hint}</p>
-                    <FieldMessage input_id="category" field=Field::CategoryId errors />
+                <FieldFrame id="category" field=Field::CategoryId label=|t| t.category_label hint=|t| t.category_hint errors required=true>
                     <select
                         id="category"
                         name="category"
@@ -305,7 +283,7 @@ pub fn FilePage() -> impl IntoView {
                         })}
                     </select>
                     <LoadProblem failed=Signal::derive(move || matches!(categories.get(), Some(Err(_)))) retry=move || categories.refetch() />
-                </div>
+                </FieldFrame>
 
                 <TextInput
                     id="location"
@@ -316,10 +294,7 @@ pub fn FilePage() -> impl IntoView {
                     errors
                 />
 
-                <div class="field" class:field-invalid=has_error(errors, Field::Description)>
-                    <FieldLabel id="description" label=|t| t.description_label required=true />
-                    <p class="hint" id="description-hint">{move || i18n.t().description_hint}</p>
-                    <FieldMessage input_id="description" field=Field::Description errors />
+                <FieldFrame id="description" field=Field::Description label=|t| t.description_label hint=|t| t.description_hint errors required=true>
                     <textarea
                         id="description"
                         name="description"
@@ -334,7 +309,7 @@ pub fn FilePage() -> impl IntoView {
                             .replace("{count}", &description_length().to_string())
                             .replace("{max}", &DESCRIPTION_MAX_CHARS.to_string())}
                     </p>
-                </div>
+                </FieldFrame>
 
                 <PhotoPicker photos=form.photos errors />
 
