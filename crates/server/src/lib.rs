@@ -70,8 +70,9 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, finishing requests already under way. Expired keys,
-    /// sessions and codes are purged at start and every hour.
+    /// Serves until `shutdown` completes, finishing requests already under way. Every hour (and
+    /// at start), expired keys, sessions and codes are purged, and resolved complaints whose
+    /// reopening window has passed are closed.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let store = self.store.clone();
         let housekeeping = tokio::spawn(async move {
@@ -82,6 +83,11 @@ impl Server {
                     Ok(0) => {}
                     Ok(purged) => tracing::info!(purged, "expired keys, sessions and codes purged"),
                     Err(error) => tracing::warn!("housekeeping failed: {error}"),
+                }
+                match store.close_settled(Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(closed) => tracing::info!(closed, "resolved complaints past their reopening window closed"),
+                    Err(error) => tracing::warn!("closing settled complaints failed: {error}"),
                 }
             }
         });

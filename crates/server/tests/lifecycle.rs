@@ -316,3 +316,25 @@ async fn urgent_complaints_carry_short_deadlines() {
     assert_eq!(ordinary["sign_within"], json!({ "working_days": 1 }));
     assert_eq!(ordinary["resolve_within"], json!({ "hours": 168 }));
 }
+
+#[tokio::test]
+async fn the_system_closes_resolutions_once_the_reopening_window_has_passed() {
+    let server = TestServer::start().await;
+    let (number, token) = filed(&server, &server.valid_complaint().await).await;
+    let unit = server.staff_token("wy-shujin").await;
+    for body in [json!({ "action": "accept" }), json!({ "action": "resolve", "note": "已处理完毕。" })] {
+        assert_eq!(server.post_with(&staff_actions_path(&number), &unit, &body).await.0, StatusCode::OK);
+    }
+    // Still inside the window: nothing is closed.
+    server.store.close_settled(chrono::Utc::now()).await.unwrap();
+    let (_, view) = server.get_with(&format!("/api/v1/complaints/{number}"), &token).await;
+    assert_eq!(view["status"], "resolved");
+
+    let closed = server.store.close_settled(chrono::Utc::now() + chrono::Duration::days(16)).await.unwrap();
+    assert!(closed >= 1, "{closed}");
+    let (_, view) = server.get_with(&format!("/api/v1/complaints/{number}"), &token).await;
+    assert_eq!(view["status"], "closed");
+    assert_eq!(view["timeline"].as_array().unwrap().last().unwrap()["kind"], "closed");
+    assert_eq!(view["timeline"].as_array().unwrap().last().unwrap()["actor"], "system");
+    assert_eq!(view["available_actions"], json!([]));
+}

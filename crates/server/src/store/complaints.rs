@@ -439,6 +439,23 @@ pub(crate) fn apply_action(
     Ok(Ok(()))
 }
 
+pub(crate) fn close_settled(connection: &Connection, now: DateTime<Utc>, policy: &Policy) -> Result<usize, StoreError> {
+    let settled: Vec<i64> = connection
+        .prepare_cached("SELECT id FROM complaints WHERE status IN ('resolved', 'rated') AND resolved_at < ?1")?
+        .query_map([now - policy.reopen_window], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let system = Actor { party: Party::System, role: ActorRole::System, unit: None };
+    let close =
+        ActionInput { action: Action::Close, note: None, rating: None, transfer_to: None, photo_ids: Vec::new() };
+    let mut closed = 0;
+    for id in settled {
+        if apply_action(connection, id, &system, &close, now, policy)?.is_ok() {
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
+
 /// The columns a view and the lifecycle need, from one query.
 pub(crate) struct ComplaintRow {
     pub tracking_number: TrackingNumber,

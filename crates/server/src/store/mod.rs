@@ -115,6 +115,13 @@ impl Store {
         })
     }
 
+    /// Closes, as the system, every resolved complaint whose reopening window has passed, through
+    /// the lifecycle like any other action. Returns how many were closed.
+    pub async fn close_settled(&self, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
+        let policy = self.policy;
+        self.write(move |connection| complaints::close_settled(connection, now, &policy)).await
+    }
+
     /// Forgets what has expired: idempotency keys after 30 days, sessions, sign-in codes and
     /// hand-off records after their expiry. Returns how many rows went.
     pub async fn purge_expired(&self, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
