@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use mashang_model::text::{clean_long_text, text_length};
 use mashang_model::validation::DESCRIPTION_MAX_CHARS;
-use mashang_model::{Category, Community, Field, FieldError, NewComplaint, validate_new_complaint};
+use mashang_model::{Category, Community, Field, FieldError, NewComplaint, PhoneNumber, validate_new_complaint};
 
 use crate::api::Api;
 use crate::api::ApiError;
@@ -145,6 +145,8 @@ pub fn FilePage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let submit_error = RwSignal::new(None::<ApiError>);
     let photos_notice = RwSignal::new(false);
+    // A valid form is shown back to the resident once before it is sent.
+    let reviewing = RwSignal::new(Draft::load().pending.is_some());
     let navigate = use_navigate();
     let last_receipt = use_context::<LastReceipt>();
     let outbox = use_outbox();
@@ -219,6 +221,11 @@ pub fn FilePage() -> impl IntoView {
         }
         errors.set(Vec::new());
         submit_error.set(None);
+        if !reviewing.get_untracked() {
+            reviewing.set(true);
+            focus_element("review-title");
+            return;
+        }
         let mut draft = form.to_draft(idempotency_key.get_value());
         draft.pending = Some(request);
         if let Some(outbox) = outbox {
@@ -234,7 +241,7 @@ pub fn FilePage() -> impl IntoView {
             <p class="note">{move || i18n.t().draft_note}</p>
             <ErrorSummary errors input_id />
             <form class="complaint-form" novalidate on:submit=on_submit>
-                <fieldset class="form-fields" prop:disabled=move || pending.get()>
+                <fieldset class="form-fields" prop:disabled=move || pending.get() hidden=move || reviewing.get()>
                 <FieldFrame id="community" field=Field::CommunityId label=|t| t.community_label hint=|t| t.community_hint errors required=true>
                     <input
                         type="search"
@@ -365,11 +372,80 @@ pub fn FilePage() -> impl IntoView {
                     {move || submit_error.get().map(|error| i18n.t().api_error(&error))}
                     {move || photos_notice.get().then(|| i18n.t().photos_busy)}
                 </div>
+                {move || reviewing.get().then(|| view! {
+                    <Review form communities=communities.get().and_then(Result::ok).unwrap_or_default()
+                        chosen=chosen_community.get() categories=categories.get().and_then(Result::ok).unwrap_or_default() />
+                })}
                 <button type="submit" class="button button-primary button-block" aria-disabled=move || pending.get().to_string()>
-                    {move || if pending.get() { i18n.t().submitting } else { i18n.t().submit }}
+                    {move || match (pending.get(), reviewing.get()) {
+                        (true, _) => i18n.t().submitting,
+                        (false, true) => i18n.t().confirm_submit,
+                        (false, false) => i18n.t().submit,
+                    }}
+                </button>
+                <button
+                    type="button"
+                    class="button button-block"
+                    hidden=move || !reviewing.get() || pending.get()
+                    on:click=move |_| {
+                        reviewing.set(false);
+                        focus_element("community");
+                    }
+                >
+                    {move || i18n.t().edit_again}
                 </button>
             </form>
         </Page>
+    }
+}
+
+/// What will be sent, shown back once in plain words before sending.
+#[component]
+fn Review(
+    form: FormState,
+    communities: Vec<Community>,
+    chosen: Option<Community>,
+    categories: Vec<Category>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let community = chosen
+        .or_else(|| communities.into_iter().find(|c| Some(c.id) == form.community_id.get_untracked()))
+        .map(|c| format!("{}（{}）", c.name, c.property_company))
+        .unwrap_or_default();
+    let category = categories
+        .into_iter()
+        .flat_map(|group| group.children)
+        .find(|leaf| Some(leaf.id) == form.category_id.get_untracked())
+        .map(|leaf| leaf.name);
+    let or_none = move |text: String| if text.trim().is_empty() { i18n.t().none_given.to_owned() } else { text };
+    let (location, name) = (form.location.get_untracked(), form.name.get_untracked());
+    let photos = form.uploaded_photos().len();
+    // As it will be stored: +86 138-0013-8000 becomes 13800138000.
+    let typed = form.phone.get_untracked();
+    let phone = PhoneNumber::parse(&typed).map(|p| p.as_str().to_owned()).unwrap_or(typed);
+    view! {
+        <section class="card review" aria-labelledby="review-title">
+            <h2 id="review-title" tabindex="-1">{move || i18n.t().review_title}</h2>
+            <p>{move || i18n.t().review_intro}</p>
+            <dl class="facts">
+                <dt>{move || i18n.t().community_label}</dt>
+                <dd>{community}</dd>
+                <dt>{move || i18n.t().category_label}</dt>
+                <dd>{move || category.as_ref().map(|c| i18n.locale.get().pick(c)).unwrap_or_default()}</dd>
+                <dt>{move || i18n.t().location_label}</dt>
+                <dd>{move || or_none(location.clone())}</dd>
+                <dt>{move || i18n.t().description_label}</dt>
+                <dd class="description-text">{form.description.get_untracked()}</dd>
+                <dt>{move || i18n.t().photos_label}</dt>
+                <dd>{move || i18n.t().photo_count.replace("{n}", &photos.to_string())}</dd>
+                <dt>{move || i18n.t().name_label}</dt>
+                <dd>{move || or_none(name.clone())}</dd>
+                <dt>{move || i18n.t().phone_label}</dt>
+                <dd>{phone}</dd>
+                <dt>{move || i18n.t().hide_identity_label}</dt>
+                <dd>{move || if form.hide_identity_from_property.get_untracked() { i18n.t().yes } else { i18n.t().no }}</dd>
+            </dl>
+        </section>
     }
 }
 

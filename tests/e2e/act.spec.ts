@@ -1,4 +1,4 @@
-import { test, expect, expectAccessible, screenshot, openApp, fileReceipt, keepOnDevice, actAsStaff } from './fixtures';
+import { test, expect, expectAccessible, screenshot, openApp, fileReceipt, keepOnDevice, actAsStaff, sendComplaint } from './fixtures';
 
 const current = (page: import('@playwright/test').Page) => page.locator('.stages [aria-current="step"]');
 
@@ -10,7 +10,7 @@ test('a resident follows a complaint to its resolution, rates it and reopens it,
   await page.getByLabel('问题描述').fill('5栋电梯经常停在半层，老人被困过两次，请尽快检修。');
   await page.getByLabel('手机号').fill('13800138000');
   await page.getByLabel('我已阅读并同意个人信息告知').check();
-  await page.getByRole('button', { name: '提交投诉' }).click();
+  await sendComplaint(page);
   const number = (await page.getByTestId('tracking-number').innerText()).replace(/\s/g, '');
   await page.getByRole('link', { name: '查看办理进度' }).click();
 

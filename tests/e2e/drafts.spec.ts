@@ -1,4 +1,4 @@
-import { test, expect, expectAccessible, screenshot, openApp, complaintsFiledWith, fillComplaint } from './fixtures';
+import { test, expect, expectAccessible, screenshot, openApp, complaintsFiledWith, fillComplaint, sendComplaint } from './fixtures';
 
 test('a draft survives a reload and is cleared only once the server has it', async ({ page }) => {
   await openApp(page, '/file');
@@ -16,7 +16,7 @@ test('a draft survives a reload and is cleared only once the server has it', asy
   await screenshot(page, 'home-resume-zh');
   await expectAccessible(page);
   await page.getByRole('link', { name: /继续填写/ }).click();
-  await page.getByRole('button', { name: '提交投诉' }).click();
+  await sendComplaint(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('提交成功');
 
   await openApp(page, '/file');
@@ -30,7 +30,7 @@ test('offline at submit: the complaint waits, is resent when the network returns
   await openApp(page, '/file');
   await fillComplaint(page, '断网时提交的投诉：垃圾站满了', phone);
   await context.setOffline(true);
-  await page.getByRole('button', { name: '提交投诉' }).click();
+  await sendComplaint(page);
   await expect(page.getByText('未提交，正在重试')).toBeVisible();
   await expect(page.getByText('网络断开了。填写的内容不会丢，网络恢复后会自动提交。')).toBeVisible();
   await expect(page.getByLabel('问题描述')).toBeDisabled();
@@ -59,7 +59,7 @@ test('an answer lost after the server filed it: the retry gets the same number, 
   });
   await openApp(page, '/file');
   await fillComplaint(page, '回执丢失时的投诉：垃圾清运不及时', phone);
-  await page.getByRole('button', { name: '提交投诉' }).click();
+  await sendComplaint(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('提交成功', { timeout: 30_000 });
   const shown = (await page.getByTestId('tracking-number').innerText()).replace(/\s/g, '');
   expect(firstNumber).toBeDefined();

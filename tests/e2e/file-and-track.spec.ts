@@ -27,6 +27,21 @@ test('a resident files a complaint and tracks it by number and phone', async ({ 
   await expectAccessible(page);
   await page.getByRole('button', { name: '提交投诉' }).click();
 
+  // The review shows what will be sent, before anything is sent.
+  const review = page.locator('.review');
+  await expect(review.getByRole('heading', { name: '请确认投诉内容' })).toBeFocused();
+  await expect(review).toContainText('玉林北苑（芙蓉里物业管理有限公司）');
+  await expect(review).toContainText('漏水渗水');
+  await expect(review).toContainText('5栋3单元12楼');
+  await expect(review).toContainText('未填写');
+  await expect(review).toContainText('13800138000');
+  await screenshot(page, 'file-review-zh');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '返回修改' }).click();
+  await expect(page.getByLabel('问题描述')).toHaveValue(description);
+  await page.getByRole('button', { name: '提交投诉' }).click();
+  await page.getByRole('button', { name: '确认提交' }).click();
+
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('提交成功');
   const shown = await page.getByTestId('tracking-number').innerText();
   const number = shown.replace(/\s/g, '');

@@ -119,3 +119,10 @@ export async function fillComplaint(page: Page, description: string, phone: stri
   await page.getByLabel('手机号').fill(phone);
   await page.getByLabel('我已阅读并同意个人信息告知').check();
 }
+
+/** Sends a valid form: the first tap shows the review, the second sends. */
+export async function sendComplaint(page: Page) {
+  await page.getByRole('button', { name: '提交投诉' }).click();
+  await expect(page.getByRole('heading', { name: '请确认投诉内容' })).toBeVisible();
+  await page.getByRole('button', { name: '确认提交' }).click();
+}

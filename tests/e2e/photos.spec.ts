@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import { test, expect, expectAccessible, screenshot, openApp, fillComplaint, fileReceipt, keepOnDevice } from './fixtures';
+import { test, expect, expectAccessible, screenshot, openApp, fillComplaint, fileReceipt, keepOnDevice, sendComplaint } from './fixtures';
 
 function crc32(bytes: Buffer) {
   let crc = 0xffffffff;
@@ -67,7 +67,7 @@ test('photos are shrunk in the browser, uploaded one by one, kept in the draft a
   await expect(page.locator('.photo-tile')).toHaveCount(0);
   await page.locator('#photo-input').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: png(2400, 1200) });
   await expect(page.locator('.photo-status')).toHaveText('已上传');
-  await page.getByRole('button', { name: '提交投诉' }).click();
+  await sendComplaint(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('提交成功');
   await page.getByRole('link', { name: '查看办理进度' }).click();
   await expect(page.locator('.timeline-photo img')).toHaveCount(1);
