@@ -174,6 +174,7 @@ pub struct Texts {
     pub overdue: &'static str,
     pub timeline_title: &'static str,
 
+    pub close: &'static str,
     pub review_title: &'static str,
     pub review_intro: &'static str,
     pub confirm_submit: &'static str,
@@ -422,6 +423,7 @@ pub static ZH_CN: Texts = Texts {
     overdue: "已超时",
     timeline_title: "办理进度",
 
+    close: "关闭",
     review_title: "请确认投诉内容",
     review_intro: "确认无误就提交；需要改的话，点“返回修改”。",
     confirm_submit: "确认提交",
@@ -678,6 +680,7 @@ pub static EN: Texts = Texts {
     overdue: "Overdue",
     timeline_title: "Progress",
 
+    close: "Close",
     review_title: "Check your complaint",
     review_intro: "If all is right, send it; to change something, go back.",
     confirm_submit: "Send",

@@ -10,6 +10,7 @@ use crate::i18n::use_i18n;
 pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
+    let viewing = RwSignal::new(None::<(String, usize)>);
     let items = events
         .into_iter()
         .map(|event| {
@@ -20,8 +21,13 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
                 .map(|(index, id)| {
                     let (url, src) = (api.photo_url(id), api.photo_url(id));
                     let alt = move || i18n.t().photo_alt.replace("{n}", &(index + 1).to_string());
+                    // Opens in the viewer; the link still works where dialogs do not.
+                    let open = move |ev: leptos::ev::MouseEvent| {
+                        ev.prevent_default();
+                        viewing.set(Some((url.clone(), index + 1)));
+                    };
                     view! {
-                        <a href=url class="timeline-photo">
+                        <a href=api.photo_url(id) class="timeline-photo" on:click=open>
                             <img src=src alt=alt loading="lazy" width="96" height="96" />
                         </a>
                     }
@@ -42,5 +48,37 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
             }
         })
         .collect_view();
-    view! { <ol class="timeline">{items}</ol> }
+    view! {
+        <ol class="timeline">{items}</ol>
+        <PhotoViewer viewing />
+    }
+}
+
+/// A photo full-screen, in a modal dialog: the focus moves into it, Esc or the button closes it,
+/// and the focus returns to the thumbnail.
+#[component]
+fn PhotoViewer(viewing: RwSignal<Option<(String, usize)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else { return };
+        if viewing.get().is_some() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        } else if dialog.open() {
+            dialog.close();
+        }
+    });
+    view! {
+        <dialog class="photo-viewer" node_ref=dialog on:close=move |_| viewing.set(None)
+            aria-label=move || i18n.t().photos_label>
+            {move || viewing.get().map(|(url, number)| view! {
+                <img src=url alt=move || i18n.t().photo_alt.replace("{n}", &number.to_string()) />
+            })}
+            <button type="button" class="button button-primary" on:click=move |_| viewing.set(None)>
+                {move || i18n.t().close}
+            </button>
+        </dialog>
+    }
 }

@@ -72,6 +72,17 @@ test('photos are shrunk in the browser, uploaded one by one, kept in the draft a
   await page.getByRole('link', { name: '查看办理进度' }).click();
   await expect(page.locator('.timeline-photo img')).toHaveCount(1);
   await expect(page.locator('.timeline-photo img')).toHaveAttribute('src', new RegExp(`/photos/${photo.id}$`));
+
+  // A photo opens full-screen, and Esc closes it.
+  await page.locator('.timeline-photo').click();
+  const viewer = page.getByRole('dialog');
+  await expect(viewer).toBeVisible();
+  await expect(viewer.getByRole('img', { name: '照片 1' })).toBeVisible();
+  await screenshot(page, 'photo-viewer-zh');
+  await expectAccessible(page);
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+  await expect(page).toHaveURL(/\/complaints\//);
 });
 
 test('a file that is not a photo is refused next to it, and can be removed', async ({ page }) => {
