@@ -275,9 +275,13 @@ fn bench_app() -> Result {
             .arg(&floor_dist)
             .current_dir(&root),
     );
+    step("Lighthouse (npx lighthouse@12 from the npm registry)");
+    let lighthouse = tools::run_checked(
+        Command::new("node").arg(root.join("tests/bench/lighthouse.mjs")).arg(&app.url).current_dir(&root),
+    );
     drop((app, floor));
     let _ = std::fs::remove_dir_all(&scratch);
-    outcome
+    outcome.and(lighthouse)
 }
 
 fn step(what: &str) {
