@@ -1,4 +1,4 @@
-import { test, expectAccessible, openApp, fileReceipt, keepOnDevice, expect } from './fixtures';
+import { test, expectAccessible, openApp, fileReceipt, keepOnDevice, expect, screenshot } from './fixtures';
 
 /** Every route, in both languages, with and without 长辈模式: zero axe violations. */
 for (const locale of ['zh-CN', 'en']) {
@@ -20,12 +20,15 @@ for (const locale of ['zh-CN', 'en']) {
         '/mine',
         '/no/such/page',
       ];
-      for (const route of routes) {
+      for (const [index, route] of routes.entries()) {
         await openApp(page, route);
         await expect(page.locator('html')).toHaveAttribute('lang', locale);
         await expect(page.locator('main#main')).not.toBeEmpty();
         // Let the data arrive before scanning.
         await page.waitForLoadState('networkidle');
+        if (elder) {
+          await screenshot(page, `elder-${locale}-${index}`);
+        }
         await expectAccessible(page);
       }
     });
