@@ -42,44 +42,55 @@ pub fn MyComplaintsPage() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let session = RwSignal::new(storage::resident_session());
+    // The list, and whether any of it could not be loaded (then the resident is told, and can retry).
     let complaints = LocalResource::new(move || {
         let api = api.clone();
         let signed_in = session.get();
         async move {
             let mut rows: Vec<Row> = Vec::new();
-            if let Some(session) = signed_in
-                && let Ok(list) = api.my_complaints(&session.token).await
-            {
-                rows.extend(list.into_iter().map(Row::from));
+            let mut incomplete = false;
+            if let Some(session) = signed_in {
+                match api.my_complaints(&session.token).await {
+                    Ok(list) => rows.extend(list.into_iter().map(Row::from)),
+                    Err(_) => incomplete = true,
+                }
             }
             for (number, token) in storage::device_complaints() {
                 if rows.iter().any(|row| row.number.as_str() == number) {
                     continue;
                 }
-                // One that cannot be loaded now is left out rather than failing the list.
-                if let Ok(view) = api.complaint(&number, &token).await {
-                    let overdue =
-                        !view.status.is_finished() && (view.sign_deadline.overdue || view.resolve_deadline.overdue);
-                    rows.push(Row {
-                        number: view.tracking_number,
-                        status: view.status,
-                        community: view.community,
-                        category: view.category,
-                        overdue,
-                    });
+                match api.complaint(&number, &token).await {
+                    Ok(view) => {
+                        let overdue =
+                            !view.status.is_finished() && (view.sign_deadline.overdue || view.resolve_deadline.overdue);
+                        rows.push(Row {
+                            number: view.tracking_number,
+                            status: view.status,
+                            community: view.community,
+                            category: view.category,
+                            overdue,
+                        });
+                    }
+                    Err(_) => incomplete = true,
                 }
             }
             rows.sort_by(|a, b| b.number.as_str().cmp(a.number.as_str()));
-            rows
+            (rows, incomplete)
         }
     });
     view! {
         <Page title=|t| t.mine_title back=true>
             <p class="intro">{move || i18n.t().mine_hint}</p>
+            {move || complaints.get().filter(|(_, incomplete)| *incomplete).map(|_| view! {
+                <div class="notice notice-error" role="alert">
+                    <p>{move || i18n.t().mine_incomplete}</p>
+                    <button type="button" class="button" on:click=move |_| complaints.refetch()>{move || i18n.t().retry}</button>
+                </div>
+            })}
             {move || match complaints.get() {
                 None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
-                Some(list) if list.is_empty() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
-                Some(list) => view! {
+                Some((list, false)) if list.is_empty() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
+                Some((list, _)) => view! {
                     <ul class="complaint-list">{list.into_iter().map(|row| view! { <ComplaintRow row /> }).collect_view()}</ul>
                 }.into_any(),
             }}
