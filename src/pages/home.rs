@@ -4,7 +4,7 @@ use leptos_router::components::A;
 use crate::components::Page;
 use crate::draft::Draft;
 use crate::elder::use_elder_mode;
-use crate::i18n::{ZH_CN, use_i18n};
+use crate::i18n::{Texts, ZH_CN, use_i18n};
 use crate::outbox::use_outbox;
 use crate::{paths, storage};
 
@@ -28,38 +28,15 @@ pub fn HomePage() -> impl IntoView {
                     </p>
                 }
             })}
-            {resume.map(|pending| view! {
-                <A href=paths::file() attr:class="action-tile action-resume">
-                    <span class="action-icon" aria-hidden="true">"↻"</span>
-                    <span class="action-text">
-                        <strong>{move || i18n.t().home_resume}</strong>
-                        <span>{move || if pending { i18n.t().home_resume_pending } else { i18n.t().home_resume_hint }}</span>
-                    </span>
-                </A>
+            {resume.map(|pending| {
+                let hint = if pending { |t: &Texts| t.home_resume_pending } else { |t: &Texts| t.home_resume_hint };
+                view! { <ActionTile href=paths::file() class="action-resume" icon="↻" title=|t| t.home_resume hint /> }
             })}
             <nav class="home-actions">
-                <A href=paths::file() attr:class="action-tile action-primary">
-                    <span class="action-icon" aria-hidden="true">"✎"</span>
-                    <span class="action-text">
-                        <strong>{move || i18n.t().home_file}</strong>
-                        <span>{move || i18n.t().home_file_hint}</span>
-                    </span>
-                </A>
-                <A href=paths::track(None) attr:class="action-tile">
-                    <span class="action-icon" aria-hidden="true">"⌕"</span>
-                    <span class="action-text">
-                        <strong>{move || i18n.t().home_track}</strong>
-                        <span>{move || i18n.t().home_track_hint}</span>
-                    </span>
-                </A>
+                <ActionTile href=paths::file() class="action-primary" icon="✎" title=|t| t.home_file hint=|t| t.home_file_hint />
+                <ActionTile href=paths::track(None) icon="⌕" title=|t| t.home_track hint=|t| t.home_track_hint />
                 {(!storage::device_complaints().is_empty()).then(|| view! {
-                    <A href=paths::mine() attr:class="action-tile">
-                        <span class="action-icon" aria-hidden="true">"☰"</span>
-                        <span class="action-text">
-                            <strong>{move || i18n.t().home_mine}</strong>
-                            <span>{move || i18n.t().home_mine_hint}</span>
-                        </span>
-                    </A>
+                    <ActionTile href=paths::mine() icon="☰" title=|t| t.home_mine hint=|t| t.home_mine_hint />
                 })}
             </nav>
             <button
@@ -97,5 +74,26 @@ pub fn HomePage() -> impl IntoView {
             </section>
             <p class="note">{move || i18n.t().hotline_note}</p>
         </Page>
+    }
+}
+
+/// One large tile of the home screen: an icon, what it does, and a line saying more.
+#[component]
+fn ActionTile(
+    href: String,
+    #[prop(optional)] class: &'static str,
+    icon: &'static str,
+    title: fn(&Texts) -> &'static str,
+    hint: fn(&Texts) -> &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <A href=href attr:class=format!("action-tile {class}")>
+            <span class="action-icon" aria-hidden="true">{icon}</span>
+            <span class="action-text">
+                <strong>{move || title(i18n.t())}</strong>
+                <span>{move || hint(i18n.t())}</span>
+            </span>
+        </A>
     }
 }

@@ -1,8 +1,9 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use mashang_model::deadline::Deadline;
 use mashang_model::{
-    ComplaintStatus, ComplaintSummary, Field, FieldError, LocalizedText, ResidentSession, TrackingNumber,
+    ComplaintStatus, ComplaintSummary, ComplaintView, Field, FieldError, LocalizedText, ResidentSession, TrackingNumber,
 };
 
 use crate::api::ApiError;
@@ -21,16 +22,31 @@ struct Row {
     overdue: bool,
 }
 
+/// A step is late and the complaint is still being handled.
+fn is_overdue(status: ComplaintStatus, sign: &Deadline, resolve: &Deadline) -> bool {
+    !status.is_finished() && (sign.overdue || resolve.overdue)
+}
+
 impl From<ComplaintSummary> for Row {
     fn from(summary: ComplaintSummary) -> Self {
-        let overdue =
-            !summary.status.is_finished() && (summary.sign_deadline.overdue || summary.resolve_deadline.overdue);
         Self {
+            overdue: is_overdue(summary.status, &summary.sign_deadline, &summary.resolve_deadline),
             number: summary.tracking_number,
             status: summary.status,
             community: summary.community,
             category: summary.category,
-            overdue,
+        }
+    }
+}
+
+impl From<ComplaintView> for Row {
+    fn from(view: ComplaintView) -> Self {
+        Self {
+            overdue: is_overdue(view.status, &view.sign_deadline, &view.resolve_deadline),
+            number: view.tracking_number,
+            status: view.status,
+            community: view.community,
+            category: view.category,
         }
     }
 }
@@ -60,17 +76,7 @@ pub fn MyComplaintsPage() -> impl IntoView {
                     continue;
                 }
                 match api.complaint(&number, &token).await {
-                    Ok(view) => {
-                        let overdue =
-                            !view.status.is_finished() && (view.sign_deadline.overdue || view.resolve_deadline.overdue);
-                        rows.push(Row {
-                            number: view.tracking_number,
-                            status: view.status,
-                            community: view.community,
-                            category: view.category,
-                            overdue,
-                        });
-                    }
+                    Ok(view) => rows.push(Row::from(view)),
                     Err(_) => incomplete = true,
                 }
             }
