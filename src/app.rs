@@ -17,13 +17,15 @@ pub struct LastReceipt(pub RwSignal<Option<FiledComplaint>>);
 pub fn App(config: RuntimeConfig) -> impl IntoView {
     I18n::provide();
     crate::elder::ElderMode::provide();
-    let api = Api::new(&config.api_base);
+    let api = Api::new(config.api_base());
+    let base = config.router_base();
+    crate::paths::set_base(base.clone());
     provide_context(api.clone());
     crate::outbox::Outbox::provide(api);
     provide_context(LastReceipt(RwSignal::new(None)));
 
     view! {
-        <Router>
+        <Router base>
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=HomePage />
                 <Route path=path!("/file") view=FilePage />
@@ -36,7 +38,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
     }
 }
 
-/// The API client provided by [`App`]; the default points at this origin.
+/// The API client provided by [`App`].
 pub fn use_api() -> Api {
-    use_context::<Api>().unwrap_or_else(|| Api::new(mashang_model::API_PREFIX))
+    use_context::<Api>().unwrap_or_else(|| Api::new(RuntimeConfig::default().api_base()))
 }

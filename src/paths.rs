@@ -1,39 +1,54 @@
-//! Every in-app URL is built here, so that routes and their query strings live in one place.
+//! Every in-app URL is built here, so that routes, their query strings and the sub-path the app
+//! may be served under live in one place. The URLs are complete: links use them as they are and
+//! navigation must not resolve them again.
 
 use mashang_model::TrackingNumber;
+use std::sync::OnceLock;
+
+static BASE: OnceLock<String> = OnceLock::new();
+
+/// Called once at start with the router's base from the runtime config (`/city/mashang`, or empty
+/// at the root).
+pub fn set_base(base: String) {
+    let _ = BASE.set(base);
+}
+
+fn at(route: &str) -> String {
+    format!("{}{route}", BASE.get().map_or("", String::as_str))
+}
 
 pub fn home() -> String {
-    "/".to_owned()
+    at("/")
 }
 
 pub fn file() -> String {
-    "/file".to_owned()
+    at("/file")
 }
 
 /// The form with a problem already chosen, by its Chinese name (ids differ between deployments).
 pub fn file_with_category(name: &str) -> String {
-    format!("/file?category={}", String::from(js_sys::encode_uri_component(name)))
+    at(&format!("/file?category={}", String::from(js_sys::encode_uri_component(name))))
 }
 
 pub fn receipt(number: &TrackingNumber) -> String {
-    format!("/receipt/{}", number.as_str())
+    at(&format!("/receipt/{}", number.as_str()))
 }
 
 /// The lookup page; with a number, a shareable link that carries only the number, never the
 /// phone.
 pub fn track(number: Option<&TrackingNumber>) -> String {
     match number {
-        Some(number) => format!("/track?number={}", number.as_str()),
-        None => "/track".to_owned(),
+        Some(number) => at(&format!("/track?number={}", number.as_str())),
+        None => at("/track"),
     }
 }
 
 /// The progress view of a complaint filed on this device.
 pub fn complaint(number: &TrackingNumber) -> String {
-    format!("/complaints/{}", number.as_str())
+    at(&format!("/complaints/{}", number.as_str()))
 }
 
 /// The complaints filed on this device.
 pub fn mine() -> String {
-    "/mine".to_owned()
+    at("/mine")
 }

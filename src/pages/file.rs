@@ -1,5 +1,6 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use mashang_model::text::{clean_long_text, text_length};
 use mashang_model::validation::DESCRIPTION_MAX_CHARS;
@@ -184,7 +185,8 @@ pub fn FilePage() -> impl IntoView {
                 if let Some(last) = last_receipt {
                     last.0.set(Some(receipt));
                 }
-                navigate(&path, Default::default());
+                // The path already carries the base; resolving would add it twice.
+                navigate(&path, NavigateOptions { resolve: false, ..Default::default() });
             }
         });
         Effect::new(move |_| {

@@ -129,6 +129,8 @@ fn fuzz_api(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
 const FUZZ_STAFF_PASSWORD: &str = "fuzz-staff-password";
 /// The browser tests act as staff through the API to move complaints along.
 const E2E_STAFF_PASSWORD: &str = "e2e-staff-password";
+/// Where the second browser-test server serves the app.
+const E2E_SUB_PATH: &str = "/city/mashang/";
 
 fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
     step("starting a server on a free port with a fresh database");
@@ -138,6 +140,15 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
         scratch,
         &["--demo-staff-password", E2E_STAFF_PASSWORD, "--dev-expose-codes", "--code-limit-per-minute", "1000"],
     )?;
+    // A second server, behind the sub-path a city's reverse proxy might give the app.
+    let sub_path_scratch = scratch.join("sub-path");
+    std::fs::create_dir_all(&sub_path_scratch).map_err(|e| format!("creating {}: {e}", sub_path_scratch.display()))?;
+    let sub_path_server = TestServer::start_with(
+        server_binary,
+        &root.join("dist"),
+        &sub_path_scratch,
+        &["--base-path", E2E_SUB_PATH, "--demo-staff-password", E2E_STAFF_PASSWORD],
+    )?;
     step(&format!("browser tests (Playwright, Debian Chromium) against {}", server.url));
     let results = scratch.join("results.json");
     let mut playwright = Command::new(root.join("node_modules/.bin/playwright"));
@@ -145,10 +156,12 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
         .arg("test")
         .current_dir(root)
         .env("BASE_URL", &server.url)
+        .env("SUB_PATH_URL", format!("{}/", sub_path_server.url))
         .env("STAFF_PASSWORD", E2E_STAFF_PASSWORD)
         .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &results);
     let status = playwright.status().map_err(|e| format!("could not start Playwright: {e}"));
     drop(server);
+    drop(sub_path_server);
     let summary = std::fs::read_to_string(&results).ok().and_then(|json| tools::playwright_summary(&json));
     if let Some(counts) = summary {
         if counts.flaky > 0 {

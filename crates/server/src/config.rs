@@ -22,6 +22,11 @@ pub struct Config {
     #[arg(long, env = "MASHANG_DIST", default_value = "dist")]
     pub dist: PathBuf,
 
+    /// The path the app and the API are served under, for a reverse proxy that gives Mashang a
+    /// sub-path of a city's site, such as `/mashang/`. The API is then at `/mashang/api/v1`.
+    #[arg(long, env = "MASHANG_BASE_PATH", default_value = "/", value_parser = parse_base_path)]
+    pub base_path: String,
+
     /// Do not seed demo data into an empty database.
     #[arg(long, env = "MASHANG_NO_DEMO_DATA")]
     pub no_demo_data: bool,
@@ -76,4 +81,34 @@ pub struct Config {
     /// Read-only connections for lookups, beside the single writer.
     #[arg(long, env = "MASHANG_READERS", default_value_t = 4)]
     pub readers: usize,
+}
+
+/// `/`, or `/segment/…/` of URL-safe segments: the form `<base href>` and the router need.
+pub fn parse_base_path(value: &str) -> Result<String, String> {
+    let segments: Vec<&str> = value.split('/').filter(|segment| !segment.is_empty()).collect();
+    let safe = |segment: &&str| {
+        *segment != "."
+            && *segment != ".."
+            && segment.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+    };
+    if !segments.iter().all(safe) {
+        return Err("use letters, digits and - _ . ~ between slashes, such as /mashang/".to_owned());
+    }
+    Ok(segments.iter().fold("/".to_owned(), |path, segment| format!("{path}{segment}/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_base_path;
+
+    #[test]
+    fn base_paths_are_normalized_to_leading_and_trailing_slashes() {
+        assert_eq!(parse_base_path("/").unwrap(), "/");
+        assert_eq!(parse_base_path("").unwrap(), "/");
+        assert_eq!(parse_base_path("mashang").unwrap(), "/mashang/");
+        assert_eq!(parse_base_path("/city//mashang/").unwrap(), "/city/mashang/");
+        assert!(parse_base_path("/../etc").is_err());
+        assert!(parse_base_path("/a b/").is_err());
+        assert!(parse_base_path("/x\"><script>").is_err());
+    }
 }

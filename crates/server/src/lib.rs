@@ -61,7 +61,7 @@ impl Server {
             handoff_secret: config.handoff_secret.as_deref().filter(|s| !s.is_empty()).map(Arc::from),
             openapi: Arc::default(),
         };
-        let app = http::router(state, &config.dist);
+        let app = http::router(state, &config.dist, &config.base_path);
         let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;
         Ok(Self { listener, app, store, demo })
     }

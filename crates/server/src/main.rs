@@ -48,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     // The test runner reads this line to learn the port; keep its shape.
-    println!("Mashang 马上办 is running at http://{address}/");
+    println!("Mashang 马上办 is running at http://{address}{}", config.base_path);
     server.serve(shutdown_signal()).await?;
     println!("Mashang stopped.");
     Ok(())

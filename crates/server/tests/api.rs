@@ -272,7 +272,8 @@ async fn unknown_api_paths_are_problems_and_app_paths_serve_the_app() {
         let response = server.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
-        assert_eq!(response.text().await.unwrap(), common::INDEX_HTML, "{path}");
+        let served_page = common::INDEX_HTML.replace("<base href=./>", r#"<base href="/">"#);
+        assert_eq!(response.text().await.unwrap(), served_page, "{path}");
     }
 }
 

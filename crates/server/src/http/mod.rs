@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per resource, and the app's static files.
 
 mod auth;
+mod base;
 mod catalog;
 mod complaints;
 mod csp;
@@ -52,9 +53,12 @@ pub struct AppState {
     pub openapi: std::sync::Arc<std::sync::OnceLock<serde_json::Value>>,
 }
 
-pub fn router(state: AppState, dist: &Path) -> Router {
+/// The whole service: the API and the app under `base_path` (`/` or `/sub/path/`).
+pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
     let (api, document) = api_routes(state.dev_outbox.is_some()).split_for_parts();
-    let _ = state.openapi.set(serde_json::to_value(&document).unwrap_or_default());
+    let mut document = serde_json::to_value(&document).unwrap_or_default();
+    document["servers"][0]["url"] = format!("{}{}", base_path.trim_end_matches('/'), mashang_model::API_PREFIX).into();
+    let _ = state.openapi.set(document);
     let api = api
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -65,9 +69,8 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let policy = HeaderValue::from_str(&csp::policy_for(&index))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    Router::new()
-        .nest(mashang_model::API_PREFIX, api)
-        .merge(spa::router(dist))
+    let app = Router::new().nest(mashang_model::API_PREFIX, api).merge(spa::router(dist, base_path));
+    base::under(app, base_path)
         .layer(middleware::from_fn(move |request, next| security_headers(policy.clone(), request, next)))
         .layer(middleware::from_fn(request_id))
 }

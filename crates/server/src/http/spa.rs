@@ -1,22 +1,113 @@
 //! Serves the built app. Any path that is not a file falls back to `index.html`, so that a deep
 //! link such as `/track?number=…` opens the app on that page.
+//!
+//! The page and `config.json` are served from memory with the deployment's base path written in
+//! (`<base href>` and `base_path`), so one build works at `/` and under any sub-path.
 
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use std::convert::Infallible;
 use std::path::Path;
-use tower_http::services::{ServeDir, ServeFile};
+use tower::service_fn;
+use tower_http::services::ServeDir;
 
-pub fn router(dist: &Path) -> Router {
-    let index = dist.join("index.html");
-    if !index.is_file() {
-        tracing::warn!("{} is missing: build the app first (cargo xtask run does)", index.display());
-    }
+pub fn router(dist: &Path, base_path: &str) -> Router {
+    let index_path = dist.join("index.html");
+    let index = std::fs::read_to_string(&index_path).unwrap_or_else(|_| {
+        tracing::warn!("{} is missing: build the app first (cargo xtask run does)", index_path.display());
+        String::new()
+    });
     precompress(dist);
-    let files = ServeDir::new(dist).precompressed_br().fallback(ServeFile::new(index).precompressed_br());
-    Router::new().fallback_service(files).layer(middleware::from_fn(cache_policy))
+    let page = Prepared::new(with_base_href(&index, base_path), "text/html; charset=utf-8");
+    let config = Prepared::new(runtime_config(dist, base_path), "application/json");
+    let files =
+        ServeDir::new(dist).precompressed_br().append_index_html_on_directories(false).fallback(page.clone().service());
+    Router::new()
+        .route_service("/", page.clone().service())
+        .route_service("/index.html", page.service())
+        .route_service("/config.json", config.service())
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_policy))
+}
+
+/// A small file prepared once at start, with its brotli form for browsers that accept it.
+#[derive(Clone)]
+struct Prepared {
+    body: Bytes,
+    brotli: Bytes,
+    content_type: &'static str,
+}
+
+impl Prepared {
+    fn new(body: String, content_type: &'static str) -> Self {
+        let brotli = compress(body.as_bytes()).unwrap_or_default();
+        Self { body: Bytes::from(body), brotli: Bytes::from(brotli), content_type }
+    }
+
+    fn respond(&self, headers: &HeaderMap) -> Response {
+        let accepts_brotli = headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .any(|value| value.split(',').any(|coding| coding.split(';').next().is_some_and(|c| c.trim() == "br")));
+        let (body, encoding) = if accepts_brotli && !self.brotli.is_empty() {
+            (self.brotli.clone(), Some("br"))
+        } else {
+            (self.body.clone(), None)
+        };
+        let mut response = (StatusCode::OK, Body::from(body)).into_response();
+        let response_headers = response.headers_mut();
+        response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        response_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if let Some(encoding) = encoding {
+            response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
+        response
+    }
+
+    fn service(
+        self,
+    ) -> impl tower::Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + Sync + 'static
+    {
+        service_fn(move |request: Request| {
+            let response = self.respond(request.headers());
+            async move { Ok(response) }
+        })
+    }
+}
+
+/// Trunk writes `<base href=./>` (its `public_url`); the page must name the real base, or a deep
+/// link such as `/complaints/…` would look for the app's files under `/complaints/`.
+fn with_base_href(index: &str, base_path: &str) -> String {
+    let Some(start) = index.find("<base ") else {
+        return index.to_owned();
+    };
+    let Some(length) = index[start..].find('>') else {
+        return index.to_owned();
+    };
+    format!("{}<base href=\"{base_path}\">{}", &index[..start], &index[start + length + 1..])
+}
+
+/// The built `config.json` with `base_path` set to where this server serves the app.
+fn runtime_config(dist: &Path, base_path: &str) -> String {
+    let built = std::fs::read_to_string(dist.join("config.json")).unwrap_or_default();
+    let mut config = match serde_json::from_str::<serde_json::Value>(&built) {
+        Ok(serde_json::Value::Object(config)) => config,
+        _ => serde_json::Map::new(),
+    };
+    config.insert("base_path".to_owned(), serde_json::Value::from(base_path));
+    serde_json::Value::Object(config).to_string()
+}
+
+fn compress(original: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut compressed = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    brotli::BrotliCompress(&mut &original[..], &mut compressed, &params)?;
+    Ok(compressed)
 }
 
 /// Text and wasm compress to a fraction of their size, which is what a phone on a weak network
@@ -41,11 +132,9 @@ fn precompress(dist: &Path) {
             continue;
         }
         let Ok(original) = std::fs::read(&path) else { continue };
-        let mut compressed = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
-        let written = brotli::BrotliCompress(&mut original.as_slice(), &mut compressed, &params);
         // A read-only deployment simply serves the files uncompressed.
-        if written.is_err() || std::fs::write(&compressed_path, &compressed).is_err() {
+        let written = compress(&original).and_then(|compressed| std::fs::write(&compressed_path, compressed));
+        if written.is_err() {
             tracing::warn!("could not write {}", compressed_path.display());
         }
     }
@@ -78,7 +167,17 @@ fn is_hashed_asset(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{is_hashed_asset, with_base_href};
+
+    #[test]
+    fn writes_the_base_path_into_the_page() {
+        let page = "<head><meta charset=utf-8><base href=./><script type=module>import init from './app.js';</script>";
+        assert_eq!(
+            with_base_href(page, "/mashang/"),
+            "<head><meta charset=utf-8><base href=\"/mashang/\"><script type=module>import init from './app.js';</script>"
+        );
+        assert_eq!(with_base_href("<p>no base</p>", "/x/"), "<p>no base</p>");
+    }
 
     #[test]
     fn recognises_trunk_hashes() {

@@ -17,7 +17,9 @@ pub struct TestServer {
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
-pub const INDEX_HTML: &str = "<!doctype html><title>app</title>";
+/// Shaped like Trunk's output: a relative `<base>` that the server replaces.
+pub const INDEX_HTML: &str =
+    "<!doctype html><title>app</title><base href=./><script type=module>import init from './app.js';</script>";
 /// The secret shared with the (imaginary) citizen-services app in tests.
 pub const HANDOFF_SECRET: &str = "test-handoff-secret";
 /// The password of every demo staff account in tests.
@@ -40,6 +42,7 @@ impl TestServer {
             port: 0,
             database: database.clone(),
             dist,
+            base_path: "/".to_owned(),
             no_demo_data: false,
             demo_staff_password: Some(STAFF_PASSWORD.to_owned()),
             reopen_window_days: 15,
