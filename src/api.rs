@@ -20,6 +20,19 @@ pub enum ApiError {
     Unexpected(u16),
 }
 
+/// For logs and for Leptos's `ErrorBoundary`; residents see [`crate::i18n::Texts::api_error`].
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Network => f.write_str("no answer from the server"),
+            Self::Problem(problem) => write!(f, "the server answered {}", problem.status),
+            Self::Unexpected(status) => write!(f, "unexpected answer {status}"),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 impl ApiError {
     pub fn request_id(&self) -> Option<&str> {
         match self {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::api::ApiError;
 use crate::app::use_api;
-use crate::components::{ComplaintCard, Page, ResidentActions, Stages, focus_element};
+use crate::components::{ComplaintCard, LoadBoundary, Page, ResidentActions, Stages, focus_element};
 use crate::i18n::use_i18n;
 use crate::pages::NotFoundPage;
 use crate::{paths, storage};
@@ -78,20 +78,10 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
 
     view! {
         <Page title=|t| t.detail_title back=true>
-            {move || match complaint.with(|c| c.as_ref().map(|c| c.as_ref().err().cloned())) {
-                None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
-                Some(Some(error)) => {
-                    let load = load.clone();
-                    view! {
-                        <div class="notice notice-error" role="alert">
-                            <p>{move || i18n.t().api_error(&error)}</p>
-                            <button type="button" class="button" on:click=move |_| load()>{move || i18n.t().retry}</button>
-                        </div>
-                    }
-                    .into_any()
-                }
-                Some(None) => ().into_any(),
-            }}
+            {move || complaint.with(|c| c.is_none()).then(|| view! { <p class="loading" role="status">{move || i18n.t().loading}</p> })}
+            <LoadBoundary retry=move |()| load()>
+                {move || complaint.with(|c| c.as_ref().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone)))}
+            </LoadBoundary>
             {move || status.get().map(|status| view! { <Stages status /> })}
             <p id="action-status" class="action-status" role="status" tabindex="-1">
                 {move || acted.get().then(|| i18n.t().action_done)}

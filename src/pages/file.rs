@@ -10,8 +10,8 @@ use crate::api::Api;
 use crate::api::ApiError;
 use crate::app::{LastReceipt, use_api};
 use crate::components::{
-    ErrorSummary, FieldFrame, FieldLabel, FieldMessage, Page, PhotoItem, PhotoPicker, SUMMARY_ID, TextInput,
-    any_in_flight, described_by, focus_element, has_error, uploaded_ids,
+    ErrorSummary, FieldFrame, FieldLabel, FieldMessage, LoadBoundary, Page, PhotoItem, PhotoPicker, SUMMARY_ID,
+    TextInput, any_in_flight, described_by, focus_element, has_error, uploaded_ids,
 };
 use crate::draft::Draft;
 use crate::format::nfc;
@@ -274,7 +274,9 @@ pub fn FilePage() -> impl IntoView {
                             Err(_) => ().into_any(),
                         })}
                     </select>
-                    <LoadProblem failed=Signal::derive(move || matches!(communities.get(), Some(Err(_)))) retry=move || communities.refetch() />
+                    <LoadBoundary inline=true retry=move |()| communities.refetch()>
+                        {move || communities.get().map(|loaded| loaded.map(|_| ()))}
+                    </LoadBoundary>
                 </FieldFrame>
 
                 <FieldFrame id="category" field=Field::CategoryId label=|t| t.category_label hint=|t| t.category_hint errors required=true>
@@ -291,7 +293,9 @@ pub fn FilePage() -> impl IntoView {
                             Err(_) => ().into_any(),
                         })}
                     </select>
-                    <LoadProblem failed=Signal::derive(move || matches!(categories.get(), Some(Err(_)))) retry=move || categories.refetch() />
+                    <LoadBoundary inline=true retry=move |()| categories.refetch()>
+                        {move || categories.get().map(|loaded| loaded.map(|_| ()))}
+                    </LoadBoundary>
                 </FieldFrame>
 
                 <TextInput
@@ -500,18 +504,4 @@ fn category_options(tree: Vec<Category>, form: FormState, locale: Locale) -> imp
             view! { <optgroup label=locale.pick(&group.name)>{options}</optgroup> }
         })
         .collect_view()
-}
-
-/// Says that a list could not be loaded, with a retry, instead of leaving an empty choice.
-#[component]
-fn LoadProblem(failed: Signal<bool>, retry: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        failed.get().then(|| view! {
-            <p class="load-problem" role="alert">
-                {move || i18n.t().error_load_failed}" "
-                <button type="button" class="button button-small" on:click=move |_| retry()>{move || i18n.t().retry}</button>
-            </p>
-        })
-    }
 }

@@ -8,7 +8,7 @@ use mashang_model::{
 
 use crate::api::ApiError;
 use crate::app::use_api;
-use crate::components::{Page, StatusBadge, TextInput};
+use crate::components::{LoadBoundary, Page, StatusBadge, TextInput};
 use crate::i18n::use_i18n;
 use crate::{paths, storage};
 
@@ -58,17 +58,18 @@ pub fn MyComplaintsPage() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let session = RwSignal::new(storage::resident_session());
-    // The list, and whether any of it could not be loaded (then the resident is told, and can retry).
+    // The list, and the first error if any of it could not be loaded (then the resident is told,
+    // and can retry).
     let complaints = LocalResource::new(move || {
         let api = api.clone();
         let signed_in = session.get();
         async move {
             let mut rows: Vec<Row> = Vec::new();
-            let mut incomplete = false;
+            let mut incomplete = Ok(());
             if let Some(session) = signed_in {
                 match api.my_complaints(&session.token).await {
                     Ok(list) => rows.extend(list.into_iter().map(Row::from)),
-                    Err(_) => incomplete = true,
+                    Err(error) => incomplete = Err(error),
                 }
             }
             for (number, token) in storage::device_complaints() {
@@ -77,7 +78,7 @@ pub fn MyComplaintsPage() -> impl IntoView {
                 }
                 match api.complaint(&number, &token).await {
                     Ok(view) => rows.push(Row::from(view)),
-                    Err(_) => incomplete = true,
+                    Err(error) => incomplete = incomplete.and(Err(error)),
                 }
             }
             rows.sort_by(|a, b| b.number.as_str().cmp(a.number.as_str()));
@@ -87,15 +88,12 @@ pub fn MyComplaintsPage() -> impl IntoView {
     view! {
         <Page title=|t| t.mine_title back=true>
             <p class="intro">{move || i18n.t().mine_hint}</p>
-            {move || complaints.get().filter(|(_, incomplete)| *incomplete).map(|_| view! {
-                <div class="notice notice-error" role="alert">
-                    <p>{move || i18n.t().mine_incomplete}</p>
-                    <button type="button" class="button" on:click=move |_| complaints.refetch()>{move || i18n.t().retry}</button>
-                </div>
-            })}
+            <LoadBoundary retry=move |()| complaints.refetch() message=|t| t.mine_incomplete>
+                {move || complaints.get().map(|(_, incomplete)| incomplete)}
+            </LoadBoundary>
             {move || match complaints.get() {
                 None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
-                Some((list, false)) if list.is_empty() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
+                Some((list, Ok(()))) if list.is_empty() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
                 Some((list, _)) => view! {
                     <ul class="complaint-list">{list.into_iter().map(|row| view! { <ComplaintRow row /> }).collect_view()}</ul>
                 }.into_any(),

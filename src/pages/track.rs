@@ -5,7 +5,7 @@ use mashang_model::{ComplaintView, Field, FieldError, LookupRequest, validate_lo
 
 use crate::api::ApiError;
 use crate::app::use_api;
-use crate::components::{ComplaintCard, ErrorSummary, Page, SUMMARY_ID, TextInput, focus_element};
+use crate::components::{ComplaintCard, ErrorSummary, LoadBoundary, Page, SUMMARY_ID, TextInput, focus_element};
 use crate::i18n::use_i18n;
 
 fn input_id(field: Field) -> &'static str {
@@ -15,12 +15,11 @@ fn input_id(field: Field) -> &'static str {
     }
 }
 
-/// What the last lookup answered.
+/// What the last lookup answered, when it got an answer.
 #[derive(Clone)]
 enum Outcome {
     Found(Box<ComplaintView>),
     NotFound,
-    Failed(ApiError),
 }
 
 #[component]
@@ -33,10 +32,9 @@ pub fn TrackPage() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let searching = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Outcome>);
+    let outcome = RwSignal::new(None::<Result<Outcome, ApiError>>);
 
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let search = Callback::new(move |()| {
         if searching.get_untracked() {
             return;
         }
@@ -51,20 +49,24 @@ pub fn TrackPage() -> impl IntoView {
         let api = api.clone();
         leptos::task::spawn_local(async move {
             let result = match api.lookup(&request).await {
-                Ok(view) => Outcome::Found(Box::new(view)),
-                Err(error) if error.is_not_found() => Outcome::NotFound,
+                Ok(view) => Ok(Outcome::Found(Box::new(view))),
+                Err(error) if error.is_not_found() => Ok(Outcome::NotFound),
                 Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
                     errors.try_set(problem.errors);
                     searching.try_set(false);
                     focus_element(SUMMARY_ID);
                     return;
                 }
-                Err(error) => Outcome::Failed(error),
+                Err(error) => Err(error),
             };
             searching.try_set(false);
             outcome.try_set(Some(result));
             focus_element("lookup-result");
         });
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        search.run(());
     };
 
     view! {
@@ -99,11 +101,12 @@ pub fn TrackPage() -> impl IntoView {
                 </button>
             </form>
             <div id="lookup-result" tabindex="-1" class="lookup-result">
-                {move || outcome.get().map(|outcome| match outcome {
-                    Outcome::Found(view) => view! { <ComplaintCard complaint=*view /> }.into_any(),
-                    Outcome::NotFound => view! { <p class="notice notice-warning" role="alert">{move || i18n.t().not_found_complaint}</p> }.into_any(),
-                    Outcome::Failed(error) => view! { <p class="notice notice-error" role="alert">{move || i18n.t().api_error(&error)}</p> }.into_any(),
-                })}
+                <LoadBoundary retry=search>
+                    {move || outcome.get().map(|outcome| outcome.map(|outcome| match outcome {
+                        Outcome::Found(view) => view! { <ComplaintCard complaint=*view /> }.into_any(),
+                        Outcome::NotFound => view! { <p class="notice notice-warning" role="alert">{move || i18n.t().not_found_complaint}</p> }.into_any(),
+                    }))}
+                </LoadBoundary>
             </div>
         </Page>
     }

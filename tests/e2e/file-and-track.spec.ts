@@ -25,6 +25,8 @@ test('a resident files a complaint and tracks it by number and phone', async ({ 
   await page.getByLabel('我已阅读并同意个人信息告知').check();
   await screenshot(page, 'file-filled-zh');
   await expectAccessible(page);
+  // Review-only controls stay out of the form (the `hidden` attribute beats the button's display).
+  await expect(page.getByRole('button', { name: '返回修改' })).toBeHidden();
   await page.getByRole('button', { name: '提交投诉' }).click();
 
   // The review shows what will be sent, before anything is sent.
@@ -35,6 +37,7 @@ test('a resident files a complaint and tracks it by number and phone', async ({ 
   await expect(review).toContainText('5栋3单元12楼');
   await expect(review).toContainText('未填写');
   await expect(review).toContainText('13800138000');
+  await expect(page.getByLabel('问题描述')).toBeHidden();
   await screenshot(page, 'file-review-zh');
   await expectAccessible(page);
   await page.getByRole('button', { name: '返回修改' }).click();

@@ -1,0 +1,45 @@
+use leptos::error::Errors;
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::i18n::{Texts, use_i18n};
+
+/// The error state of a data load. The load is rendered inside as a `Result`; when it fails, the
+/// resident reads what went wrong and what to do, in their language, and can try again. A
+/// successful retry puts the children back.
+#[component]
+pub fn LoadBoundary(
+    /// Loads again.
+    #[prop(into)]
+    retry: Callback<()>,
+    /// A one-line message under a form field instead of a block.
+    #[prop(optional)]
+    inline: bool,
+    /// Says this instead of the sentence for the error itself.
+    #[prop(optional)]
+    message: Option<fn(&'static Texts) -> &'static str>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let fallback = move |errors: ArcRwSignal<Errors>| {
+        let message = move || {
+            let errors = errors.read();
+            let first = errors.iter().find_map(|(_, error)| error.downcast_ref::<ApiError>().cloned());
+            match (message, first) {
+                (Some(message), _) => message(i18n.t()).to_owned(),
+                // The generic network sentence speaks of typed text being kept; here nothing was typed.
+                (None, Some(ApiError::Network) | None) => i18n.t().error_load_failed.to_owned(),
+                (None, Some(error)) => i18n.t().api_error(&error),
+            }
+        };
+        let (class, button) =
+            if inline { ("load-problem", "button button-small") } else { ("notice notice-error", "button") };
+        view! {
+            <div class=class role="alert">
+                <p>{message}</p>
+                <button type="button" class=button on:click=move |_| retry.run(())>{move || i18n.t().retry}</button>
+            </div>
+        }
+    };
+    view! { <ErrorBoundary fallback>{children()}</ErrorBoundary> }
+}
