@@ -133,22 +133,18 @@ const E2E_STAFF_PASSWORD: &str = "e2e-staff-password";
 const E2E_SUB_PATH: &str = "/city/mashang/";
 
 fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
-    step("starting a server on a free port with a fresh database");
-    let server = TestServer::start_with(
-        server_binary,
-        &root.join("dist"),
-        scratch,
-        &["--demo-staff-password", E2E_STAFF_PASSWORD, "--dev-expose-codes", "--code-limit-per-minute", "1000"],
-    )?;
-    // A second server, behind the sub-path a city's reverse proxy might give the app.
-    let sub_path_scratch = scratch.join("sub-path");
-    std::fs::create_dir_all(&sub_path_scratch).map_err(|e| format!("creating {}: {e}", sub_path_scratch.display()))?;
-    let sub_path_server = TestServer::start_with(
-        server_binary,
-        &root.join("dist"),
-        &sub_path_scratch,
-        &["--base-path", E2E_SUB_PATH, "--demo-staff-password", E2E_STAFF_PASSWORD],
-    )?;
+    step("starting three servers on free ports, each with a fresh database");
+    let start = |name: &str, extra: &[&str]| {
+        let folder = scratch.join(name);
+        std::fs::create_dir_all(&folder).map_err(|e| format!("creating {}: {e}", folder.display()))?;
+        let staff = ["--demo-staff-password", E2E_STAFF_PASSWORD];
+        TestServer::start_with(server_binary, &root.join("dist"), &folder, &[&staff[..], extra].concat())
+    };
+    let server = start("main", &["--dev-expose-codes", "--code-limit-per-minute", "1000"])?;
+    // Behind the sub-path a city's reverse proxy might give the app.
+    let sub_path_server = start("sub-path", &["--base-path", E2E_SUB_PATH])?;
+    // A clock the tests move forward to reach deadlines; alone, so no other test sees it move.
+    let time_travel_server = start("time-travel", &["--dev-time-travel"])?;
     step(&format!("browser tests (Playwright, Debian Chromium) against {}", server.url));
     let results = scratch.join("results.json");
     let mut playwright = Command::new(root.join("node_modules/.bin/playwright"));
@@ -157,11 +153,11 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
         .current_dir(root)
         .env("BASE_URL", &server.url)
         .env("SUB_PATH_URL", format!("{}/", sub_path_server.url))
+        .env("TIME_TRAVEL_URL", &time_travel_server.url)
         .env("STAFF_PASSWORD", E2E_STAFF_PASSWORD)
         .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &results);
     let status = playwright.status().map_err(|e| format!("could not start Playwright: {e}"));
-    drop(server);
-    drop(sub_path_server);
+    drop((server, sub_path_server, time_travel_server));
     let summary = std::fs::read_to_string(&results).ok().and_then(|json| tools::playwright_summary(&json));
     if let Some(counts) = summary {
         if counts.flaky > 0 {

@@ -69,6 +69,11 @@ pub struct Config {
     #[arg(long, env = "MASHANG_DEV_EXPOSE_CODES")]
     pub dev_expose_codes: bool,
 
+    /// Development only: `POST /api/v1/dev/clock` moves the server's clock forward, so that tests
+    /// can reach deadlines. Never in production.
+    #[arg(long, env = "MASHANG_DEV_TIME_TRAVEL")]
+    pub dev_time_travel: bool,
+
     /// How long a request waits for a database lock held elsewhere before answering 503.
     #[arg(long, env = "MASHANG_BUSY_TIMEOUT_MS", default_value_t = 5000)]
     pub busy_timeout_ms: u64,

@@ -1,6 +1,7 @@
 //! The Mashang reference server: the JSON API that implements the shared contract, and the
 //! static host of the resident app.
 
+pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod http;
@@ -25,6 +26,7 @@ pub struct Server {
     pub store: Store,
     /// What demo data was seeded on this start (empty if the database had data).
     pub demo: store::DemoData,
+    clock: clock::Clock,
 }
 
 impl Server {
@@ -49,7 +51,14 @@ impl Server {
             tracing::warn!("development mode: sign-in codes are readable at /api/v1/dev/codes/{{phone}}");
             Arc::new(codes::DevOutbox::default())
         });
+        let clock = if config.dev_time_travel {
+            tracing::warn!("development mode: the clock can be moved forward at /api/v1/dev/clock");
+            clock::Clock::travelling()
+        } else {
+            clock::Clock::system()
+        };
         let state = http::AppState {
+            clock: clock.clone(),
             store: store.clone(),
             lookup_limit: Arc::new(RateLimiter::per_minute(config.lookup_limit_per_minute)),
             sign_in_limit: Arc::new(RateLimiter::per_minute(config.sign_in_limit_per_minute)),
@@ -63,7 +72,7 @@ impl Server {
         };
         let app = http::router(state, &config.dist, &config.base_path);
         let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;
-        Ok(Self { listener, app, store, demo })
+        Ok(Self { listener, app, store, demo, clock })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -74,17 +83,17 @@ impl Server {
     /// at start), expired keys, sessions and codes are purged, and resolved complaints whose
     /// reopening window has passed are closed.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let store = self.store.clone();
+        let (store, clock) = (self.store.clone(), self.clock.clone());
         let housekeeping = tokio::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 hourly.tick().await;
-                match store.purge_expired(Utc::now()).await {
+                match store.purge_expired(clock.now()).await {
                     Ok(0) => {}
                     Ok(purged) => tracing::info!(purged, "expired keys, sessions and codes purged"),
                     Err(error) => tracing::warn!("housekeeping failed: {error}"),
                 }
-                match store.close_settled(Utc::now()).await {
+                match store.close_settled(clock.now()).await {
                     Ok(0) => {}
                     Ok(closed) => tracing::info!(closed, "resolved complaints past their reopening window closed"),
                     Err(error) => tracing::warn!("closing settled complaints failed: {error}"),

@@ -338,3 +338,45 @@ async fn the_system_closes_resolutions_once_the_reopening_window_has_passed() {
     assert_eq!(view["timeline"].as_array().unwrap().last().unwrap()["actor"], "system");
     assert_eq!(view["available_actions"], json!([]));
 }
+
+#[tokio::test]
+async fn a_reminder_is_allowed_once_the_deadline_has_passed_and_then_once_a_day() {
+    let server = TestServer::start_with(|config| config.dev_time_travel = true).await;
+    let (number, token) = filed(&server, &server.valid_complaint().await).await;
+    let urge = json!({ "action": "urge" });
+    let (_, view) = server.get_with(&format!("/api/v1/complaints/{number}"), &token).await;
+    assert!(!view["available_actions"].as_array().unwrap().contains(&json!("urge")));
+    assert_eq!(view["sign_deadline"]["overdue"], false);
+
+    let advance = |minutes: i64| {
+        let server = &server;
+        async move {
+            let response = server.post_json("/api/v1/dev/clock", &json!({ "minutes": minutes })).await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+    };
+    // 漏水渗水 is urgent: 2 hours to sign for it.
+    advance(3 * 60).await;
+    let (_, view) = server.get_with(&format!("/api/v1/complaints/{number}"), &token).await;
+    assert_eq!(view["sign_deadline"]["overdue"], true);
+    assert!(view["available_actions"].as_array().unwrap().contains(&json!("urge")), "{view}");
+    let (status, view) = server.post_with(&actions_path(&number), &token, &urge).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["timeline"].as_array().unwrap().last().unwrap()["kind"], "urged");
+    assert!(!view["available_actions"].as_array().unwrap().contains(&json!("urge")));
+
+    let (status, problem) = server.post_with(&actions_path(&number), &token, &urge).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem["reason"], "too_soon");
+
+    advance(24 * 60 + 1).await;
+    let (status, _) = server.post_with(&actions_path(&number), &token, &urge).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_clock_cannot_be_moved_without_the_development_flag() {
+    let server = TestServer::start().await;
+    let response = server.post_json("/api/v1/dev/clock", &json!({ "minutes": 60 })).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}

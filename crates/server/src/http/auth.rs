@@ -4,7 +4,6 @@
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use chrono::Utc;
 
 use super::AppState;
 use super::error::ApiError;
@@ -33,7 +32,7 @@ impl FromRequestParts<AppState> for SignedInStaff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
-        match state.store.staff_for_session(token, Utc::now()).await? {
+        match state.store.staff_for_session(token, state.clock.now()).await? {
             Some(staff) => Ok(Self(staff)),
             None => Err(ApiError::Unauthorized),
         }

@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use mashang_model::{
     ComplaintView, FiledComplaint, LookupRequest, NewComplaint, ResidentActionRequest, TrackingNumber, validate_lookup,
     validate_new_complaint, validate_resident_action,
@@ -38,7 +37,7 @@ pub async fn file(
     // Replays are recognised by the normalized request, so re-encoding the same JSON differently
     // is still the same filing.
     let request_hash = secrets::sha256(&serde_json::to_vec(&body).unwrap_or_default());
-    let filing = NewFiling { complaint, filed_at: Utc::now(), idempotency_key: key, request_hash };
+    let filing = NewFiling { complaint, filed_at: state.clock.now(), idempotency_key: key, request_hash };
     match state.store.file_complaint(filing).await? {
         FilingOutcome::Filed(receipt) => {
             tracing::info!(tracking_number = %receipt.tracking_number, "complaint filed");
@@ -75,7 +74,7 @@ pub async fn lookup(
         tracing::warn!(%client, tracking_number = %number, "lookup rate limit reached");
         ApiError::RateLimited(wait)
     })?;
-    match state.store.lookup_complaint(number, phone, Utc::now()).await? {
+    match state.store.lookup_complaint(number, phone, state.clock.now()).await? {
         Some(view) => Ok(Json(view)),
         None => Err(ApiError::NotFound),
     }
@@ -93,7 +92,7 @@ pub async fn show(
     BearerToken(token): BearerToken,
 ) -> ApiResult<Json<ComplaintView>> {
     let number = path_number(&number)?;
-    match state.store.complaint_for_token(number, token, Utc::now()).await? {
+    match state.store.complaint_for_token(number, token, state.clock.now()).await? {
         Some(view) => Ok(Json(view)),
         None => Err(ApiError::NotFound),
     }
@@ -116,7 +115,7 @@ pub async fn act(
         transfer_to: None,
         photo_ids: action.photo_ids,
     };
-    action_answer(state.store.resident_action(number, token, input, Utc::now()).await?)
+    action_answer(state.store.resident_action(number, token, input, state.clock.now()).await?)
 }
 
 pub(super) fn action_answer(outcome: ActionOutcome) -> ApiResult<Json<ComplaintView>> {

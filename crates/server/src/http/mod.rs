@@ -5,6 +5,7 @@ mod base;
 mod catalog;
 mod complaints;
 mod csp;
+mod dev;
 pub mod error;
 mod json;
 pub mod limits;
@@ -34,6 +35,8 @@ const JSON_BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// "Now" for every rule that depends on time; movable only with `--dev-time-travel`.
+    pub clock: crate::clock::Clock,
     /// Lookups by number and phone: per client address and per tracking number.
     pub lookup_limit: std::sync::Arc<limits::RateLimiter>,
     /// Staff sign-in attempts: per client address and per username.
@@ -55,7 +58,7 @@ pub struct AppState {
 
 /// The whole service: the API and the app under `base_path` (`/` or `/sub/path/`).
 pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
-    let (api, document) = api_routes(state.dev_outbox.is_some()).split_for_parts();
+    let (api, document) = api_routes(state.dev_outbox.is_some(), state.clock.can_travel()).split_for_parts();
     let mut document = serde_json::to_value(&document).unwrap_or_default();
     document["servers"][0]["url"] = format!("{}{}", base_path.trim_end_matches('/'), mashang_model::API_PREFIX).into();
     let _ = state.openapi.set(document);
@@ -76,8 +79,8 @@ pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
 }
 
 /// Every API route, each registered through `routes!` so that it documents itself. The
-/// development outbox exists only when asked for.
-fn api_routes(development: bool) -> OpenApiRouter<AppState> {
+/// development outbox and clock exist only when asked for.
+fn api_routes(dev_outbox: bool, dev_clock: bool) -> OpenApiRouter<AppState> {
     let photo_upload = {
         let (schemas, paths, method_router) = routes!(photos::upload);
         (schemas, paths, method_router.layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)))
@@ -101,7 +104,8 @@ fn api_routes(development: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(staff::work_list))
         .routes(routes!(staff::show))
         .routes(routes!(staff::act));
-    if development { routes.routes(routes!(residents::latest_code)) } else { routes }
+    let routes = if dev_outbox { routes.routes(routes!(residents::latest_code)) } else { routes };
+    if dev_clock { routes.routes(routes!(dev::advance_clock)) } else { routes }
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

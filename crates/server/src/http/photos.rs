@@ -5,7 +5,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use mashang_model::validation::is_photo_id;
 use mashang_model::{Field, FieldError, FieldErrorCode, UploadedPhoto};
 use tokio::sync::Semaphore;
@@ -53,7 +52,7 @@ pub async fn upload(
         ApiError::Validation(vec![field_error])
     })?;
     let id = hex::encode(secrets::sha256(&photo.jpeg));
-    let saved = state.store.save_photo(id, photo.jpeg, photo.width, photo.height, Utc::now()).await?;
+    let saved = state.store.save_photo(id, photo.jpeg, photo.width, photo.height, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }
 

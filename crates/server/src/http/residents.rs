@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::Utc;
 use mashang_model::{
     CodeRequest, CodeSent, CodeVerification, ComplaintSummary, Field, FieldError, FieldErrorCode, HandoffExchange,
     PhoneNumber, ResidentSession,
@@ -38,7 +37,7 @@ pub async fn send_code(
         .take(&[format!("ip:{client}"), format!("phone:{}", phone.as_str())])
         .map_err(ApiError::RateLimited)?;
     let code = secrets::sign_in_code();
-    state.store.store_sign_in_code(phone.clone(), code.clone(), Utc::now()).await?;
+    state.store.store_sign_in_code(phone.clone(), code.clone(), state.clock.now()).await?;
     state.code_sender.send(&phone, &code);
     let expires_in_seconds = u32::try_from(CODE_LIFETIME.num_seconds()).unwrap_or(600);
     Ok((StatusCode::ACCEPTED, Json(CodeSent { expires_in_seconds })))
@@ -50,7 +49,7 @@ pub async fn verify_code(
     ApiJson(body): ApiJson<CodeVerification>,
 ) -> ApiResult<Json<ResidentSession>> {
     let phone = phone(&body.phone)?;
-    match state.store.verify_sign_in_code(phone, body.code.trim().to_owned(), Utc::now()).await? {
+    match state.store.verify_sign_in_code(phone, body.code.trim().to_owned(), state.clock.now()).await? {
         CodeCheck::Verified(session) => Ok(Json(session)),
         CodeCheck::Rejected => Err(ApiError::Unauthorized),
         CodeCheck::LockedOut { seconds } => Err(ApiError::RateLimited(seconds)),
@@ -63,7 +62,7 @@ pub async fn handoff(
     ApiJson(body): ApiJson<HandoffExchange>,
 ) -> ApiResult<Json<ResidentSession>> {
     let secret = state.handoff_secret.as_ref().ok_or(ApiError::NotFound)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let handoff = secrets::verify_handoff(secret.as_bytes(), body.token.trim(), now).ok_or(ApiError::Unauthorized)?;
     match state.store.redeem_handoff(handoff.phone, handoff.signature, handoff.expires_at, now).await? {
         Some(session) => Ok(Json(session)),
@@ -79,7 +78,7 @@ pub async fn my_complaints(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
 ) -> ApiResult<Json<Vec<ComplaintSummary>>> {
-    let now = Utc::now();
+    let now = state.clock.now();
     let phone = state.store.resident_for_session(token, now).await?.ok_or(ApiError::Unauthorized)?;
     Ok(Json(state.store.complaints_of(phone, now).await?))
 }

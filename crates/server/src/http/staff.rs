@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use chrono::Utc;
 use mashang_model::{
     ComplaintSummary, ComplaintView, StaffActionRequest, StaffSession, StaffSignIn, TrackingNumber,
     validate_staff_action,
@@ -42,7 +41,7 @@ pub async fn sign_in(
         tracing::warn!(username = ?body.username, "staff sign-in failed");
         return Err(ApiError::Unauthorized);
     }
-    Ok(Json(state.store.create_staff_session(id, Utc::now()).await?))
+    Ok(Json(state.store.create_staff_session(id, state.clock.now()).await?))
 }
 
 #[utoipa::path(get, operation_id = "staff_work_list", path = "/staff/complaints", tag = "staff", security(("bearer" = [])), responses((status = 200, description = "Open complaints the unit holds", body = Vec<ComplaintSummary>), ProblemResponse))]
@@ -50,7 +49,7 @@ pub async fn work_list(
     State(state): State<AppState>,
     SignedInStaff(staff): SignedInStaff,
 ) -> ApiResult<Json<Vec<ComplaintSummary>>> {
-    Ok(Json(state.store.staff_work_list(staff, Utc::now()).await?))
+    Ok(Json(state.store.staff_work_list(staff, state.clock.now()).await?))
 }
 
 #[utoipa::path(get, operation_id = "staff_show", path = "/staff/complaints/{number}", tag = "staff", params(("number" = String, Path, description = "Tracking number")), security(("bearer" = [])), responses((status = 200, description = "The complaint", body = ComplaintView), ProblemResponse))]
@@ -60,7 +59,7 @@ pub async fn show(
     Path(number): Path<String>,
 ) -> ApiResult<Json<ComplaintView>> {
     let number = TrackingNumber::parse(&number).ok_or(ApiError::NotFound)?;
-    state.store.staff_complaint(staff, number, Utc::now()).await?.map(Json).ok_or(ApiError::NotFound)
+    state.store.staff_complaint(staff, number, state.clock.now()).await?.map(Json).ok_or(ApiError::NotFound)
 }
 
 #[utoipa::path(post, operation_id = "staff_act", path = "/staff/complaints/{number}/actions", tag = "staff", params(("number" = String, Path, description = "Tracking number")), security(("bearer" = [])), request_body = StaffActionRequest, responses((status = 200, description = "The complaint after the action", body = ComplaintView), ProblemResponse))]
@@ -80,5 +79,5 @@ pub async fn act(
         transfer_to: action.transfer_to,
         photo_ids: action.photo_ids,
     };
-    action_answer(state.store.staff_action(staff, number, input, Utc::now()).await?)
+    action_answer(state.store.staff_action(staff, number, input, state.clock.now()).await?)
 }

@@ -55,6 +55,7 @@ impl TestServer {
             max_database_mb: None,
             handoff_secret: Some(HANDOFF_SECRET.to_owned()),
             dev_expose_codes: true,
+            dev_time_travel: false,
             readers: 2,
         };
         adjust(&mut config);
