@@ -15,7 +15,7 @@ pub enum ApiError {
     /// The request never got an answer: offline, DNS, the server down.
     Network,
     /// The server answered with a problem document.
-    Problem(Problem),
+    Problem(Box<Problem>),
     /// The server answered something that is neither the expected body nor a problem.
     Unexpected(u16),
 }
@@ -151,7 +151,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
         return response.json().await.map_err(|_| ApiError::Unexpected(status));
     }
     match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem(problem)),
+        Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
         Err(_) => Err(ApiError::Unexpected(status)),
     }
 }
