@@ -1,25 +1,79 @@
 // Lighthouse 12 (fetched by npx from the npm registry on demand, so CI does not install it) on
 // the app's main pages, mobile form factor, with Debian's Chromium. Prints scores; judges nothing.
-import { execFileSync } from 'node:child_process';
+//
+// The progress view opens only on the device that filed the complaint, so for it a complaint is
+// filed through the API, its access token is put into a Chromium we start ourselves, and
+// Lighthouse drives that Chromium without resetting its storage. The token is set from
+// `config.json`, a page of the same origin that loads none of the app, so the app's files are
+// still fetched cold.
+import { chromium } from '@playwright/test';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const base = process.argv[2];
+const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const scratch = mkdtempSync(join(tmpdir(), 'mashang-lighthouse-'));
+const DEBUGGING_PORT = 9333;
+
+/** Files a complaint through the API; returns its number and access token. */
+async function fileComplaint() {
+  const get = async (path) => (await fetch(`${base}${path}`)).json();
+  const [communities, categories] = await Promise.all([get('/api/v1/communities'), get('/api/v1/categories')]);
+  const response = await fetch(`${base}/api/v1/complaints`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    body: JSON.stringify({
+      community_id: communities[0].id,
+      category_id: categories[0].children[0].id,
+      description: '性能测试：5栋楼顶漏水',
+      phone: '13800138000',
+      consent: true,
+    }),
+  });
+  if (response.status !== 201) throw new Error(`filing answered ${response.status}`);
+  const receipt = await response.json();
+  return { number: receipt.tracking_number, token: receipt.access_token };
+}
+
+/** A Chromium on DEBUGGING_PORT that holds this complaint's access token. */
+async function browserHolding({ number, token }) {
+  const browser = spawn('/usr/bin/chromium', [...flags, `--remote-debugging-port=${DEBUGGING_PORT}`,
+    `--user-data-dir=${join(scratch, 'profile')}`, 'about:blank'], { stdio: 'ignore' });
+  let connection;
+  for (let attempt = 0; !connection && attempt < 50; attempt++) {
+    connection = await chromium.connectOverCDP(`http://127.0.0.1:${DEBUGGING_PORT}`).catch(
+      () => new Promise((resolve) => setTimeout(resolve, 200)));
+  }
+  if (!connection) throw new Error('Chromium did not open its debugging port');
+  const page = await connection.contexts()[0].newPage();
+  await page.goto(`${base}/config.json`);
+  await page.evaluate(([n, t]) => localStorage.setItem('mashang.complaints', JSON.stringify({ [n]: t })), [number, token]);
+  await page.close();
+  await connection.close();
+  return browser;
+}
+
+const complaint = await fileComplaint();
 const pages = [
   ['home', '/'],
   ['file', '/file'],
   ['track', '/track'],
+  ['detail', `/complaints/${complaint.number}`, true],
 ];
-const flags = '--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run';
-const scratch = mkdtempSync(join(tmpdir(), 'mashang-lighthouse-'));
 console.log('Lighthouse 12, mobile (budgets: performance ≥ 95, accessibility 100):');
-for (const [name, path] of pages) {
+for (const [name, path, needsToken] of pages) {
   const report = join(scratch, `${name}.json`);
+  const browser = needsToken ? await browserHolding(complaint) : undefined;
+  const where = needsToken
+    ? [`--port=${DEBUGGING_PORT}`, '--disable-storage-reset']
+    : [`--chrome-flags=${flags.join(' ')}`];
   const run = () =>
     execFileSync(
       'npx',
-      ['--yes', 'lighthouse@12.8.2', `${base}${path}`, '--quiet', `--chrome-flags=${flags}`,
+      ['--yes', 'lighthouse@12.8.2', `${base}${path}`, '--quiet', ...where,
         '--only-categories=performance,accessibility', '--output=json', `--output-path=${report}`],
       { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
@@ -29,7 +83,12 @@ for (const [name, path] of pages) {
   } catch {
     run();
   }
+  browser?.kill();
   const result = JSON.parse(readFileSync(report, 'utf8'));
+  // The progress view was measured, not the page that asks a device without the token to look it up.
+  const loaded = result.audits['network-requests'].details.items.some(
+    (request) => request.url.endsWith(`/api/v1/complaints/${complaint.number}`) && request.statusCode === 200);
+  if (needsToken && !loaded) throw new Error('the progress view did not load the complaint');
   const score = (category) => Math.round(result.categories[category].score * 100);
   const metric = (audit) => result.audits[audit].displayValue;
   console.log(`  ${name.padEnd(6)} performance ${score('performance')}, accessibility ${score('accessibility')}` +
