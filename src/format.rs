@@ -21,8 +21,37 @@ pub fn datetime(texts: &Texts, at: DateTime<Utc>) -> String {
     }
 }
 
+/// Time left before a due time, in the largest two units that matter: days and hours, hours and
+/// minutes, or minutes (at least one, so "0 minutes left" never shows before the time is up).
+pub fn time_left(texts: &Texts, left: chrono::Duration) -> String {
+    let minutes = left.num_minutes().max(1);
+    let (days, hours, minutes) = (minutes / (24 * 60), minutes / 60 % 24, minutes % 60);
+    let template = match (days, hours) {
+        (0, 0) => texts.left_minutes,
+        (0, _) => texts.left_hours,
+        _ => texts.left_days,
+    };
+    template.replace("{d}", &days.to_string()).replace("{h}", &hours.to_string()).replace("{m}", &minutes.to_string())
+}
+
 /// Composes text to NFC with the browser's own tables, as the server does with its crate, so
 /// both count the same characters without shipping Unicode tables in the wasm.
 pub fn nfc(text: &str) -> String {
     js_sys::JsString::from(text).normalize("NFC").into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_left;
+    use crate::i18n::{EN, ZH_CN};
+    use chrono::Duration;
+
+    #[test]
+    fn time_left_uses_the_two_largest_units() {
+        assert_eq!(time_left(&ZH_CN, Duration::minutes(2 * 24 * 60 + 5 * 60 + 59)), "还剩 2 天 5 小时");
+        assert_eq!(time_left(&ZH_CN, Duration::minutes(150)), "还剩 2 小时 30 分");
+        assert_eq!(time_left(&ZH_CN, Duration::minutes(25)), "还剩 25 分钟");
+        assert_eq!(time_left(&ZH_CN, Duration::seconds(20)), "还剩 1 分钟");
+        assert_eq!(time_left(&EN, Duration::minutes(61)), "1 h 1 min left");
+    }
 }

@@ -172,6 +172,10 @@ pub struct Texts {
     pub result_sign_deadline: &'static str,
     pub result_resolve_deadline: &'static str,
     pub overdue: &'static str,
+    /// Time left before a due time: `{d}` days, `{h}` hours, `{m}` minutes.
+    pub left_days: &'static str,
+    pub left_hours: &'static str,
+    pub left_minutes: &'static str,
     pub timeline_title: &'static str,
 
     pub close: &'static str,
@@ -422,6 +426,9 @@ pub static ZH_CN: Texts = Texts {
     result_sign_deadline: "签收时限",
     result_resolve_deadline: "办结时限",
     overdue: "已超时",
+    left_days: "还剩 {d} 天 {h} 小时",
+    left_hours: "还剩 {h} 小时 {m} 分",
+    left_minutes: "还剩 {m} 分钟",
     timeline_title: "办理进度",
 
     close: "关闭",
@@ -680,6 +687,9 @@ pub static EN: Texts = Texts {
     result_sign_deadline: "Accept by",
     result_resolve_deadline: "Resolve by",
     overdue: "Overdue",
+    left_days: "{d} d {h} h left",
+    left_hours: "{h} h {m} min left",
+    left_minutes: "{m} min left",
     timeline_title: "Progress",
 
     close: "Close",

@@ -70,13 +70,15 @@ pub fn ComplaintCard(complaint: ComplaintView) -> impl IntoView {
     }
 }
 
-/// A due time, with a badge when it was missed.
+/// A due time, with the time left while it is being waited for, or a badge when it was missed.
 #[component]
 fn DeadlineText(deadline: Deadline) -> impl IntoView {
     let i18n = use_i18n();
-    let Deadline { due_at, overdue } = deadline;
+    // The view is rebuilt on every refresh of the complaint, which keeps this current enough.
+    let left = deadline.remaining(chrono::Utc::now());
     view! {
-        <time datetime=due_at.to_rfc3339()>{move || format::datetime(i18n.t(), due_at)}</time>
-        {overdue.then(|| view! { " " <span class="overdue-badge">{move || i18n.t().overdue}</span> })}
+        <time datetime=deadline.due_at.to_rfc3339()>{move || format::datetime(i18n.t(), deadline.due_at)}</time>
+        {left.map(|left| view! { " " <span class="time-left">{move || format::time_left(i18n.t(), left)}</span> })}
+        {deadline.overdue.then(|| view! { " " <span class="overdue-badge">{move || i18n.t().overdue}</span> })}
     }
 }

@@ -14,6 +14,9 @@ test('催办 is offered only once a deadline has passed, and then at most once a
   await openApp(page, `/complaints/${number}`);
   await expect(page.getByRole('button', { name: '补充材料' })).toBeVisible();
   await expect(page.getByRole('button', { name: '催办' })).toHaveCount(0);
+  // 漏水渗水 is urgent: two hours to sign for it, a day to resolve it, each with the time left.
+  const timesLeft = page.locator('.complaint-card .time-left');
+  await expect(timesLeft).toHaveText([/^还剩 1 小时 5\d 分$/, /^还剩 2\d 小时 \d+ 分$/]);
 
   /** Moves the server's clock, and the phone's with it, `minutes` forward. */
   const advance = async (minutes: number) => {
@@ -28,6 +31,7 @@ test('催办 is offered only once a deadline has passed, and then at most once a
   const urge = page.getByRole('button', { name: '催办' });
   await expect(urge).toBeVisible({ timeout: 15_000 });
   await expect(page.locator('.complaint-card')).toContainText('已超时');
+  await expect(timesLeft).toHaveText([/^还剩 2\d 小时 \d+ 分$/]);
   await urge.click();
   await expect(page.getByText('已经超过办理时限，可以催一催，每天一次。')).toBeVisible();
   await screenshot(page, 'progress-urge-zh');

@@ -100,18 +100,28 @@ fn next_working_day(after: NaiveDate, calendar: &impl WorkCalendar) -> NaiveDate
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     pub due_at: DateTime<Utc>,
-    /// Whether the step was still not done when the view was made.
+    /// Whether the step was done late, or is still not done and the time has passed.
     pub overdue: bool,
+    /// Whether the step is still waiting to be done: not done, and the complaint neither
+    /// withdrawn nor closed.
+    #[serde(default)]
+    pub pending: bool,
 }
 
 impl Deadline {
-    /// `done_at` is when the step was completed, if it was.
-    pub fn at(due_at: DateTime<Utc>, done_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
-        let overdue = match done_at {
-            Some(done) => done > due_at,
-            None => now > due_at,
-        };
-        Self { due_at, overdue }
+    /// `done_at` is when the step was completed, if it was; `stopped` says the complaint was
+    /// withdrawn or closed, which stops its clocks.
+    pub fn at(due_at: DateTime<Utc>, done_at: Option<DateTime<Utc>>, stopped: bool, now: DateTime<Utc>) -> Self {
+        match done_at {
+            Some(done) => Self { due_at, overdue: done > due_at, pending: false },
+            None if stopped => Self { due_at, overdue: false, pending: false },
+            None => Self { due_at, overdue: now > due_at, pending: true },
+        }
+    }
+
+    /// How long is left, while the step is waiting and its time has not yet passed.
+    pub fn remaining(&self, now: DateTime<Utc>) -> Option<chrono::Duration> {
+        (self.pending && now < self.due_at).then(|| self.due_at - now)
     }
 }
 
@@ -165,10 +175,10 @@ mod tests {
     #[test]
     fn overdue_compares_completion_or_now_with_the_due_time() {
         let due = cst(2026, 11, 27, 12, 0);
-        assert!(!Deadline::at(due, None, cst(2026, 11, 27, 11, 0)).overdue);
-        assert!(Deadline::at(due, None, cst(2026, 11, 27, 13, 0)).overdue);
-        assert!(!Deadline::at(due, Some(cst(2026, 11, 27, 11, 0)), cst(2026, 12, 27, 0, 0)).overdue);
-        assert!(Deadline::at(due, Some(cst(2026, 11, 27, 12, 1)), cst(2026, 11, 27, 12, 1)).overdue);
+        assert!(!Deadline::at(due, None, false, cst(2026, 11, 27, 11, 0)).overdue);
+        assert!(Deadline::at(due, None, false, cst(2026, 11, 27, 13, 0)).overdue);
+        assert!(!Deadline::at(due, Some(cst(2026, 11, 27, 11, 0)), false, cst(2026, 12, 27, 0, 0)).overdue);
+        assert!(Deadline::at(due, Some(cst(2026, 11, 27, 12, 1)), false, cst(2026, 11, 27, 12, 1)).overdue);
     }
 
     proptest! {
@@ -184,6 +194,38 @@ mod tests {
             }
             let later_due = due_at(start + Duration::seconds(later), DeadlineRule::WorkingDays(days), &Weekdays);
             prop_assert!(later_due >= due);
+        }
+    }
+
+    #[test]
+    fn a_waiting_step_has_time_left_until_it_is_overdue_and_a_finished_one_never() {
+        let due = cst(2026, 11, 30, 15, 0);
+        let before = cst(2026, 11, 30, 12, 30);
+        let after = cst(2026, 11, 30, 16, 0);
+        let waiting = Deadline::at(due, None, false, before);
+        assert!(!waiting.overdue && waiting.pending);
+        assert_eq!(waiting.remaining(before), Some(chrono::Duration::minutes(150)));
+        let late = Deadline::at(due, None, false, after);
+        assert!(late.overdue);
+        assert_eq!(late.remaining(after), None);
+        let done_in_time = Deadline::at(due, Some(before), false, after);
+        assert!(!done_in_time.overdue && !done_in_time.pending);
+        assert_eq!(done_in_time.remaining(before), None);
+        assert!(Deadline::at(due, Some(after), false, after).overdue, "done late stays overdue");
+        let withdrawn = Deadline::at(due, None, true, after);
+        assert!(!withdrawn.overdue && withdrawn.remaining(before).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn time_left_is_never_negative_and_ends_where_overdue_begins(offset in -100_000i64..100_000) {
+            let due = cst(2026, 11, 30, 15, 0);
+            let now = due + chrono::Duration::minutes(offset);
+            let deadline = Deadline::at(due, None, false, now);
+            match deadline.remaining(now) {
+                Some(left) => prop_assert!(left > chrono::Duration::zero() && !deadline.overdue),
+                None => prop_assert!(deadline.overdue || now == due),
+            }
         }
     }
 }

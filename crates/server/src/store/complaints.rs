@@ -547,12 +547,17 @@ impl ComplaintRow {
         }
     }
 
+    /// A withdrawn or closed complaint waits for nobody.
+    fn clocks_stopped(&self) -> bool {
+        matches!(self.status, ComplaintStatus::Withdrawn | ComplaintStatus::Closed)
+    }
+
     pub(crate) fn sign_deadline(&self, now: DateTime<Utc>) -> Deadline {
-        Deadline::at(self.sign_due_at, self.accepted_at, now)
+        Deadline::at(self.sign_due_at, self.accepted_at, self.clocks_stopped(), now)
     }
 
     pub(crate) fn resolve_deadline(&self, now: DateTime<Utc>) -> Deadline {
-        Deadline::at(self.resolve_due_at, self.resolved_at, now)
+        Deadline::at(self.resolve_due_at, self.resolved_at, self.clocks_stopped(), now)
     }
 
     pub(crate) fn summary(&self, now: DateTime<Utc>) -> ComplaintSummary {
