@@ -8,6 +8,7 @@ use mashang_model::{
 };
 
 use crate::api::ApiError;
+use crate::complaint_list::ListFilter;
 use mashang_model::lifecycle::{Action, Refusal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,6 +248,14 @@ pub struct Texts {
     pub mine_title: &'static str,
     pub mine_hint: &'static str,
     pub mine_empty: &'static str,
+    pub mine_filter: &'static str,
+    pub filter_all: &'static str,
+    pub filter_open: &'static str,
+    pub filter_finished: &'static str,
+    pub mine_none_in_filter: &'static str,
+    pub new_update: &'static str,
+    /// On the 我的投诉 tile: `{n}` complaints have moved since last looked at.
+    pub home_mine_updates: &'static str,
     pub mine_incomplete: &'static str,
     pub home_mine: &'static str,
     pub home_mine_hint: &'static str,
@@ -509,6 +518,13 @@ pub static ZH_CN: Texts = Texts {
     mine_title: "我的投诉",
     mine_hint: "在这台设备上提交的投诉，以及登录后用您的手机号提交的投诉。",
     mine_empty: "这台设备上还没有提交过投诉。",
+    mine_filter: "显示",
+    filter_all: "全部",
+    filter_open: "办理中",
+    filter_finished: "已结束",
+    mine_none_in_filter: "这一类里没有投诉。",
+    new_update: "有新进展",
+    home_mine_updates: "{n} 件有新进展",
     mine_incomplete: "有的投诉暂时加载不了，请检查网络后重试。",
     home_mine: "我的投诉",
     home_mine_hint: "查看在这台设备上提交的投诉",
@@ -770,6 +786,13 @@ pub static EN: Texts = Texts {
     mine_title: "My complaints",
     mine_hint: "Complaints filed on this device and, once you sign in, all those filed with your number.",
     mine_empty: "No complaint has been filed on this device yet.",
+    mine_filter: "Show",
+    filter_all: "All",
+    filter_open: "Being handled",
+    filter_finished: "Finished",
+    mine_none_in_filter: "No complaint here.",
+    new_update: "New update",
+    home_mine_updates: "{n} with new updates",
     mine_incomplete: "Some complaints could not be loaded. Check your network and try again.",
     home_mine: "My complaints",
     home_mine_hint: "Complaints filed on this device",
@@ -907,6 +930,14 @@ impl Texts {
             Solved::Yes => self.solved_yes,
             Solved::Partly => self.solved_partly,
             Solved::No => self.solved_no,
+        }
+    }
+
+    pub fn list_filter(&self, filter: ListFilter) -> &'static str {
+        match filter {
+            ListFilter::All => self.filter_all,
+            ListFilter::Open => self.filter_open,
+            ListFilter::Finished => self.filter_finished,
         }
     }
 

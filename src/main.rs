@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod complaint_list;
 mod components;
 mod config;
 mod draft;

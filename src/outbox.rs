@@ -88,7 +88,11 @@ impl Outbox {
             self.sending.try_set(false);
             match result {
                 Ok(receipt) => {
-                    storage::remember_complaint(receipt.tracking_number.as_str(), &receipt.access_token);
+                    storage::remember_complaint(
+                        receipt.tracking_number.as_str(),
+                        &receipt.access_token,
+                        receipt.filed_at,
+                    );
                     Draft::clear();
                     self.pending.try_set(false);
                     self.delivered.try_set(Some(receipt));

@@ -1,6 +1,8 @@
 //! This device's `localStorage`. Every call tolerates its absence (private browsing, some
 //! webviews), in which case nothing is remembered but nothing breaks.
 
+use chrono::{DateTime, Utc};
+
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -30,7 +32,9 @@ fn known_complaints() -> std::collections::BTreeMap<String, String> {
 
 /// Keeps a filed complaint's access token on this device, by tracking number, so that this device
 /// can open and act on the complaint without signing in.
-pub fn remember_complaint(tracking_number: &str, access_token: &str) {
+pub fn remember_complaint(tracking_number: &str, access_token: &str, filed_at: DateTime<Utc>) {
+    // Every step after the filing is news to the resident.
+    mark_seen(tracking_number, filed_at);
     let mut known = known_complaints();
     known.insert(tracking_number.to_owned(), access_token.to_owned());
     if let Ok(json) = serde_json::to_string(&known) {
@@ -44,12 +48,46 @@ pub fn complaint_token(tracking_number: &str) -> Option<String> {
     known_complaints().remove(tracking_number).or_else(|| resident_session().map(|session| session.token))
 }
 
+const SEEN_KEY: &str = "mashang.seen";
+
+/// Tracking number → the last update of the complaint this device has shown its resident.
+fn seen() -> std::collections::BTreeMap<String, DateTime<Utc>> {
+    get(SEEN_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
+}
+
+fn keep_seen(seen: &std::collections::BTreeMap<String, DateTime<Utc>>) {
+    if let Ok(json) = serde_json::to_string(seen) {
+        set(SEEN_KEY, &json);
+    }
+}
+
+/// The resident has seen the complaint as it was at `updated_at` (its progress view was open).
+pub fn mark_seen(tracking_number: &str, updated_at: DateTime<Utc>) {
+    let mut seen = seen();
+    if seen.get(tracking_number).is_none_or(|known| *known < updated_at) {
+        seen.insert(tracking_number.to_owned(), updated_at);
+        keep_seen(&seen);
+    }
+}
+
+/// Whether the complaint moved since its resident last looked. One never seen on this device
+/// (filed elsewhere, found by signing in) counts as seen now: only later steps are news.
+pub fn has_unseen_update(tracking_number: &str, updated_at: DateTime<Utc>) -> bool {
+    match seen().get(tracking_number) {
+        Some(known) => *known < updated_at,
+        None => {
+            mark_seen(tracking_number, updated_at);
+            false
+        }
+    }
+}
+
 const SESSION_KEY: &str = "mashang.session";
 
 /// The resident signed in on this device by SMS code, while the session lasts.
 pub fn resident_session() -> Option<mashang_model::ResidentSession> {
     let session: mashang_model::ResidentSession = get(SESSION_KEY).and_then(|json| serde_json::from_str(&json).ok())?;
-    (session.expires_at > chrono::Utc::now()).then_some(session)
+    (session.expires_at > Utc::now()).then_some(session)
 }
 
 pub fn keep_resident_session(session: &mashang_model::ResidentSession) {

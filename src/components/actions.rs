@@ -5,7 +5,7 @@ use mashang_model::{
     ComplaintView, Field, FieldError, Rating, ResidentActionRequest, Satisfaction, Solved, validate_resident_action,
 };
 
-use super::{FieldMessage, PhotoItem, PhotoPicker, any_in_flight, has_error, uploaded_ids};
+use super::{Choice, FieldMessage, PhotoItem, PhotoPicker, any_in_flight, has_error, uploaded_ids};
 use crate::app::use_api;
 use crate::format::nfc;
 use crate::i18n::use_i18n;
@@ -160,43 +160,5 @@ fn NoteField(
                 on:input:target=move |ev| note.set(ev.target().value())
             ></textarea>
         </div>
-    }
-}
-
-/// One question answered by one of a few large radio buttons.
-#[component]
-fn Choice<T: Copy + PartialEq + Send + Sync + 'static>(
-    legend: fn(&crate::i18n::Texts) -> &'static str,
-    name: &'static str,
-    value: RwSignal<Option<T>>,
-    options: Vec<T>,
-    label: fn(&crate::i18n::Texts, T) -> &'static str,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let choices = options
-        .into_iter()
-        .enumerate()
-        .map(|(index, option)| {
-            let id = format!("{name}-{index}");
-            let for_id = id.clone();
-            view! {
-                <label class="choice" for=for_id>
-                    <input
-                        type="radio"
-                        id=id
-                        name=name
-                        prop:checked=move || value.get() == Some(option)
-                        on:change=move |_| value.set(Some(option))
-                    />
-                    <span>{move || label(i18n.t(), option)}</span>
-                </label>
-            }
-        })
-        .collect_view();
-    view! {
-        <fieldset class="choices">
-            <legend>{move || legend(i18n.t())}</legend>
-            {choices}
-        </fieldset>
     }
 }

@@ -1,4 +1,5 @@
 mod actions;
+mod choice;
 mod complaint_card;
 mod error_summary;
 mod field_error;
@@ -12,6 +13,7 @@ mod text_input;
 mod timeline;
 
 pub use actions::ResidentActions;
+pub use choice::Choice;
 pub use complaint_card::ComplaintCard;
 pub use error_summary::{ErrorSummary, SUMMARY_ID, focus_element};
 pub use field_error::{FieldMessage, described_by, has_error};

@@ -50,6 +50,9 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
             let (api, number, token) = (api.clone(), number.clone(), token.clone());
             leptos::task::spawn_local(async move {
                 let result = api.complaint(&number, &token).await;
+                if let Ok(view) = &result {
+                    storage::mark_seen(&number, view.updated_at);
+                }
                 // A failed refresh keeps what is on screen; only a first failure is shown.
                 if result.is_ok() || complaint.try_with_untracked(|c| c.is_none()).unwrap_or(false) {
                     complaint.try_set(Some(result));
@@ -70,6 +73,7 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
     let status = Memo::new(move |_| complaint.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).map(|c| c.status)));
     let acted = RwSignal::new(false);
     let on_done = Callback::new(move |view: ComplaintView| {
+        storage::mark_seen(view.tracking_number.as_str(), view.updated_at);
         complaint.set(Some(Ok(view)));
         acted.set(true);
         focus_element("action-status");

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::app::use_api;
+use crate::complaint_list;
 use crate::components::Page;
 use crate::draft::Draft;
 use crate::elder::use_elder_mode;
@@ -15,6 +17,26 @@ pub fn HomePage() -> impl IntoView {
     let resume = draft.has_content().then_some(draft.pending.is_some());
     let delivered = use_outbox().and_then(|outbox| outbox.delivered.get_untracked());
     let elder = use_elder_mode();
+    let session = storage::resident_session();
+    let follows_any = session.is_some() || !storage::device_complaints().is_empty();
+    // How many of the resident's complaints moved since they last looked, for the tile's badge.
+    let api = use_api();
+    let updates = LocalResource::new(move || {
+        let (api, session) = (api.clone(), session.clone());
+        async move {
+            if !follows_any {
+                return 0;
+            }
+            let (rows, _) = complaint_list::load(api, session).await;
+            rows.iter().filter(|row| row.unseen).count()
+        }
+    });
+    let updates_badge = Signal::derive(move || {
+        updates
+            .get()
+            .filter(|count| *count > 0)
+            .map(|count| i18n.t().home_mine_updates.replace("{n}", &count.to_string()))
+    });
     view! {
         <Page title=|t| t.app_name>
             <p class="tagline">{move || i18n.t().app_tagline}</p>
@@ -35,8 +57,8 @@ pub fn HomePage() -> impl IntoView {
             <nav class="home-actions">
                 <ActionTile href=paths::file() class="action-primary" icon="✎" title=|t| t.home_file hint=|t| t.home_file_hint />
                 <ActionTile href=paths::track(None) icon="⌕" title=|t| t.home_track hint=|t| t.home_track_hint />
-                {(!storage::device_complaints().is_empty()).then(|| view! {
-                    <ActionTile href=paths::mine() icon="☰" title=|t| t.home_mine hint=|t| t.home_mine_hint />
+                {follows_any.then(|| view! {
+                    <ActionTile href=paths::mine() icon="☰" title=|t| t.home_mine hint=|t| t.home_mine_hint badge=updates_badge />
                 })}
             </nav>
             <button
@@ -85,6 +107,9 @@ fn ActionTile(
     icon: &'static str,
     title: fn(&Texts) -> &'static str,
     hint: fn(&Texts) -> &'static str,
+    /// News worth a glance, such as how many complaints moved.
+    #[prop(optional)]
+    badge: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
@@ -93,6 +118,7 @@ fn ActionTile(
             <span class="action-text">
                 <strong>{move || title(i18n.t())}</strong>
                 <span>{move || hint(i18n.t())}</span>
+                {move || badge.and_then(|badge| badge.get()).map(|text| view! { <span class="update-badge">{text}</span> })}
             </span>
         </A>
     }

@@ -1,55 +1,14 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use mashang_model::deadline::Deadline;
-use mashang_model::{
-    ComplaintStatus, ComplaintSummary, ComplaintView, Field, FieldError, LocalizedText, ResidentSession, TrackingNumber,
-};
+use mashang_model::{Field, FieldError, ResidentSession};
 
 use crate::api::ApiError;
 use crate::app::use_api;
-use crate::components::{LoadBoundary, Page, StatusBadge, TextInput};
+use crate::complaint_list::{self, ListFilter, Row};
+use crate::components::{Choice, LoadBoundary, Page, StatusBadge, TextInput};
 use crate::i18n::use_i18n;
 use crate::{paths, storage};
-
-/// One line of the list, from a complaint filed here or one found through the signed-in phone.
-#[derive(Clone)]
-struct Row {
-    number: TrackingNumber,
-    status: ComplaintStatus,
-    community: String,
-    category: LocalizedText,
-    overdue: bool,
-}
-
-/// A step is late and the complaint is still being handled.
-fn is_overdue(status: ComplaintStatus, sign: &Deadline, resolve: &Deadline) -> bool {
-    !status.is_finished() && (sign.overdue || resolve.overdue)
-}
-
-impl From<ComplaintSummary> for Row {
-    fn from(summary: ComplaintSummary) -> Self {
-        Self {
-            overdue: is_overdue(summary.status, &summary.sign_deadline, &summary.resolve_deadline),
-            number: summary.tracking_number,
-            status: summary.status,
-            community: summary.community,
-            category: summary.category,
-        }
-    }
-}
-
-impl From<ComplaintView> for Row {
-    fn from(view: ComplaintView) -> Self {
-        Self {
-            overdue: is_overdue(view.status, &view.sign_deadline, &view.resolve_deadline),
-            number: view.tracking_number,
-            status: view.status,
-            community: view.community,
-            category: view.category,
-        }
-    }
-}
 
 /// The complaints filed on this device and, after signing in by SMS code, every complaint filed
 /// with that phone; newest first, each once.
@@ -60,31 +19,7 @@ pub fn MyComplaintsPage() -> impl IntoView {
     let session = RwSignal::new(storage::resident_session());
     // The list, and the first error if any of it could not be loaded (then the resident is told,
     // and can retry).
-    let complaints = LocalResource::new(move || {
-        let api = api.clone();
-        let signed_in = session.get();
-        async move {
-            let mut rows: Vec<Row> = Vec::new();
-            let mut incomplete = Ok(());
-            if let Some(session) = signed_in {
-                match api.my_complaints(&session.token).await {
-                    Ok(list) => rows.extend(list.into_iter().map(Row::from)),
-                    Err(error) => incomplete = Err(error),
-                }
-            }
-            for (number, token) in storage::device_complaints() {
-                if rows.iter().any(|row| row.number.as_str() == number) {
-                    continue;
-                }
-                match api.complaint(&number, &token).await {
-                    Ok(view) => rows.push(Row::from(view)),
-                    Err(error) => incomplete = incomplete.and(Err(error)),
-                }
-            }
-            rows.sort_by(|a, b| b.number.as_str().cmp(a.number.as_str()));
-            (rows, incomplete)
-        }
-    });
+    let complaints = LocalResource::new(move || complaint_list::load(api.clone(), session.get()));
     view! {
         <Page title=|t| t.mine_title back=true>
             <p class="intro">{move || i18n.t().mine_hint}</p>
@@ -94,25 +29,47 @@ pub fn MyComplaintsPage() -> impl IntoView {
             {move || match complaints.get() {
                 None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
                 Some((list, Ok(()))) if list.is_empty() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
-                Some((list, _)) => view! {
-                    <ul class="complaint-list">{list.into_iter().map(|row| view! { <ComplaintRow row /> }).collect_view()}</ul>
-                }.into_any(),
+                Some((list, _)) => view! { <FilteredList list /> }.into_any(),
             }}
             <SignIn session />
         </Page>
     }
 }
 
+/// The list with a choice of all, those being handled, or those finished.
+#[component]
+fn FilteredList(list: Vec<Row>) -> impl IntoView {
+    let i18n = use_i18n();
+    let filter = RwSignal::new(Some(ListFilter::All));
+    let shown = move || {
+        let filter = filter.get().unwrap_or(ListFilter::All);
+        list.iter().filter(|row| filter.shows(row.status)).cloned().collect::<Vec<_>>()
+    };
+    view! {
+        <Choice legend=|t| t.mine_filter name="list-filter" value=filter
+            options=vec![ListFilter::All, ListFilter::Open, ListFilter::Finished] label=|t, f| t.list_filter(f) row=true />
+        {move || {
+            let rows = shown();
+            if rows.is_empty() {
+                view! { <p class="notice">{move || i18n.t().mine_none_in_filter}</p> }.into_any()
+            } else {
+                view! { <ul class="complaint-list">{rows.into_iter().map(|row| view! { <ComplaintRow row /> }).collect_view()}</ul> }.into_any()
+            }
+        }}
+    }
+}
+
 #[component]
 fn ComplaintRow(row: Row) -> impl IntoView {
     let i18n = use_i18n();
-    let Row { number, status, community, category, overdue } = row;
+    let Row { number, status, community, category, overdue, unseen } = row;
     view! {
         <li>
             <A href=paths::complaint(&number) attr:class="complaint-row">
                 <span class="complaint-row-top">
                     <StatusBadge status />
                     {overdue.then(|| view! { <span class="overdue-badge">{move || i18n.t().overdue}</span> })}
+                    {unseen.then(|| view! { <span class="update-badge">{move || i18n.t().new_update}</span> })}
                 </span>
                 <strong>{move || i18n.locale.get().pick(&category)}</strong>
                 <span>{community}</span>

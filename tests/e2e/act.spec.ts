@@ -96,6 +96,43 @@ test('my complaints lists what this device filed, and home offers it', async ({ 
   await expect(page.getByText('有的投诉暂时加载不了')).toHaveCount(0);
 });
 
+test('home says when complaints moved, my complaints marks and filters them, and opening one clears it', async ({ page, request }) => {
+  const receipt = await fileReceipt(request, '单元门禁坏了，外人随便进出');
+  const number = receipt.tracking_number as string;
+  await keepOnDevice(page, number, receipt.access_token);
+  await openApp(page, '/');
+  const mineTile = page.getByRole('link', { name: /我的投诉/ });
+  await expect(mineTile).toBeVisible();
+  // Give the badge's check time to run: nothing has moved yet.
+  await page.waitForLoadState('networkidle');
+  await expect(mineTile).not.toContainText('有新进展');
+
+  // 望江锦苑's property company signs for it.
+  await actAsStaff(request, 'wy-shujin', number, { action: 'accept' });
+  await openApp(page, '/');
+  await expect(mineTile).toContainText('1 件有新进展');
+  await screenshot(page, 'home-updates-zh');
+  await expectAccessible(page);
+
+  await mineTile.click();
+  const row = page.locator('.complaint-row');
+  await expect(row).toContainText('有新进展');
+  await expect(row).toContainText('已签收');
+  await page.getByLabel('已结束').check();
+  await expect(page.getByText('这一类里没有投诉。')).toBeVisible();
+  await page.getByLabel('办理中').check();
+  await expect(row).toBeVisible();
+  await screenshot(page, 'mine-filter-zh');
+  await expectAccessible(page);
+
+  await row.click();
+  await expect(current(page)).toHaveText('已签收');
+  await openApp(page, '/');
+  await page.waitForLoadState('networkidle');
+  await expect(mineTile).toBeVisible();
+  await expect(mineTile).not.toContainText('有新进展');
+});
+
 test('a device without the pass is sent to look the complaint up', async ({ page, request }) => {
   const receipt = await fileReceipt(request, '地下车库的灯坏了一半，很暗');
   await openApp(page, `/complaints/${receipt.tracking_number}`);

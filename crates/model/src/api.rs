@@ -281,6 +281,8 @@ pub struct ComplaintSummary {
     pub community: String,
     pub category: LocalizedText,
     pub filed_at: DateTime<Utc>,
+    /// When its last step was taken; the app compares it with what the resident has seen.
+    pub updated_at: DateTime<Utc>,
     pub sign_deadline: Deadline,
     pub resolve_deadline: Deadline,
 }

@@ -567,6 +567,7 @@ impl ComplaintRow {
             community: self.community.clone(),
             category: self.category.clone(),
             filed_at: self.filed_at,
+            updated_at: self.updated_at,
             sign_deadline: self.sign_deadline(now),
             resolve_deadline: self.resolve_deadline(now),
         }
