@@ -9,6 +9,7 @@ mod draft;
 mod elder;
 mod format;
 mod i18n;
+mod ime;
 mod outbox;
 mod pages;
 mod paths;
@@ -19,6 +20,7 @@ use leptos::prelude::*;
 
 fn main() {
     console_error_panic_hook::set_once();
+    ime::guard_submits_while_composing();
     // Leptos sets up its own executor when mounting, so the bootstrap uses the browser's.
     wasm_bindgen_futures::spawn_local(async {
         let config = config::load().await;

@@ -187,3 +187,21 @@ test('deep links open the right page and unknown paths say so', async ({ page })
   await page.getByRole('link', { name: '返回首页' }).last().click();
   await expect(page).toHaveURL(/\/$/);
 });
+
+test('an Enter that picks an input-method candidate submits nothing; the next Enter does', async ({ page }) => {
+  for (const [path, field] of [['/file', '问题描述'], ['/track', '手机号']] as const) {
+    await openApp(page, path);
+    const input = page.getByLabel(field);
+    await input.click();
+    // As when typing pinyin: a composition opens, Enter picks a candidate, the composition ends.
+    await input.dispatchEvent('compositionstart', { data: '' });
+    await input.press(field === '问题描述' ? 'Control+Enter' : 'Enter');
+    await page.locator('form').first().evaluate((form: HTMLFormElement) => form.requestSubmit());
+    await input.dispatchEvent('compositionend', { data: '楼顶' });
+    await page.waitForTimeout(300);
+    await expect(page.getByText('还有几处需要修改：'), `${path}: no validation while composing`).toHaveCount(0);
+
+    await page.locator('form').first().evaluate((form: HTMLFormElement) => form.requestSubmit());
+    await expect(page.getByText('还有几处需要修改：'), `${path}: validated once committed`).toBeVisible();
+  }
+});
