@@ -163,3 +163,16 @@ test('signing in by SMS code shows complaints filed elsewhere, and opens them', 
   await expect(current(page)).toHaveText('已提交');
   await expect(page.getByRole('button', { name: '撤回投诉' })).toBeVisible();
 });
+
+test('coming back to the progress view shows what happened meanwhile at once', async ({ page, request }) => {
+  const receipt = await fileReceipt(request, '电梯按钮失灵，回到页面就能看到进展');
+  const number = receipt.tracking_number as string;
+  await keepOnDevice(page, number, receipt.access_token);
+  await openApp(page, `/complaints/${number}`);
+  await expect(current(page)).toHaveText('已提交');
+  await actAsStaff(request, 'wy-shujin', number, { action: 'accept' });
+  // The resident switches back to this tab (browsers fire this, bubbling, at the document): the
+  // page asks at once instead of at the next period.
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+  await expect(current(page)).toHaveText('已签收', { timeout: 3_000 });
+});
