@@ -5,6 +5,8 @@
 use mashang_model::deadline::Deadline;
 use mashang_model::{ComplaintStatus, ComplaintSummary, ComplaintView, LocalizedText, ResidentSession, TrackingNumber};
 
+use futures_util::future::join_all;
+
 use crate::api::{Api, ApiError};
 use crate::storage;
 
@@ -92,11 +94,14 @@ pub async fn load(api: Api, session: Option<ResidentSession>) -> (Vec<Row>, Resu
             Err(error) => outcome = Err(error),
         }
     }
-    for (number, token) in storage::device_complaints() {
-        if rows.iter().any(|row| row.number.as_str() == number) {
-            continue;
-        }
-        match api.complaint(&number, &token).await {
+    // All at once: on a slow network each request costs a round trip, not one after another.
+    let device_only: Vec<(String, String)> = storage::device_complaints()
+        .into_iter()
+        .filter(|(number, _)| !rows.iter().any(|row| row.number.as_str() == number))
+        .collect();
+    let answers = join_all(device_only.iter().map(|(number, token)| api.complaint(number, token))).await;
+    for answer in answers {
+        match answer {
             Ok(view) => rows.push(Row::from(view)),
             Err(error) => outcome = outcome.and(Err(error)),
         }
