@@ -4,11 +4,14 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::i18n::{Texts, use_i18n};
 
-/// The error state of a data load. The load is rendered inside as a `Result`; when it fails, the
-/// resident reads what went wrong and what to do, in their language, and can try again. A
-/// successful retry puts the children back.
+/// The error state of a data load: when the load's outcome is an error, the resident reads what
+/// went wrong and what to do, in their language, and can try again; a successful retry clears it.
+/// The outcome is rendered inside a Leptos `ErrorBoundary`, through one closure for every page so
+/// that each use adds no rendering code of its own.
 #[component]
 pub fn LoadBoundary(
+    /// The load's outcome: nothing yet, done, or failed.
+    outcome: Signal<Option<Result<(), ApiError>>>,
     /// Loads again.
     #[prop(into)]
     retry: Callback<()>,
@@ -18,7 +21,6 @@ pub fn LoadBoundary(
     /// Says this instead of the sentence for the error itself.
     #[prop(optional)]
     message: Option<fn(&'static Texts) -> &'static str>,
-    children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let fallback = move |errors: ArcRwSignal<Errors>| {
@@ -41,5 +43,5 @@ pub fn LoadBoundary(
             </div>
         }
     };
-    view! { <ErrorBoundary fallback>{children()}</ErrorBoundary> }
+    view! { <ErrorBoundary fallback>{move || outcome.get()}</ErrorBoundary> }
 }

@@ -134,9 +134,10 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
     view! {
         <Page title=|t| t.detail_title back=true>
             {move || complaint.with(|c| c.is_none()).then(|| view! { <p class="loading" role="status">{move || i18n.t().loading}</p> })}
-            <LoadBoundary retry=move |()| load()>
-                {move || complaint.with(|c| c.as_ref().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone)))}
-            </LoadBoundary>
+            <LoadBoundary
+                outcome=Signal::derive(move || complaint.with(|c| c.as_ref().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone))))
+                retry=move |()| load()
+            />
             {move || status.get().map(|status| view! { <Stages status /> })}
             <p id="action-status" class="action-status" role="status" tabindex="-1">
                 {move || acted.get().then(|| i18n.t().action_done)}

@@ -274,9 +274,11 @@ pub fn FilePage() -> impl IntoView {
                             Err(_) => ().into_any(),
                         })}
                     </select>
-                    <LoadBoundary inline=true retry=move |()| communities.refetch()>
-                        {move || communities.get().map(|loaded| loaded.map(|_| ()))}
-                    </LoadBoundary>
+                    <LoadBoundary
+                        outcome=Signal::derive(move || communities.get().map(|loaded| loaded.map(|_| ())))
+                        retry=move |()| communities.refetch()
+                        inline=true
+                    />
                 </FieldFrame>
 
                 <FieldFrame id="category" field=Field::CategoryId label=|t| t.category_label hint=|t| t.category_hint errors required=true>
@@ -293,9 +295,11 @@ pub fn FilePage() -> impl IntoView {
                             Err(_) => ().into_any(),
                         })}
                     </select>
-                    <LoadBoundary inline=true retry=move |()| categories.refetch()>
-                        {move || categories.get().map(|loaded| loaded.map(|_| ()))}
-                    </LoadBoundary>
+                    <LoadBoundary
+                        outcome=Signal::derive(move || categories.get().map(|loaded| loaded.map(|_| ())))
+                        retry=move |()| categories.refetch()
+                        inline=true
+                    />
                 </FieldFrame>
 
                 <TextInput

@@ -23,9 +23,11 @@ pub fn MyComplaintsPage() -> impl IntoView {
     view! {
         <Page title=|t| t.mine_title back=true>
             <p class="intro">{move || i18n.t().mine_hint}</p>
-            <LoadBoundary retry=move |()| complaints.refetch() message=|t| t.mine_incomplete>
-                {move || complaints.get().map(|(_, incomplete)| incomplete)}
-            </LoadBoundary>
+            <LoadBoundary
+                outcome=Signal::derive(move || complaints.get().map(|(_, incomplete)| incomplete))
+                retry=move |()| complaints.refetch()
+                message=|t| t.mine_incomplete
+            />
             {move || match complaints.get() {
                 None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
                 Some((list, Ok(()))) if list.is_empty() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),

@@ -101,12 +101,14 @@ pub fn TrackPage() -> impl IntoView {
                 </button>
             </form>
             <div id="lookup-result" tabindex="-1" class="lookup-result">
-                <LoadBoundary retry=search>
-                    {move || outcome.get().map(|outcome| outcome.map(|outcome| match outcome {
-                        Outcome::Found(view) => view! { <ComplaintCard complaint=*view /> }.into_any(),
-                        Outcome::NotFound => view! { <p class="notice notice-warning" role="alert">{move || i18n.t().not_found_complaint}</p> }.into_any(),
-                    }))}
-                </LoadBoundary>
+                <LoadBoundary
+                    outcome=Signal::derive(move || outcome.with(|o| o.as_ref().map(|o| o.as_ref().map(|_| ()).map_err(Clone::clone))))
+                    retry=search
+                />
+                {move || outcome.get().and_then(Result::ok).map(|outcome| match outcome {
+                    Outcome::Found(view) => view! { <ComplaintCard complaint=*view /> }.into_any(),
+                    Outcome::NotFound => view! { <p class="notice notice-warning" role="alert">{move || i18n.t().not_found_complaint}</p> }.into_any(),
+                })}
             </div>
         </Page>
     }
