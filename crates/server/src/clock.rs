@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Clock {
     /// Seconds added to the system time; present only when time travel is allowed.
     offset: Option<Arc<AtomicI64>>,
