@@ -21,17 +21,19 @@ for (const { locale, elder, dark } of variants) {
         localStorage.setItem('mashang.locale', language);
         localStorage.setItem('mashang.elder', large ? 'on' : 'off');
       }, [locale, elder] as const);
+      // Each route with what shows that it rendered its own page.
       const routes = [
-        '/',
-        '/file',
-        `/receipt/${receipt.tracking_number}`,
-        `/track?number=${receipt.tracking_number}`,
-        `/complaints/${receipt.tracking_number}`,
-        '/mine',
-        '/no/such/page',
+        ['/', '.home-actions'],
+        ['/file', '.complaint-form'],
+        [`/receipt/${receipt.tracking_number}`, '.receipt'],
+        [`/track?number=${receipt.tracking_number}`, '.lookup-form'],
+        [`/complaints/${receipt.tracking_number}`, '.complaint-card'],
+        ['/mine', '.complaint-list'],
+        ['/no/such/page', 'main .button-primary'],
       ];
-      for (const [index, route] of routes.entries()) {
+      for (const [index, [route, landmark]] of routes.entries()) {
         await openApp(page, route);
+        await expect(page.locator(landmark).first(), `${route} shows its page`).toBeVisible();
         await expect(page.locator('html')).toHaveAttribute('lang', locale);
         await expect(page.locator('main#main')).not.toBeEmpty();
         // Let the data arrive before scanning.
@@ -40,6 +42,13 @@ for (const { locale, elder, dark } of variants) {
           await screenshot(page, `${dark ? 'dark-' : ''}${elder ? 'elder-' : ''}${locale}-${index}`);
         }
         await expectAccessible(page);
+        // Nothing wider than the phone: no sideways scrolling, whatever the language and type size.
+        // (Measured on the elements, against the configured width: a phone browser widens its
+        // layout to fit what overflows, so the document's own width would not tell.)
+        const width = page.viewportSize()?.width ?? 360;
+        const rightmost = await page.evaluate(() =>
+          Math.max(...[...document.querySelectorAll('body *')].map((element) => element.getBoundingClientRect().right)));
+        expect(rightmost, `${route} is wider than the screen`).toBeLessThanOrEqual(width + 0.5);
       }
     });
   }
