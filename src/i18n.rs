@@ -211,6 +211,8 @@ pub struct Texts {
     pub no_token: &'static str,
     pub go_track: &'static str,
     pub stages_label: &'static str,
+    /// The first stage's name in the stepper, where five names share a phone's width.
+    pub stage_submitted: &'static str,
     pub withdrawn_notice: &'static str,
     pub actions_title: &'static str,
     pub action_supplement: &'static str,
@@ -481,6 +483,7 @@ pub static ZH_CN: Texts = Texts {
     no_token: "这台设备上没有这条投诉的查看凭证。请用受理编号和提交时的手机号查询。",
     go_track: "去查询",
     stages_label: "办理阶段",
+    stage_submitted: "已提交",
     withdrawn_notice: "这条投诉已撤回，不再办理。",
     actions_title: "您可以",
     action_supplement: "补充材料",
@@ -749,6 +752,7 @@ pub static EN: Texts = Texts {
     no_token: "This device has no pass for this complaint. Look it up with its tracking number and the mobile number you gave.",
     go_track: "Look it up",
     stages_label: "Stages",
+    stage_submitted: "Filed",
     withdrawn_notice: "This complaint was withdrawn and will not be handled.",
     actions_title: "What you can do",
     action_supplement: "Add information",
@@ -891,6 +895,14 @@ impl Texts {
             ComplaintStatus::Rated => self.status_rated,
             ComplaintStatus::Closed => self.status_closed,
             ComplaintStatus::Withdrawn => self.status_withdrawn,
+        }
+    }
+
+    /// A stage's name in the stepper: the status, but short enough for a fifth of a phone.
+    pub fn stage(&self, status: ComplaintStatus) -> &'static str {
+        match status {
+            ComplaintStatus::Submitted => self.stage_submitted,
+            other => self.status(other),
         }
     }
 

@@ -39,7 +39,7 @@ pub fn Stages(status: ComplaintStatus) -> impl IntoView {
             view! {
                 <li class=class aria-current=(index == current).then_some("step")>
                     <span class="stage-dot" aria-hidden="true"></span>
-                    <span class="stage-label">{move || i18n.t().status(shown)}</span>
+                    <span class="stage-label">{move || i18n.t().stage(shown)}</span>
                 </li>
             }
         })

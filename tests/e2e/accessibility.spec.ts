@@ -38,9 +38,7 @@ for (const { locale, elder, dark } of variants) {
         await expect(page.locator('main#main')).not.toBeEmpty();
         // Let the data arrive before scanning.
         await page.waitForLoadState('networkidle');
-        if (elder || dark) {
-          await screenshot(page, `${dark ? 'dark-' : ''}${elder ? 'elder-' : ''}${locale}-${index}`);
-        }
+        await screenshot(page, `sweep-${dark ? 'dark-' : ''}${elder ? 'elder-' : ''}${locale}-${index}`);
         await expectAccessible(page);
         // Nothing wider than the phone: no sideways scrolling, whatever the language and type size.
         // (Measured on the elements, against the configured width: a phone browser widens its
