@@ -15,7 +15,7 @@ use crate::components::{
 };
 use crate::draft::Draft;
 use crate::format::nfc;
-use crate::i18n::{Locale, use_i18n};
+use crate::i18n::{Locale, ZH_CN, use_i18n};
 use crate::outbox::use_outbox;
 use crate::paths;
 
@@ -310,6 +310,7 @@ pub fn FilePage() -> impl IntoView {
                     value=form.location
                     errors
                 />
+                <SharedAreas value=form.location />
 
                 <FieldFrame id="description" field=Field::Description label=|t| t.description_label hint=|t| t.description_hint errors required=true>
                     <textarea
@@ -508,4 +509,37 @@ fn category_options(tree: Vec<Category>, form: FormState, locale: Locale) -> imp
             view! { <optgroup label=locale.pick(&group.name)>{options}</optgroup> }
         })
         .collect_view()
+}
+
+/// A community's shared areas, one tap each, for residents who would rather not type; the text
+/// stays editable (东门停车场 rather than 停车场).
+#[component]
+fn SharedAreas(value: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let areas = (0..ZH_CN.shared_areas.len())
+        .map(|index| {
+            let area = move || i18n.t().shared_areas[index];
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class="chip"
+                        aria-pressed=move || (value.get() == area()).to_string()
+                        on:click=move |_| {
+                            value.set(area().to_owned());
+                            focus_element("location");
+                        }
+                    >
+                        {area}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="shared-areas" role="group" aria-labelledby="shared-areas-label">
+            <p id="shared-areas-label" class="hint">{move || i18n.t().shared_areas_label}</p>
+            <ul class="chips">{areas}</ul>
+        </div>
+    }
 }

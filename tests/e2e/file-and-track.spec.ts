@@ -20,7 +20,14 @@ test('a resident files a complaint and tracks it by number and phone', async ({ 
   const description = '5栋3单元楼顶漏水，下雨时12楼走廊积水 👨‍👩‍👧 𠀀';
   await page.getByLabel('问题描述').fill(description);
   await expect(page.locator('#description-count')).toContainText(`已写 ${[...description].length} 字`);
+  // A shared area is one tap; the text stays editable.
+  const carPark = page.getByRole('button', { name: '停车场' });
+  await carPark.click();
+  await expect(page.getByLabel('具体位置')).toHaveValue('停车场');
+  await expect(page.getByLabel('具体位置')).toBeFocused();
+  await expect(carPark).toHaveAttribute('aria-pressed', 'true');
   await page.getByLabel('具体位置').fill('5栋3单元12楼');
+  await expect(carPark).toHaveAttribute('aria-pressed', 'false');
   await page.getByLabel('手机号').fill('+86 138-0013-8000');
   await page.getByLabel('我已阅读并同意个人信息告知').check();
   await screenshot(page, 'file-filled-zh');
