@@ -372,6 +372,13 @@ async fn a_reminder_is_allowed_once_the_deadline_has_passed_and_then_once_a_day(
     advance(24 * 60 + 1).await;
     let (status, _) = server.post_with(&actions_path(&number), &token, &urge).await;
     assert_eq!(status, StatusCode::OK);
+
+    // The clock only moves forward, by a whole number of minutes, and refuses anything else.
+    for body in [json!({ "minutes": -5 }), json!({ "minutes": "60" }), json!({ "hours": 1 }), json!({ "minutes": 2.5 })]
+    {
+        let response = server.post_json("/api/v1/dev/clock", &body).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
 }
 
 #[tokio::test]
