@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use mashang_model::{
     Category, CodeRequest, CodeSent, CodeVerification, Community, ComplaintSummary, ComplaintView, FiledComplaint,
-    LookupRequest, NewComplaint, Problem, ResidentActionRequest, ResidentSession, UploadedPhoto,
+    LookupRequest, NewComplaint, Problem, ResidentActionRequest, ResidentSession, SummariesRequest, UploadedPhoto,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -112,6 +112,12 @@ impl Api {
 
     pub async fn lookup(&self, request: &LookupRequest) -> Result<ComplaintView, ApiError> {
         send_json(Request::post(&self.url("/complaints/lookup")), request).await
+    }
+
+    /// Where each of the complaints this device follows stands, in one request; those whose token
+    /// no longer opens them are left out.
+    pub async fn summaries(&self, request: &SummariesRequest) -> Result<Vec<ComplaintSummary>, ApiError> {
+        send_json(Request::post(&self.url("/complaints/summaries")), request).await
     }
 
     /// A complaint opened with the access token this device kept when filing it.

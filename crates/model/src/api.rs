@@ -287,6 +287,27 @@ pub struct ComplaintSummary {
     pub resolve_deadline: Deadline,
 }
 
+/// The complaints a device can follow (it holds their access tokens), asked about in one request
+/// so that a list or a badge costs one round trip, however many there are. The tokens travel in
+/// the body, never in a URL.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummariesRequest {
+    pub complaints: Vec<HeldComplaint>,
+}
+
+/// How many complaints one [`SummariesRequest`] may ask about.
+pub const MAX_HELD_COMPLAINTS: usize = 100;
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeldComplaint {
+    pub tracking_number: String,
+    pub access_token: String,
+}
+
 /// A complaint as shown to the resident who filed it: personal data masked.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

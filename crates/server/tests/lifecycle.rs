@@ -387,3 +387,36 @@ async fn the_clock_cannot_be_moved_without_the_development_flag() {
     let response = server.post_json("/api/v1/dev/clock", &json!({ "minutes": 60 })).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_device_asks_about_all_its_complaints_at_once_and_hears_only_of_those_its_tokens_open() {
+    let server = TestServer::start().await;
+    let (first, first_token) = filed(&server, &server.valid_complaint().await).await;
+    let (second, second_token) = filed(&server, &server.valid_complaint().await).await;
+    let (other, _) = filed(&server, &server.valid_complaint().await).await;
+    let body = json!({ "complaints": [
+        { "tracking_number": first, "access_token": first_token },
+        { "tracking_number": second, "access_token": second_token },
+        // Another complaint with a token that is not its own, and a malformed number: misses.
+        { "tracking_number": other, "access_token": first_token },
+        { "tracking_number": "12345", "access_token": second_token },
+    ]});
+    let response = server.post_json("/api/v1/complaints/summaries", &body).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let summaries: Value = response.json().await.unwrap();
+    let numbers: Vec<&str> =
+        summaries.as_array().unwrap().iter().map(|s| s["tracking_number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, [first.as_str(), second.as_str()]);
+    let summary = &summaries[0];
+    assert_eq!(summary["status"], "submitted");
+    assert!(summary["updated_at"].is_string() && summary["sign_deadline"]["pending"] == true, "{summary}");
+    assert!(summary.get("phone").is_none(), "a summary carries no personal data");
+
+    let too_many: Vec<Value> =
+        (0..101).map(|_| json!({ "tracking_number": first, "access_token": first_token })).collect();
+    let response = server.post_json("/api/v1/complaints/summaries", &json!({ "complaints": too_many })).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response =
+        server.post_json("/api/v1/complaints/summaries", &json!({ "complaints": [], "phone": "13800138000" })).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused");
+}

@@ -6,7 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mashang_model::{
-    ComplaintView, FiledComplaint, LookupRequest, NewComplaint, ResidentActionRequest, TrackingNumber, validate_lookup,
+    ComplaintSummary, ComplaintView, Field, FieldError, FieldErrorCode, FiledComplaint, LookupRequest,
+    MAX_HELD_COMPLAINTS, NewComplaint, ResidentActionRequest, SummariesRequest, TrackingNumber, validate_lookup,
     validate_new_complaint, validate_resident_action,
 };
 use unicode_normalization::UnicodeNormalization;
@@ -78,6 +79,27 @@ pub async fn lookup(
         Some(view) => Ok(Json(view)),
         None => Err(ApiError::NotFound),
     }
+}
+
+#[utoipa::path(post, operation_id = "complaints_summaries", path = "/complaints/summaries", tag = "complaints", request_body = SummariesRequest, responses((status = 200, description = "Summaries of the complaints whose tokens match; the others are left out", body = Vec<ComplaintSummary>), ProblemResponse))]
+pub async fn summaries(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SummariesRequest>,
+) -> ApiResult<Json<Vec<ComplaintSummary>>> {
+    if body.complaints.len() > MAX_HELD_COMPLAINTS {
+        return Err(ApiError::Validation(vec![FieldError::with_limit(
+            Field::Other,
+            FieldErrorCode::TooMany,
+            MAX_HELD_COMPLAINTS,
+        )]));
+    }
+    // A malformed number is just another miss.
+    let held = body
+        .complaints
+        .into_iter()
+        .filter_map(|held| TrackingNumber::parse(&held.tracking_number).map(|number| (number, held.access_token)))
+        .collect();
+    Ok(Json(state.store.summaries_for_tokens(held, state.clock.now()).await?))
 }
 
 /// A malformed number in the path is just another miss.

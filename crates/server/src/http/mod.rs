@@ -92,6 +92,7 @@ fn api_routes(dev_outbox: bool, dev_clock: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::categories))
         .routes(routes!(complaints::file))
         .routes(routes!(complaints::lookup))
+        .routes(routes!(complaints::summaries))
         .routes(routes!(complaints::show))
         .routes(routes!(complaints::act))
         .routes(photo_upload)

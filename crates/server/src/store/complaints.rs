@@ -122,6 +122,25 @@ impl Store {
         .await
     }
 
+    /// Summaries of the complaints whose access tokens (or resident session) match; the others
+    /// are left out, as a lookup miss would be.
+    pub async fn summaries_for_tokens(
+        &self,
+        held: Vec<(TrackingNumber, String)>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ComplaintSummary>, StoreError> {
+        self.read(move |connection| {
+            let mut summaries = Vec::with_capacity(held.len());
+            for (number, token) in &held {
+                if let Some(id) = complaint_id_for_token(connection, number, token, now)? {
+                    summaries.push(ComplaintRow::load(connection, id)?.summary(now));
+                }
+            }
+            Ok(summaries)
+        })
+        .await
+    }
+
     pub async fn resident_action(
         &self,
         number: TrackingNumber,
