@@ -15,6 +15,7 @@ mod pages;
 mod paths;
 mod photo_resize;
 mod storage;
+mod visibility;
 
 use leptos::prelude::*;
 

@@ -50,15 +50,8 @@ impl Outbox {
         // Left behind by an earlier visit: try at once.
         outbox.send();
         let on_online = window_event_listener_untyped("online", move |_| outbox.send());
-        let on_visible = window_event_listener_untyped("visibilitychange", move |_| {
-            if document().visibility_state() == web_sys::VisibilityState::Visible {
-                outbox.send();
-            }
-        });
-        on_cleanup(move || {
-            on_online.remove();
-            on_visible.remove();
-        });
+        on_cleanup(move || on_online.remove());
+        crate::visibility::on_visible_again(move || outbox.send());
         outbox
     }
 

@@ -9,6 +9,7 @@ use crate::app::use_api;
 use crate::components::{ComplaintCard, LoadBoundary, Page, ResidentActions, Stages, focus_element};
 use crate::i18n::use_i18n;
 use crate::pages::NotFoundPage;
+use crate::visibility::{on_visible_again, page_is_visible};
 use crate::{paths, storage};
 
 /// New steps appear without a reload: the complaint is fetched again this often.
@@ -16,10 +17,6 @@ const REFRESH_EVERY: Duration = Duration::from_secs(10);
 /// After failures the refresh waits twice as long each time, up to this many periods (two
 /// minutes), so a phone on a failing network is not kept busy.
 const MOST_PERIODS_SKIPPED: u32 = 11;
-
-fn page_is_visible() -> bool {
-    document().visibility_state() == web_sys::VisibilityState::Visible
-}
 
 /// How many refresh periods to let pass before the next fetch, after failures.
 #[derive(Clone, Copy, Default)]
@@ -106,15 +103,7 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
     if let Ok(handle) = set_interval_with_handle(tick, REFRESH_EVERY) {
         on_cleanup(move || handle.clear());
     }
-    let on_visible = window_event_listener_untyped("visibilitychange", {
-        let load = load.clone();
-        move |_| {
-            if page_is_visible() {
-                load();
-            }
-        }
-    });
-    on_cleanup(move || on_visible.remove());
+    on_visible_again(load.clone());
 
     // The actions are rebuilt only when what is allowed changes, so that a refresh never wipes
     // what the resident is typing.

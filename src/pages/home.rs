@@ -24,9 +24,6 @@ pub fn HomePage() -> impl IntoView {
     let updates = LocalResource::new(move || {
         let (api, session) = (api.clone(), session.clone());
         async move {
-            if !follows_any {
-                return 0;
-            }
             let (rows, _) = complaint_list::load(api, session).await;
             rows.iter().filter(|row| row.unseen).count()
         }
