@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::deadline::{Deadline, DeadlineRule};
+use crate::escalation::{Card, ConsultationState, EscalationDetail, Level};
 use crate::lifecycle::Action;
 use crate::{ComplaintStatus, TrackingNumber};
 
@@ -85,6 +86,11 @@ pub struct NewComplaint {
     /// Photos uploaded beforehand with `POST /photos`, at most nine.
     #[serde(default)]
     pub photo_ids: Vec<String>,
+    /// Whether neighbours of the same community may see it and join it (附议): its category,
+    /// place, description and stage, never the name, phone or photos. Left out, it follows
+    /// [`crate::validation::neighbours_see_by_default`].
+    #[serde(default)]
+    pub visible_to_neighbours: Option<bool>,
 }
 
 /// The receipt for a filing.
@@ -142,6 +148,18 @@ pub enum EventKind {
     Reopened,
     Withdrawn,
     Closed,
+    /// 即将超时: a warning that a deadline is near.
+    DueSoon,
+    /// 督办 (with a yellow or red card: 挂牌督办).
+    Supervised,
+    /// 提级办理
+    Escalated,
+    /// 部门会商 called…
+    ConsultationScheduled,
+    /// …and held, with its outcome in the note.
+    ConsultationHeld,
+    /// 附议: a neighbour joined the complaint.
+    Joined,
     #[serde(other)]
     Other,
 }
@@ -162,6 +180,9 @@ pub struct TimelineEvent {
     /// Ids of the photos attached to this step; each is served at `/photos/{id}`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<String>,
+    /// For an escalation (预警, 督办, 提级, 会商): why, by whom, and what changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<EscalationDetail>,
 }
 
 /// The answer to a photo upload: its id, to reference from a filing or an action.
@@ -240,6 +261,12 @@ pub struct StaffActionRequest {
     /// Photos of the work done, with a resolution.
     #[serde(default)]
     pub photo_ids: Vec<String>,
+    /// 督办: the new deadline; 部门会商: when the meeting is.
+    #[serde(default)]
+    pub due_at: Option<DateTime<Utc>>,
+    /// 部门会商: the units called to the meeting (the holder and the supervisors by default).
+    #[serde(default)]
+    pub units: Vec<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -285,6 +312,10 @@ pub struct ComplaintSummary {
     pub updated_at: DateTime<Utc>,
     pub sign_deadline: Deadline,
     pub resolve_deadline: Deadline,
+    #[serde(default)]
+    pub level: Level,
+    #[serde(default)]
+    pub card: Card,
 }
 
 /// The complaints a device can follow (it holds their access tokens), asked about in one request
@@ -335,6 +366,54 @@ pub struct ComplaintView {
     /// What the viewer may do now, from the lifecycle table.
     pub available_actions: Vec<Action>,
     pub timeline: Vec<TimelineEvent>,
+    /// Where it stands on the escalation ladder, and who joined it.
+    #[serde(default)]
+    pub escalation: EscalationState,
+}
+
+/// The escalation side of a complaint, for the progress view's banner.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationState {
+    pub level: Level,
+    pub card: Card,
+    /// 即将超时: the step waited for is close to its deadline.
+    pub due_soon: bool,
+    pub consultation: ConsultationState,
+    /// Whether neighbours may see and join it.
+    pub visible_to_neighbours: bool,
+    /// Households that joined (附议).
+    pub joins: u32,
+    /// Whether the viewer is a neighbour who joined, rather than the filer.
+    pub viewer_joined: bool,
+    /// Complaints about the same problem in the same place, linked as repeats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<RepeatLink>,
+}
+
+/// Another complaint about the same problem, in the same place.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepeatLink {
+    pub tracking_number: TrackingNumber,
+    pub filed_at: DateTime<Utc>,
+    pub status: ComplaintStatus,
+    /// Filed before this one (this one repeats it), or after.
+    pub earlier: bool,
+}
+
+/// An open complaint of the same community and category that neighbours may see and join,
+/// offered while filing (同小区已有相似问题). Never a name, a phone or a photo.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeighbourComplaint {
+    pub tracking_number: TrackingNumber,
+    pub category: LocalizedText,
+    pub location: String,
+    pub description: String,
+    pub status: ComplaintStatus,
+    pub filed_at: DateTime<Utc>,
+    pub joins: u32,
 }
 
 /// The body of `POST /auth/codes`: send a one-time sign-in code to this phone.

@@ -20,6 +20,9 @@ pub enum DeadlineRule {
     Hours(u32),
     /// Working days, at the same time of day.
     WorkingDays(u32),
+    /// Hours that fall on working days: a supervisor's "4 working hours" given on Friday at
+    /// 22:00 runs out on Monday at 02:00, not on Saturday.
+    WorkingHours(u32),
 }
 
 /// Which days count as working days.
@@ -75,13 +78,41 @@ pub fn due_at(start: DateTime<Utc>, rule: DeadlineRule, calendar: &impl WorkCale
             for _ in 0..days {
                 date = next_working_day(date, calendar);
             }
-            china_standard_time()
-                .from_local_datetime(&date.and_time(time))
-                .single()
-                .map(|due| due.to_utc())
-                .unwrap_or(start)
+            china_time(date, time).unwrap_or(start)
+        }
+        DeadlineRule::WorkingHours(hours) => {
+            let mut left = Duration::hours(i64::from(hours));
+            let local = in_china(start);
+            let (mut date, mut cursor) = if calendar.is_working_day(local.date_naive()) {
+                (local.date_naive(), start)
+            } else {
+                let date = next_working_day(local.date_naive(), calendar);
+                (date, china_time(date, NaiveTime::MIN).unwrap_or(start))
+            };
+            for _ in 0..MAX_DAYS_SEARCHED {
+                let midnight = china_time(date.succ_opt().unwrap_or(date), NaiveTime::MIN).unwrap_or(cursor);
+                let today = midnight - cursor;
+                if left <= today {
+                    return cursor + left;
+                }
+                left -= today;
+                date = next_working_day(date, calendar);
+                cursor = china_time(date, NaiveTime::MIN).unwrap_or(midnight);
+            }
+            cursor
         }
     }
+}
+
+/// The first moment of the next working day after `instant`'s date, in China: when a rule that
+/// waits for "the next working day" fires.
+pub fn start_of_next_working_day(instant: DateTime<Utc>, calendar: &impl WorkCalendar) -> DateTime<Utc> {
+    let date = next_working_day(in_china(instant).date_naive(), calendar);
+    china_time(date, NaiveTime::MIN).unwrap_or(instant)
+}
+
+fn china_time(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    china_standard_time().from_local_datetime(&date.and_time(time)).single().map(|t| t.to_utc())
 }
 
 fn next_working_day(after: NaiveDate, calendar: &impl WorkCalendar) -> NaiveDate {
@@ -149,6 +180,22 @@ mod tests {
     }
 
     #[test]
+    fn working_hours_skip_non_working_days() {
+        // Friday 22:00 plus 4 working hours: 2 on Friday, 2 on Monday.
+        assert_eq!(due_at(cst(2026, 11, 27, 22, 0), DeadlineRule::WorkingHours(4), &Weekdays), cst(2026, 11, 30, 2, 0));
+        assert_eq!(due_at(cst(2026, 11, 25, 9, 0), DeadlineRule::WorkingHours(4), &Weekdays), cst(2026, 11, 25, 13, 0));
+        // Given on a Saturday, they start on Monday.
+        assert_eq!(due_at(cst(2026, 11, 28, 15, 0), DeadlineRule::WorkingHours(4), &Weekdays), cst(2026, 11, 30, 4, 0));
+        assert_eq!(due_at(cst(2026, 11, 27, 20, 0), DeadlineRule::WorkingHours(28), &Weekdays), cst(2026, 12, 1, 0, 0));
+    }
+
+    #[test]
+    fn the_next_working_day_starts_at_midnight_in_china() {
+        assert_eq!(start_of_next_working_day(cst(2026, 11, 27, 15, 0), &Weekdays), cst(2026, 11, 30, 0, 0));
+        assert_eq!(start_of_next_working_day(cst(2026, 11, 25, 0, 0), &Weekdays), cst(2026, 11, 26, 0, 0));
+    }
+
+    #[test]
     fn a_weekend_filing_counts_from_monday_morning() {
         assert_eq!(due_at(cst(2026, 11, 28, 10, 0), DeadlineRule::WorkingDays(1), &Weekdays), cst(2026, 12, 1, 0, 0));
     }
@@ -194,6 +241,9 @@ mod tests {
             }
             let later_due = due_at(start + Duration::seconds(later), DeadlineRule::WorkingDays(days), &Weekdays);
             prop_assert!(later_due >= due);
+            let by_hours = due_at(start, DeadlineRule::WorkingHours(days), &Weekdays);
+            prop_assert!(by_hours >= start + Duration::hours(i64::from(days)));
+            prop_assert!(due_at(start + Duration::seconds(later), DeadlineRule::WorkingHours(days), &Weekdays) >= by_hours);
         }
     }
 

@@ -5,9 +5,11 @@
 
 pub mod api;
 pub mod deadline;
+pub mod escalation;
 pub mod lifecycle;
 pub mod phone;
 pub mod problem;
+pub mod scorecard;
 pub mod status;
 pub mod text;
 pub mod time;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ComplaintStatus::{self, *};
 use crate::EventKind;
+use crate::escalation::ConsultationState;
 
 /// Something a person, or the system, does to a complaint.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -37,10 +38,18 @@ pub enum Action {
     Reopen,
     /// 关闭: handling is over for good.
     Close,
+    /// 督办: a supervisor demands the work be done by a deadline.
+    Supervise,
+    /// 提级办理: the complaint is handled one level up.
+    Escalate,
+    /// 部门会商: a supervisor calls the departments to a joint meeting…
+    ScheduleConsultation,
+    /// …and records what it decided.
+    RecordConsultation,
 }
 
 impl Action {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 15] = [
         Self::Accept,
         Self::AddProgress,
         Self::RequestInfo,
@@ -52,6 +61,10 @@ impl Action {
         Self::Rate,
         Self::Reopen,
         Self::Close,
+        Self::Supervise,
+        Self::Escalate,
+        Self::ScheduleConsultation,
+        Self::RecordConsultation,
     ];
 
     /// The timeline entry an action leaves.
@@ -68,23 +81,40 @@ impl Action {
             Self::Rate => EventKind::Rated,
             Self::Reopen => EventKind::Reopened,
             Self::Close => EventKind::Closed,
+            Self::Supervise => EventKind::Supervised,
+            Self::Escalate => EventKind::Escalated,
+            Self::ScheduleConsultation => EventKind::ConsultationScheduled,
+            Self::RecordConsultation => EventKind::ConsultationHeld,
         }
     }
 
     /// Whether the action must carry a written note (a reply, a reason, an explanation).
     pub fn needs_note(self) -> bool {
-        matches!(self, Self::AddProgress | Self::RequestInfo | Self::Transfer | Self::Resolve | Self::Reopen)
+        matches!(
+            self,
+            Self::AddProgress
+                | Self::RequestInfo
+                | Self::Transfer
+                | Self::Resolve
+                | Self::Reopen
+                | Self::Supervise
+                | Self::Escalate
+                | Self::RecordConsultation
+        )
     }
 }
 
 /// Who acts, relative to the complaint. The server decides which party a signed-in person is:
 /// staff of the unit currently holding the complaint are its handling unit, the housing bureau
-/// supervises, and the resident is whoever holds the complaint's access token or filed it.
+/// supervises, and the resident is whoever holds the complaint's access token or filed it. A
+/// neighbour who joined (附议) follows the complaint and may chase it, but it is not theirs to
+/// withdraw or rate.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
     Resident,
+    Neighbour,
     HandlingUnit,
     Supervisor,
     System,
@@ -109,6 +139,8 @@ pub struct Transition {
 
 const OPEN: &[ComplaintStatus] = &[Submitted, Accepted, InProgress, NeedsInfo];
 const WORKING: &[ComplaintStatus] = &[Accepted, InProgress];
+/// Not yet over: open, or resolved and waiting for the resident's verdict.
+const NOT_OVER: &[ComplaintStatus] = &[Submitted, Accepted, InProgress, NeedsInfo, Resolved, Rated];
 
 /// Every legal move. Anything not listed here is refused.
 pub const TRANSITIONS: &[Transition] = &[
@@ -138,7 +170,7 @@ pub const TRANSITIONS: &[Transition] = &[
         parties: &[Party::HandlingUnit, Party::Supervisor],
     },
     Transition { action: Action::Resolve, from: WORKING, to: Target::To(Resolved), parties: &[Party::HandlingUnit] },
-    Transition { action: Action::Urge, from: OPEN, to: Target::Unchanged, parties: &[Party::Resident] },
+    Transition { action: Action::Urge, from: OPEN, to: Target::Unchanged, parties: &[Party::Resident, Party::Neighbour] },
     Transition { action: Action::Withdraw, from: &[Submitted], to: Target::To(Withdrawn), parties: &[Party::Resident] },
     Transition { action: Action::Rate, from: &[Resolved], to: Target::To(Rated), parties: &[Party::Resident] },
     Transition {
@@ -152,6 +184,27 @@ pub const TRANSITIONS: &[Transition] = &[
         from: &[Resolved, Rated],
         to: Target::To(Closed),
         parties: &[Party::System, Party::Supervisor],
+    },
+    // The escalation rules take these as the system; supervisors by hand. None of them moves the
+    // stage: they change who leads, the deadlines and the card (see `escalation`).
+    Transition {
+        action: Action::Supervise,
+        from: OPEN,
+        to: Target::Unchanged,
+        parties: &[Party::Supervisor, Party::System],
+    },
+    Transition { action: Action::Escalate, from: OPEN, to: Target::Unchanged, parties: &[Party::Supervisor, Party::System] },
+    Transition {
+        action: Action::ScheduleConsultation,
+        from: NOT_OVER,
+        to: Target::Unchanged,
+        parties: &[Party::Supervisor, Party::System],
+    },
+    Transition {
+        action: Action::RecordConsultation,
+        from: NOT_OVER,
+        to: Target::Unchanged,
+        parties: &[Party::Supervisor],
     },
 ];
 
@@ -179,6 +232,10 @@ pub struct ComplaintFacts {
     pub last_urged_at: Option<DateTime<Utc>>,
     pub sign_due_at: DateTime<Utc>,
     pub resolve_due_at: DateTime<Utc>,
+    /// Whether the complaint is at the top of the ladder already (no 提级 left).
+    pub at_top_level: bool,
+    /// Where its joint meeting stands.
+    pub consultation: ConsultationState,
 }
 
 /// Why an action was refused.
@@ -237,6 +294,13 @@ pub fn check(
                 return Err(Refusal::TooSoon);
             }
         }
+        Action::Escalate if facts.at_top_level => return Err(Refusal::WrongStage),
+        Action::ScheduleConsultation if facts.consultation != ConsultationState::None => {
+            return Err(Refusal::WrongStage);
+        }
+        Action::RecordConsultation if !matches!(facts.consultation, ConsultationState::Scheduled { .. }) => {
+            return Err(Refusal::WrongStage);
+        }
         _ => {}
     }
     Ok(match transition.to {
@@ -268,6 +332,8 @@ mod tests {
             last_urged_at: None,
             sign_due_at: at(24),
             resolve_due_at: at(24 * 7),
+            at_top_level: false,
+            consultation: ConsultationState::None,
         }
     }
 
@@ -376,7 +442,46 @@ mod tests {
     }
 
     fn any_party() -> impl Strategy<Value = Party> {
-        proptest::sample::select(vec![Party::Resident, Party::HandlingUnit, Party::Supervisor, Party::System])
+        proptest::sample::select(vec![
+            Party::Resident,
+            Party::Neighbour,
+            Party::HandlingUnit,
+            Party::Supervisor,
+            Party::System,
+        ])
+    }
+
+    #[test]
+    fn a_neighbour_who_joined_may_chase_but_not_withdraw_or_rate() {
+        let policy = Policy::default();
+        assert_eq!(available_actions(Party::Neighbour, &facts(Submitted), at(25), &policy), [Action::Urge]);
+        let resolved = ComplaintFacts { resolved_at: Some(at(0)), ..facts(Resolved) };
+        assert!(available_actions(Party::Neighbour, &resolved, at(1), &policy).is_empty());
+        for action in [Action::Withdraw, Action::Rate, Action::Reopen, Action::Supplement] {
+            assert_eq!(check(action, Party::Neighbour, &resolved, at(1), &policy), Err(Refusal::NotPermitted));
+        }
+    }
+
+    #[test]
+    fn supervisors_escalate_and_hold_meetings_but_residents_and_units_do_not() {
+        let policy = Policy::default();
+        for action in [Action::Supervise, Action::Escalate, Action::ScheduleConsultation, Action::RecordConsultation] {
+            for party in [Party::Resident, Party::Neighbour, Party::HandlingUnit] {
+                assert_eq!(check(action, party, &facts(InProgress), at(1), &policy), Err(Refusal::NotPermitted));
+            }
+        }
+        assert_eq!(check(Action::Supervise, Party::Supervisor, &facts(InProgress), at(1), &policy), Ok(InProgress));
+        let top = ComplaintFacts { at_top_level: true, ..facts(InProgress) };
+        assert_eq!(check(Action::Escalate, Party::Supervisor, &top, at(1), &policy), Err(Refusal::WrongStage));
+        assert_eq!(
+            check(Action::RecordConsultation, Party::Supervisor, &facts(Rated), at(1), &policy),
+            Err(Refusal::WrongStage),
+            "nothing to record before a meeting is called"
+        );
+        let scheduled = ComplaintFacts { consultation: ConsultationState::Scheduled { meeting_at: at(30) }, ..facts(Rated) };
+        assert_eq!(check(Action::ScheduleConsultation, Party::Supervisor, &scheduled, at(1), &policy), Err(Refusal::WrongStage));
+        assert_eq!(check(Action::RecordConsultation, Party::Supervisor, &scheduled, at(1), &policy), Ok(Rated));
+        assert_eq!(check(Action::Supervise, Party::Supervisor, &facts(Closed), at(1), &policy), Err(Refusal::WrongStage));
     }
 
     proptest! {

@@ -19,25 +19,31 @@ pub enum PhoneError {
 
 impl PhoneNumber {
     /// Accepts what people actually type: `+86 138-0013-8000`, `0086 13800138000`, full-width
-    /// digits, spaces and brackets. Landlines, letters and wrong lengths are refused.
+    /// digits, spaces and brackets. Landlines, letters and wrong lengths are refused, and so is
+    /// any explicit country code but 86: `+1 380 0138 0001` has eleven digits starting with 1,
+    /// but it is not a mainland mobile, and a sign-in code sent to it would reach a stranger.
     pub fn parse(input: &str) -> Result<Self, PhoneError> {
         let folded = fold_full_width(input);
         if folded.trim().is_empty() {
             return Err(PhoneError::Empty);
         }
         let mut digits = String::with_capacity(16);
+        let mut plus = false;
         for (index, c) in folded.trim().char_indices() {
             match c {
                 '0'..='9' => digits.push(c),
                 ' ' | '-' | '(' | ')' | '.' => {}
-                '+' if index == 0 => {}
+                '+' if index == 0 => plus = true,
                 _ => return Err(PhoneError::Invalid),
             }
         }
-        let national = if digits.len() == 13 && digits.starts_with("86") {
+        // `+` and `00` both announce a country code, and only 86 is ours.
+        let national = if plus {
+            digits.strip_prefix("86").ok_or(PhoneError::Invalid)?
+        } else if let Some(international) = digits.strip_prefix("00") {
+            international.strip_prefix("86").ok_or(PhoneError::Invalid)?
+        } else if digits.len() == 13 && digits.starts_with("86") {
             &digits[2..]
-        } else if digits.len() == 15 && digits.starts_with("0086") {
-            &digits[4..]
         } else {
             &digits[..]
         };
@@ -121,6 +127,14 @@ mod tests {
             "abc",
             "138 0013 8000 转 1",
             "86+13800138000",
+            // Explicit country codes other than 86, even when eleven digits starting with 1 remain.
+            "+1 380 0138 0001",
+            "+13800138000",
+            "+44 13800138000",
+            "0044 13800138000",
+            "001 3800138000",
+            "＋１ ３８００１３８０００",
+            "+ 8613800138000x",
         ] {
             assert_eq!(PhoneNumber::parse(input).map(|p| p.0), Err(PhoneError::Invalid), "{input}");
         }

@@ -63,6 +63,12 @@ pub enum ProblemCode {
     IdempotencyKeyInvalid,
     /// The key was used before with a different body.
     IdempotencyKeyReused,
+    /// 附议: this phone has joined this complaint already.
+    AlreadyJoined,
+    /// 附议: the filer cannot join their own complaint.
+    OwnComplaint,
+    /// 附议: the complaint is over (closed, withdrawn, or resolved and rated).
+    ComplaintFinished,
     /// A code added by a newer server: the app falls back to a generic sentence.
     #[serde(other)]
     Unknown,
@@ -86,6 +92,9 @@ impl ProblemCode {
             Self::IdempotencyKeyMissing => "idempotency_key_missing",
             Self::IdempotencyKeyInvalid => "idempotency_key_invalid",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::AlreadyJoined => "already_joined",
+            Self::OwnComplaint => "own_complaint",
+            Self::ComplaintFinished => "complaint_finished",
             Self::Unknown => "unknown",
         }
     }
@@ -129,6 +138,10 @@ pub enum Field {
     Rating,
     TransferTo,
     Photos,
+    /// A supervisor's deadline (督办) or a meeting's time (会商).
+    DueAt,
+    /// A scorecard's month or quarter.
+    Period,
     #[serde(other)]
     Other,
 }
@@ -160,6 +173,10 @@ pub enum FieldErrorCode {
     TooManyPixels,
     /// An image whose data cannot be decoded.
     Undecodable,
+    /// A deadline or meeting time that is not in the future.
+    NotInFuture,
+    /// Not a month such as 2026-11 or a quarter such as 2026Q4.
+    InvalidPeriod,
     #[serde(other)]
     Unknown,
 }

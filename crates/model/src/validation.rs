@@ -32,6 +32,19 @@ pub struct ValidComplaint {
     pub name: String,
     pub phone: PhoneNumber,
     pub hide_identity_from_property: bool,
+    pub visible_to_neighbours: bool,
+}
+
+/// Places everybody shares (停车场, 电梯, 楼道 …): a problem there is every neighbour's, so
+/// neighbours see it by default; a problem inside a home is private by default.
+pub const SHARED_AREA_WORDS: &[&str] = &[
+    "大门", "门口", "停车", "车库", "电梯", "楼道", "楼梯", "走廊", "绿化", "花园", "垃圾", "健身", "广场", "道路",
+    "人行道", "路灯", "消防", "外墙", "楼顶", "屋顶", "小区",
+];
+
+/// Whether neighbours may see a complaint when the filer did not say: yes for a shared area.
+pub fn neighbours_see_by_default(location: &str) -> bool {
+    SHARED_AREA_WORDS.iter().any(|word| location.contains(word))
 }
 
 /// Checks a filing. Returns every problem at once, in the order the fields appear in the form,
@@ -74,11 +87,12 @@ pub fn validate_new_complaint(input: &NewComplaint) -> Result<ValidComplaint, Ve
             photo_ids,
             community_id,
             category_id,
-            location,
             description,
             name,
             phone,
             hide_identity_from_property: input.hide_identity_from_property,
+            visible_to_neighbours: input.visible_to_neighbours.unwrap_or_else(|| neighbours_see_by_default(&location)),
+            location,
         }),
         _ => Err(errors),
     }
@@ -119,7 +133,12 @@ pub struct ValidStaffAction {
     pub note: Option<String>,
     pub transfer_to: Option<HandlerRole>,
     pub photo_ids: Vec<String>,
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub units: Vec<String>,
 }
+
+/// A 会商 sits at most this many units around the table.
+pub const MAX_MEETING_UNITS: usize = 8;
 
 pub fn validate_staff_action(input: &StaffActionRequest) -> Result<ValidStaffAction, Vec<FieldError>> {
     let mut errors = Vec::new();
@@ -128,9 +147,25 @@ pub fn validate_staff_action(input: &StaffActionRequest) -> Result<ValidStaffAct
         errors.push(FieldError::new(Field::TransferTo, FieldErrorCode::Required));
     }
     let photo_ids = check_photos(&input.photo_ids, &mut errors);
+    // A hand 督办 needs its deadline and a 会商 its time; whether they lie ahead is the server's
+    // check, against its clock.
+    let needs_time = matches!(input.action, Action::Supervise | Action::ScheduleConsultation);
+    if needs_time && input.due_at.is_none() {
+        errors.push(FieldError::new(Field::DueAt, FieldErrorCode::Required));
+    }
+    let units: Vec<String> =
+        input.units.iter().map(|unit| clean_short_text(unit)).filter(|unit| !unit.is_empty()).collect();
+    if units.len() > MAX_MEETING_UNITS {
+        errors.push(FieldError::with_limit(Field::Other, FieldErrorCode::TooMany, MAX_MEETING_UNITS));
+    }
+    for unit in &units {
+        check_max(unit, NAME_MAX_CHARS * 2, Field::Other, &mut errors);
+    }
     if errors.is_empty() {
         let transfer_to = if input.action == Action::Transfer { input.transfer_to } else { None };
-        Ok(ValidStaffAction { action: input.action, note, transfer_to, photo_ids })
+        let due_at = if needs_time { input.due_at } else { None };
+        let units = if input.action == Action::ScheduleConsultation { units } else { Vec::new() };
+        Ok(ValidStaffAction { action: input.action, note, transfer_to, photo_ids, due_at, units })
     } else {
         Err(errors)
     }
@@ -298,6 +333,8 @@ mod tests {
             note: "属于街道职责".into(),
             transfer_to: None,
             photo_ids: vec![],
+            due_at: None,
+            units: vec![],
         };
         let errors = validate_staff_action(&staff).err().unwrap_or_default();
         assert_eq!(errors, [FieldError::new(Field::TransferTo, FieldErrorCode::Required)]);
@@ -348,6 +385,57 @@ mod tests {
                 (Field::Phone, FieldErrorCode::InvalidPhone),
             ]
         );
+    }
+
+    #[test]
+    fn neighbours_see_shared_areas_by_default_and_homes_never_unless_asked() {
+        let mut input = complaint("电梯困人很久了", "13800138000");
+        input.location = "5栋电梯".into();
+        assert!(validate_new_complaint(&input).is_ok_and(|c| c.visible_to_neighbours));
+        input.location = "3栋2单元1201".into();
+        assert!(validate_new_complaint(&input).is_ok_and(|c| !c.visible_to_neighbours));
+        input.visible_to_neighbours = Some(true);
+        assert!(validate_new_complaint(&input).is_ok_and(|c| c.visible_to_neighbours));
+        input.location = "东门停车场".into();
+        input.visible_to_neighbours = Some(false);
+        assert!(validate_new_complaint(&input).is_ok_and(|c| !c.visible_to_neighbours));
+    }
+
+    #[test]
+    fn a_hand_supervision_needs_its_deadline_and_a_meeting_its_time() {
+        let request = |action, due_at| StaffActionRequest {
+            action,
+            note: "请加快办理".into(),
+            transfer_to: None,
+            photo_ids: vec![],
+            due_at,
+            units: vec!["  蜀锦物业 ".into(), "".into()],
+        };
+        let missing = validate_staff_action(&request(Action::Supervise, None)).err().unwrap_or_default();
+        assert_eq!(missing, [FieldError::new(Field::DueAt, FieldErrorCode::Required)]);
+        let when = chrono::DateTime::from_timestamp(1_800_000_000, 0);
+        let meeting = validate_staff_action(&request(Action::ScheduleConsultation, when));
+        let meeting = meeting.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((meeting.due_at, meeting.units), (when, vec!["蜀锦物业".to_owned()]));
+        let progress = validate_staff_action(&request(Action::AddProgress, when)).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((progress.due_at, progress.units.len()), (None, 0), "only the actions that use them keep them");
+    }
+
+    #[test]
+    fn a_foreign_country_code_is_a_phone_error_wherever_a_phone_is_typed() {
+        for phone in ["+1 380 0138 0001", "0044 13800138000", "+44 13800138000"] {
+            assert_eq!(
+                codes(validate_new_complaint(&complaint("电梯困人很久了", phone))),
+                vec![(Field::Phone, FieldErrorCode::InvalidPhone)],
+                "{phone}"
+            );
+            let lookup = LookupRequest { tracking_number: "MS20261127-0A1B2C".into(), phone: phone.into() };
+            let errors = validate_lookup(&lookup).err().unwrap_or_default();
+            assert!(errors.iter().any(|e| e.field == Field::Phone && e.code == FieldErrorCode::InvalidPhone), "{phone}");
+        }
+        for phone in ["+86 138 0013 8000", "0086 13800138000", "8613800138000"] {
+            assert!(validate_new_complaint(&complaint("电梯困人很久了", phone)).is_ok(), "{phone}");
+        }
     }
 
     #[test]

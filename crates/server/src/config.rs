@@ -39,6 +39,51 @@ pub struct Config {
     #[arg(long, env = "MASHANG_REOPEN_WINDOW_DAYS", default_value_t = 15)]
     pub reopen_window_days: u32,
 
+    /// 预警: warn when this share (percent) of the time allowed for a step has gone.
+    #[arg(long, env = "MASHANG_WARN_AT_PERCENT", default_value_t = 70, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub warn_at_percent: u32,
+
+    /// Working hours a street office gives a unit that did not sign in time (督办).
+    #[arg(long, env = "MASHANG_SUPERVISED_SIGN_HOURS", default_value_t = 4)]
+    pub supervised_sign_hours: u32,
+
+    /// Working days from a yellow card to the red card (挂牌督办), if still open.
+    #[arg(long, env = "MASHANG_RED_CARD_AFTER_DAYS", default_value_t = 5)]
+    pub red_card_after_days: u32,
+
+    /// Working days from the red card to 提级办理 at the district, if still open.
+    #[arg(long, env = "MASHANG_DISTRICT_AFTER_RED_DAYS", default_value_t = 5)]
+    pub district_after_red_days: u32,
+
+    /// Households (distinct phones, counting 附议) that make a group complaint (群体投诉).
+    #[arg(long, env = "MASHANG_GROUP_HOUSEHOLDS", default_value_t = 5)]
+    pub group_households: u32,
+
+    /// Days within which complaints of one community and category count as one group.
+    #[arg(long, env = "MASHANG_GROUP_WINDOW_DAYS", default_value_t = 7)]
+    pub group_window_days: u32,
+
+    /// Days after a resolution within which the same problem again is a repeat (反复投诉).
+    #[arg(long, env = "MASHANG_REPEAT_WINDOW_DAYS", default_value_t = 30)]
+    pub repeat_window_days: u32,
+
+    /// The position in a chain of repeats that is handled one level up (3: the third complaint).
+    #[arg(long, env = "MASHANG_REPEAT_ESCALATES_AT", default_value_t = 3)]
+    pub repeat_escalates_at: u32,
+
+    /// 不满意 ratings on one complaint that call a 部门会商.
+    #[arg(long, env = "MASHANG_CONSULTATION_AFTER_DISSATISFIED", default_value_t = 2)]
+    pub consultation_after_dissatisfied: u32,
+
+    /// Working days within which a 部门会商 meets.
+    #[arg(long, env = "MASHANG_CONSULTATION_WITHIN_DAYS", default_value_t = 3)]
+    pub consultation_within_days: u32,
+
+    /// Seconds between two scheduled passes of the escalation rules (they also run after every
+    /// event on a complaint).
+    #[arg(long, env = "MASHANG_ESCALATION_INTERVAL_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub escalation_interval_seconds: u64,
+
     /// Lookups by number and phone allowed per minute, per client address and per number.
     #[arg(long, env = "MASHANG_LOOKUP_LIMIT_PER_MINUTE", default_value_t = 30)]
     pub lookup_limit_per_minute: u32,
@@ -86,6 +131,31 @@ pub struct Config {
     /// Read-only connections for lookups, beside the single writer.
     #[arg(long, env = "MASHANG_READERS", default_value_t = 4)]
     pub readers: usize,
+}
+
+impl Config {
+    /// The lifecycle's and the escalation rules' times and thresholds, from the flags.
+    pub fn policies(&self) -> crate::store::Policies {
+        use mashang_model::deadline::DeadlineRule;
+        use mashang_model::escalation::EscalationPolicy;
+        use mashang_model::lifecycle::Policy;
+        let days = |days: u32| chrono::Duration::days(i64::from(days));
+        crate::store::Policies {
+            lifecycle: Policy { reopen_window: days(self.reopen_window_days), ..Policy::default() },
+            escalation: EscalationPolicy {
+                warn_at_percent: self.warn_at_percent,
+                supervised_sign_within: DeadlineRule::WorkingHours(self.supervised_sign_hours),
+                red_card_after: DeadlineRule::WorkingDays(self.red_card_after_days),
+                district_after_red: DeadlineRule::WorkingDays(self.district_after_red_days),
+                group_households: self.group_households,
+                group_window: days(self.group_window_days),
+                repeat_window: days(self.repeat_window_days),
+                repeat_escalates_at: self.repeat_escalates_at,
+                consultation_after_dissatisfied: self.consultation_after_dissatisfied,
+                consultation_within: DeadlineRule::WorkingDays(self.consultation_within_days),
+            },
+        }
+    }
 }
 
 /// `/`, or `/segment/…/` of URL-safe segments: the form `<base href>` and the router need.

@@ -9,9 +9,8 @@ pub mod photos;
 pub mod secrets;
 pub mod store;
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use http::limits::RateLimiter;
-use mashang_model::lifecycle::Policy;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -27,17 +26,16 @@ pub struct Server {
     /// What demo data was seeded on this start (empty if the database had data).
     pub demo: store::DemoData,
     clock: clock::Clock,
+    escalation_interval: std::time::Duration,
 }
 
 impl Server {
     pub async fn bind(config: &Config) -> anyhow::Result<Self> {
-        let policy =
-            Policy { reopen_window: Duration::days(i64::from(config.reopen_window_days)), ..Policy::default() };
         let store = Store::open(
             &config.database,
             store::StoreOptions {
                 readers: config.readers,
-                policy,
+                policies: config.policies(),
                 busy_timeout: std::time::Duration::from_millis(config.busy_timeout_ms),
                 max_size_bytes: config.max_database_mb.map(|mb| mb * 1024 * 1024),
             },
@@ -72,7 +70,8 @@ impl Server {
         };
         let app = http::router(state, &config.dist, &config.base_path);
         let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;
-        Ok(Self { listener, app, store, demo, clock })
+        let escalation_interval = std::time::Duration::from_secs(config.escalation_interval_seconds);
+        Ok(Self { listener, app, store, demo, clock, escalation_interval })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -81,8 +80,22 @@ impl Server {
 
     /// Serves until `shutdown` completes, finishing requests already under way. Every hour (and
     /// at start), expired keys, sessions and codes are purged, and resolved complaints whose
-    /// reopening window has passed are closed.
+    /// reopening window has passed are closed. Every minute (and at start) the escalation rules
+    /// run over every live complaint.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let (store, clock, interval) = (self.store.clone(), self.clock.clone(), self.escalation_interval);
+        let escalation = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                match store.run_escalations(clock.now()).await {
+                    Ok(0) => {}
+                    Ok(made) => tracing::info!(made, "escalation pass"),
+                    Err(error) => tracing::warn!("escalation pass failed: {error}"),
+                }
+            }
+        });
         let (store, clock) = (self.store.clone(), self.clock.clone());
         let housekeeping = tokio::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -104,6 +117,7 @@ impl Server {
         let app = self.app.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         housekeeping.abort();
+        escalation.abort();
         served
     }
 }

@@ -2,12 +2,13 @@
 //! token, and act (补充材料, 催办, 撤回, 评价, 重新办理).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mashang_model::{
     ComplaintSummary, ComplaintView, Field, FieldError, FieldErrorCode, FiledComplaint, LookupRequest,
-    MAX_HELD_COMPLAINTS, NewComplaint, ResidentActionRequest, SummariesRequest, TrackingNumber, validate_lookup,
+    MAX_HELD_COMPLAINTS, NeighbourComplaint, NewComplaint, ResidentActionRequest, SummariesRequest, TrackingNumber, validate_lookup,
     validate_new_complaint, validate_resident_action,
 };
 use unicode_normalization::UnicodeNormalization;
@@ -19,7 +20,7 @@ use super::json::ApiJson;
 use super::limits::ClientIp;
 use super::openapi::ProblemResponse;
 use crate::secrets;
-use crate::store::{ActionInput, ActionOutcome, FilingOutcome, NewFiling};
+use crate::store::{ActionInput, ActionOutcome, FilingOutcome, JoinOutcome, NewFiling};
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
@@ -136,6 +137,8 @@ pub async fn act(
         rating: action.rating,
         transfer_to: None,
         photo_ids: action.photo_ids,
+        due_at: None,
+        units: Vec::new(),
     };
     action_answer(state.store.resident_action(number, token, input, state.clock.now()).await?)
 }
@@ -146,5 +149,40 @@ pub(super) fn action_answer(outcome: ActionOutcome) -> ApiResult<Json<ComplaintV
         ActionOutcome::Refused(refusal) => Err(ApiError::ActionRefused(refusal)),
         ActionOutcome::Invalid(errors) => Err(ApiError::Validation(errors)),
         ActionOutcome::NotFound => Err(ApiError::NotFound),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SimilarQuery {
+    category_id: i64,
+}
+
+#[utoipa::path(get, operation_id = "complaints_similar", path = "/communities/{id}/similar", tag = "complaints", params(("id" = i64, Path, description = "Community"), ("category_id" = i64, Query, description = "The specific problem")), responses((status = 200, description = "Open complaints of this community and category that neighbours may see and join: no name, phone or photo", body = Vec<NeighbourComplaint>), ProblemResponse))]
+pub async fn similar(
+    State(state): State<AppState>,
+    Path(community): Path<i64>,
+    query: Result<Query<SimilarQuery>, QueryRejection>,
+) -> ApiResult<Json<Vec<NeighbourComplaint>>> {
+    let Query(query) = query.map_err(|rejection| ApiError::MalformedBody(rejection.body_text()))?;
+    Ok(Json(state.store.similar_complaints(community, query.category_id).await?))
+}
+
+#[utoipa::path(post, operation_id = "complaints_join", path = "/complaints/{number}/joins", tag = "complaints", params(("number" = String, Path, description = "Tracking number")), security(("bearer" = [])), responses((status = 200, description = "Joined (附议): the complaint as the neighbour now follows it", body = ComplaintView), ProblemResponse))]
+pub async fn join(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    BearerToken(token): BearerToken,
+) -> ApiResult<Json<ComplaintView>> {
+    let now = state.clock.now();
+    // 附议 needs a phone verified by a code or a hand-off: a resident session, never a
+    // complaint's access token.
+    let phone = state.store.resident_for_session(token, now).await?.ok_or(ApiError::Unauthorized)?;
+    let number = path_number(&number)?;
+    match state.store.join_complaint(number, phone, now).await? {
+        JoinOutcome::Joined(view) => Ok(Json(*view)),
+        JoinOutcome::NotFound => Err(ApiError::NotFound),
+        JoinOutcome::AlreadyJoined => Err(ApiError::AlreadyJoined),
+        JoinOutcome::OwnComplaint => Err(ApiError::OwnComplaint),
+        JoinOutcome::Finished => Err(ApiError::ComplaintFinished),
     }
 }

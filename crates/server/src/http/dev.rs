@@ -35,5 +35,7 @@ pub async fn advance_clock(
     let minutes = body.minutes.min(MAX_MINUTES);
     let now = state.clock.advance(Duration::minutes(i64::from(minutes))).ok_or(ApiError::NotFound)?;
     tracing::warn!(minutes, %now, "development clock moved forward");
+    // What the minute's pass would find, found at once: a test sees the effect of its move.
+    state.store.run_escalations(now).await?;
     Ok(Json(ClockNow { now }))
 }

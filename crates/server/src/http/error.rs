@@ -43,6 +43,12 @@ pub enum ApiError {
     IdempotencyKeyInvalid,
     #[error("the Idempotency-Key was used before with another body")]
     IdempotencyKeyReused,
+    #[error("this phone has joined this complaint already")]
+    AlreadyJoined,
+    #[error("the filer cannot join their own complaint")]
+    OwnComplaint,
+    #[error("the complaint is over")]
+    ComplaintFinished,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -94,6 +100,15 @@ impl ApiError {
                 ProblemCode::IdempotencyKeyReused,
                 "This Idempotency-Key was used for another request",
             ),
+            Self::AlreadyJoined => {
+                (StatusCode::CONFLICT, ProblemCode::AlreadyJoined, "This phone has joined this complaint already")
+            }
+            Self::OwnComplaint => {
+                (StatusCode::CONFLICT, ProblemCode::OwnComplaint, "This is your own complaint: you follow it already")
+            }
+            Self::ComplaintFinished => {
+                (StatusCode::CONFLICT, ProblemCode::ComplaintFinished, "This complaint is over and cannot be joined")
+            }
             Self::Store(StoreError::Busy) => {
                 (StatusCode::SERVICE_UNAVAILABLE, ProblemCode::Busy, "The service is busy, try again shortly")
             }

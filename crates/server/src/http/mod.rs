@@ -12,6 +12,7 @@ pub mod limits;
 mod openapi;
 mod photos;
 mod residents;
+mod scorecards;
 mod spa;
 mod staff;
 
@@ -95,6 +96,11 @@ fn api_routes(dev_outbox: bool, dev_clock: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::summaries))
         .routes(routes!(complaints::show))
         .routes(routes!(complaints::act))
+        .routes(routes!(complaints::join))
+        .routes(routes!(complaints::similar))
+        .routes(routes!(scorecards::ranking))
+        .routes(routes!(scorecards::company))
+        .routes(routes!(scorecards::community))
         .routes(photo_upload)
         .routes(routes!(photos::show))
         .routes(routes!(residents::send_code))

@@ -78,6 +78,8 @@ pub async fn act(
         rating: None,
         transfer_to: action.transfer_to,
         photo_ids: action.photo_ids,
+        due_at: action.due_at,
+        units: action.units,
     };
     action_answer(state.store.staff_action(staff, number, input, state.clock.now()).await?)
 }

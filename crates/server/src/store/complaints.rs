@@ -2,17 +2,21 @@
 
 use chrono::{DateTime, Utc};
 use mashang_model::deadline::{Deadline, DeadlineRule, Weekdays, due_at};
+use mashang_model::escalation::{
+    Card, ConsultationState, EscalatingBody, EscalationDetail, EscalationFacts, EscalationPolicy, EscalationReason, Level,
+    raised,
+};
 use mashang_model::lifecycle::{self, Action, ComplaintFacts, Party, Policy, Refusal};
 use mashang_model::text::mask_name;
 use mashang_model::time::china_date;
 use mashang_model::{
-    ActorRole, ComplaintStatus, ComplaintSummary, ComplaintView, EventKind, Field, FieldError, FieldErrorCode,
-    FiledComplaint, HandlerRole, LocalizedText, PhoneNumber, ProblemKind, Rating, TimelineEvent, TrackingNumber,
-    ValidComplaint, mask_phone,
+    ActorRole, ComplaintStatus, ComplaintSummary, ComplaintView, EscalationState, EventKind, Field, FieldError,
+    FieldErrorCode, FiledComplaint, HandlerRole, LocalizedText, PhoneNumber, ProblemKind, Rating, RepeatLink,
+    Satisfaction, TimelineEvent, TrackingNumber, ValidComplaint, mask_phone,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::photos;
+use super::{escalations, photos};
 use super::staff::StaffMember;
 use super::{IDEMPOTENCY_KEY_LIFETIME, Store, StoreError, enum_name, parse_enum};
 use crate::secrets;
@@ -42,7 +46,10 @@ pub enum FilingOutcome {
 /// Who is looking at a complaint, which decides what is masked and which actions are offered.
 #[derive(Debug, Clone)]
 pub enum Viewer {
+    /// The filer: their access token or their phone's session.
     Resident,
+    /// A neighbour who joined (附议): sees no name, phone or photo.
+    Neighbour,
     Staff(StaffMember),
 }
 
@@ -80,11 +87,30 @@ pub struct ActionInput {
     pub rating: Option<Rating>,
     pub transfer_to: Option<HandlerRole>,
     pub photo_ids: Vec<String>,
+    /// 督办: the new deadline; 会商: the meeting's time.
+    pub due_at: Option<DateTime<Utc>>,
+    /// 会商: the units called.
+    pub units: Vec<String>,
+}
+
+impl ActionInput {
+    /// An action with nothing but its name.
+    pub fn plain(action: Action) -> Self {
+        Self { action, note: None, rating: None, transfer_to: None, photo_ids: Vec::new(), due_at: None, units: Vec::new() }
+    }
+}
+
+/// The time rules of the lifecycle and of escalation, as a deployment configured them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policies {
+    pub lifecycle: Policy,
+    pub escalation: EscalationPolicy,
 }
 
 impl Store {
     pub async fn file_complaint(&self, filing: NewFiling) -> Result<FilingOutcome, StoreError> {
-        self.write(move |connection| file_idempotently(connection, &filing)).await
+        let policies = self.policies;
+        self.write(move |connection| file_idempotently(connection, &filing, &policies)).await
     }
 
     /// The complaint with this number, only if `phone` is the number it was filed with. A wrong
@@ -95,13 +121,13 @@ impl Store {
         phone: PhoneNumber,
         now: DateTime<Utc>,
     ) -> Result<Option<ComplaintView>, StoreError> {
-        let policy = self.policy;
+        let policies = self.policies;
         self.read(move |connection| {
             let id = connection
                 .prepare_cached("SELECT id FROM complaints WHERE tracking_number = ?1 AND phone = ?2")?
                 .query_row(params![number.as_str(), phone.as_str()], |row| row.get(0))
                 .optional()?;
-            id.map(|id| load_view(connection, id, &Viewer::Resident, now, &policy)).transpose()
+            id.map(|id| load_view(connection, id, &Viewer::Resident, now, &policies)).transpose()
         })
         .await
     }
@@ -113,10 +139,10 @@ impl Store {
         token: String,
         now: DateTime<Utc>,
     ) -> Result<Option<ComplaintView>, StoreError> {
-        let policy = self.policy;
+        let policies = self.policies;
         self.read(move |connection| {
             complaint_id_for_token(connection, &number, &token, now)?
-                .map(|id| load_view(connection, id, &Viewer::Resident, now, &policy))
+                .map(|(id, viewer)| load_view(connection, id, &viewer, now, &policies))
                 .transpose()
         })
         .await
@@ -132,7 +158,7 @@ impl Store {
         self.read(move |connection| {
             let mut summaries = Vec::with_capacity(held.len());
             for (number, token) in &held {
-                if let Some(id) = complaint_id_for_token(connection, number, token, now)? {
+                if let Some((id, _)) = complaint_id_for_token(connection, number, token, now)? {
                     summaries.push(ComplaintRow::load(connection, id)?.summary(now));
                 }
             }
@@ -148,40 +174,53 @@ impl Store {
         input: ActionInput,
         now: DateTime<Utc>,
     ) -> Result<ActionOutcome, StoreError> {
-        let policy = self.policy;
+        let policies = self.policies;
         self.write(move |connection| {
-            let Some(id) = complaint_id_for_token(connection, &number, &token, now)? else {
+            let Some((id, viewer)) = complaint_id_for_token(connection, &number, &token, now)? else {
                 return Ok(ActionOutcome::NotFound);
             };
-            let actor = Actor { party: Party::Resident, role: ActorRole::Resident, unit: None };
-            let applied = apply_action(connection, id, &actor, &input, now, &policy)?;
-            ActionOutcome::from_applied(applied, || load_view(connection, id, &Viewer::Resident, now, &policy))
+            let party = if matches!(viewer, Viewer::Neighbour) { Party::Neighbour } else { Party::Resident };
+            let actor = Actor { party, role: ActorRole::Resident, unit: None };
+            let applied = apply_action(connection, id, &actor, &input, now, &policies)?;
+            ActionOutcome::from_applied(applied, || load_view(connection, id, &viewer, now, &policies))
         })
         .await
     }
 }
 
-/// The complaint with this number if `token` opens it: its own access token, or the session of
-/// a resident signed in with the phone number it was filed with.
+/// The complaint with this number if `token` opens it, and as whom: its own access token or the
+/// session of a resident signed in with the phone it was filed with (the filer), or the session
+/// of a neighbour who joined it.
 fn complaint_id_for_token(
     connection: &Connection,
     number: &TrackingNumber,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Option<(i64, Viewer)>, StoreError> {
     let hash = secrets::sha256(token.as_bytes());
-    Ok(connection
+    let found: Option<(i64, bool)> = connection
         .prepare_cached(
-            "SELECT c.id FROM complaints c
+            "WITH session AS (SELECT s.phone FROM sessions s WHERE s.token_hash = ?1 AND s.expires_at > ?3)
+             SELECT c.id,
+                    EXISTS (SELECT 1 FROM complaint_access a WHERE a.complaint_id = c.id AND a.token_hash = ?1)
+                        OR c.phone = (SELECT phone FROM session)
+             FROM complaints c
              WHERE c.tracking_number = ?2
                AND (EXISTS (SELECT 1 FROM complaint_access a WHERE a.complaint_id = c.id AND a.token_hash = ?1)
-                    OR c.phone = (SELECT s.phone FROM sessions s WHERE s.token_hash = ?1 AND s.expires_at > ?3))",
+                    OR c.phone = (SELECT phone FROM session)
+                    OR EXISTS (SELECT 1 FROM complaint_joins j
+                               WHERE j.complaint_id = c.id AND j.phone = (SELECT phone FROM session)))",
         )?
-        .query_row(params![hash.as_slice(), number.as_str(), now], |row| row.get(0))
-        .optional()?)
+        .query_row(params![hash.as_slice(), number.as_str(), now], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(found.map(|(id, filer)| (id, if filer { Viewer::Resident } else { Viewer::Neighbour })))
 }
 
-fn file_idempotently(connection: &Connection, filing: &NewFiling) -> Result<FilingOutcome, StoreError> {
+fn file_idempotently(
+    connection: &Connection,
+    filing: &NewFiling,
+    policies: &Policies,
+) -> Result<FilingOutcome, StoreError> {
     let key_hash = secrets::sha256(format!("idempotency:{}", filing.idempotency_key).as_bytes());
     // A key older than the lifetime is forgotten even before housekeeping removes it.
     let seen: Option<(Vec<u8>, i64)> = connection
@@ -198,7 +237,8 @@ fn file_idempotently(connection: &Connection, filing: &NewFiling) -> Result<Fili
         }
         return Ok(FilingOutcome::Replayed(receipt(connection, complaint_id, &filing.idempotency_key)?));
     }
-    let outcome = insert_complaint(connection, &filing.complaint, filing.filed_at, &filing.idempotency_key)?;
+    let outcome =
+        insert_complaint(connection, &filing.complaint, filing.filed_at, &filing.idempotency_key, policies)?;
     if let FilingOutcome::Filed(receipt) = &outcome {
         let id: i64 = connection.query_row(
             "SELECT id FROM complaints WHERE tracking_number = ?1",
@@ -270,6 +310,7 @@ pub(crate) fn insert_complaint(
     complaint: &ValidComplaint,
     filed_at: DateTime<Utc>,
     idempotency_key: &str,
+    policies: &Policies,
 ) -> Result<FilingOutcome, StoreError> {
     let mut errors = Vec::new();
     let community_exists =
@@ -300,13 +341,16 @@ pub(crate) fn insert_complaint(
     let resolve_due_at = due_at(filed_at, rules.resolve, &Weekdays);
     let status = ComplaintStatus::Submitted;
     let date = china_date(filed_at);
+    let repeated = earlier_complaint_repeated(connection, complaint, filed_at, &policies.escalation)?;
     for _ in 0..TRACKING_NUMBER_ATTEMPTS {
         let number = TrackingNumber::new(date, rand::random());
         let inserted = connection.execute(
             "INSERT INTO complaints (tracking_number, community_id, category_id, location, description, contact_name,
                  phone, hide_identity_from_property, status, handler_role, filed_at, updated_at, consented_at,
-                 sign_due_at, resolve_due_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11, ?12, ?13)
+                 sign_due_at, resolve_due_at, level, sign_started_at, resolve_started_at, first_sign_due_at,
+                 first_resolve_due_at, visible_to_neighbours, repeat_of, repeat_position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11, ?12, ?13, ?14, ?11, ?11, ?12, ?13, ?15,
+                 ?16, ?17)
              ON CONFLICT (tracking_number) DO NOTHING",
             params![
                 number.as_str(),
@@ -322,6 +366,10 @@ pub(crate) fn insert_complaint(
                 filed_at,
                 sign_due_at,
                 resolve_due_at,
+                Level::of_handler(handler).as_str(),
+                complaint.visible_to_neighbours,
+                repeated.map(|(id, _)| id),
+                repeated.map_or(1, |(_, position)| position + 1),
             ],
         )?;
         if inserted == 1 {
@@ -343,8 +391,11 @@ pub(crate) fn insert_complaint(
                     note: None,
                     rating: None,
                     photos: complaint.photo_ids.clone(),
+                    escalation: None,
                 },
             )?;
+            recount_group(connection, id, filed_at, policies)?;
+            escalations::run_rules(connection, id, filed_at, &policies.escalation)?;
             return Ok(FilingOutcome::Filed(FiledComplaint {
                 tracking_number: number,
                 status,
@@ -358,12 +409,76 @@ pub(crate) fn insert_complaint(
     Err(StoreError::Database("no free tracking number after several attempts".into()))
 }
 
+/// The latest earlier complaint about the same problem in the same place (community, category
+/// and location) resolved within the repeat window, with its place in its chain of repeats.
+fn earlier_complaint_repeated(
+    connection: &Connection,
+    complaint: &ValidComplaint,
+    filed_at: DateTime<Utc>,
+    policy: &EscalationPolicy,
+) -> rusqlite::Result<Option<(i64, u32)>> {
+    if complaint.location.is_empty() {
+        return Ok(None);
+    }
+    connection
+        .prepare_cached(
+            "SELECT id, repeat_position FROM complaints
+             WHERE community_id = ?1 AND category_id = ?2 AND location = ?3
+               AND first_resolved_at IS NOT NULL AND COALESCE(resolved_at, first_resolved_at) >= ?4
+               AND status IN ('resolved', 'rated', 'closed')
+             ORDER BY filed_at DESC LIMIT 1",
+        )?
+        .query_row(
+            params![complaint.community_id, complaint.category_id, complaint.location, filed_at - policy.repeat_window],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()
+}
+
+/// Counts the households behind a problem — distinct phones that filed or joined complaints of
+/// the same community and category within the group window — onto every open complaint of the
+/// group, and runs the rules on each, so that the fifth household raises all of them.
+pub(crate) fn recount_group(
+    connection: &Connection,
+    complaint_id: i64,
+    now: DateTime<Utc>,
+    policies: &Policies,
+) -> Result<(), StoreError> {
+    let since = now - policies.escalation.group_window;
+    let (community_id, category_id): (i64, i64) = connection.query_row(
+        "SELECT community_id, category_id FROM complaints WHERE id = ?1",
+        [complaint_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let households: u32 = connection.prepare_cached(
+        "WITH problem AS (SELECT id, phone FROM complaints
+                          WHERE community_id = ?1 AND category_id = ?2 AND filed_at >= ?3 AND status <> 'withdrawn')
+         SELECT COUNT(*) FROM (SELECT phone FROM problem
+                               UNION SELECT j.phone FROM complaint_joins j JOIN problem ON problem.id = j.complaint_id)",
+    )?
+    .query_row(params![community_id, category_id, since], |row| row.get(0))?;
+    let open: Vec<i64> = connection
+        .prepare_cached(
+            "SELECT id FROM complaints
+             WHERE community_id = ?1 AND category_id = ?2 AND filed_at >= ?3
+               AND status IN ('submitted', 'accepted', 'in_progress', 'needs_info') AND households < ?4",
+        )?
+        .query_map(params![community_id, category_id, since, households], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in open {
+        connection.execute("UPDATE complaints SET households = ?1 WHERE id = ?2", params![households, id])?;
+        escalations::run_rules(connection, id, now, &policies.escalation)?;
+    }
+    Ok(())
+}
+
 /// Appends an event with its photos.
 pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &TimelineEvent) -> rusqlite::Result<()> {
     connection
         .prepare_cached(
-            "INSERT INTO complaint_events (complaint_id, at, kind, actor, unit, note, rating_solved, rating_satisfaction)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO complaint_events (complaint_id, at, kind, actor, unit, note, rating_solved, rating_satisfaction,
+                 detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
             complaint_id,
@@ -374,6 +489,7 @@ pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &T
             event.note,
             event.rating.map(|r| enum_name(&r.solved)),
             event.rating.map(|r| enum_name(&r.satisfaction)),
+            event.escalation.as_ref().and_then(|detail| serde_json::to_string(detail).ok()),
         ])?;
     photos::attach(connection, connection.last_insert_rowid(), &event.photos)
 }
@@ -386,17 +502,18 @@ pub(crate) struct Actor {
 }
 
 /// Checks an action against the lifecycle and, if allowed, applies it with its side effects and
-/// its timeline entry. When it is refused or invalid, nothing changes.
+/// its timeline entry, then runs the escalation rules on what changed. When it is refused or
+/// invalid, nothing changes.
 pub(crate) fn apply_action(
     connection: &Connection,
     complaint_id: i64,
     actor: &Actor,
     input: &ActionInput,
     now: DateTime<Utc>,
-    policy: &Policy,
+    policies: &Policies,
 ) -> Result<Result<(), ActionProblem>, StoreError> {
     let row = ComplaintRow::load(connection, complaint_id)?;
-    let next = match lifecycle::check(input.action, actor.party, &row.facts(), now, policy) {
+    let next = match lifecycle::check(input.action, actor.party, &row.facts(), now, &policies.lifecycle) {
         Ok(next) => next,
         Err(refusal) => {
             tracing::warn!(
@@ -409,28 +526,97 @@ pub(crate) fn apply_action(
     if !photos::all_exist(connection, &input.photo_ids)? {
         return Ok(Err(ActionProblem::Invalid(vec![FieldError::new(Field::Photos, FieldErrorCode::UnknownPhoto)])));
     }
+    if input.due_at.is_some_and(|due| due <= now) {
+        return Ok(Err(ActionProblem::Invalid(vec![FieldError::new(Field::DueAt, FieldErrorCode::NotInFuture)])));
+    }
+    let facts = row.escalation_facts();
+    // A supervisor's 督办, 提级 and 会商 are escalations too: they leave the same kind of entry.
+    let escalated = match input.action {
+        Action::Supervise => {
+            let due = input.due_at.unwrap_or(now).max(now);
+            let after = if row.status == ComplaintStatus::Submitted {
+                EscalationFacts { sign_started_at: now, sign_due_at: due, ..facts }
+            } else {
+                EscalationFacts { resolve_started_at: now, resolve_due_at: due, ..facts }
+            };
+            let detail = EscalationDetail {
+                sign_due_at: (after.sign_due_at != facts.sign_due_at).then_some(after.sign_due_at),
+                resolve_due_at: (after.resolve_due_at != facts.resolve_due_at).then_some(after.resolve_due_at),
+                ..hand_detail(actor)
+            };
+            Some((after, detail))
+        }
+        Action::Escalate => facts.level.up().map(|level| {
+            let after = raised(&facts, level, now, &Weekdays);
+            let detail = EscalationDetail {
+                level: Some(level),
+                sign_due_at: (after.sign_due_at != facts.sign_due_at).then_some(after.sign_due_at),
+                resolve_due_at: Some(after.resolve_due_at),
+                ..hand_detail(actor)
+            };
+            (after, detail)
+        }),
+        Action::ScheduleConsultation => {
+            let meeting_at = input.due_at.unwrap_or(now);
+            let after = EscalationFacts { consultation: ConsultationState::Scheduled { meeting_at }, ..facts };
+            let units = if input.units.is_empty() { row.meeting_units() } else { input.units.clone() };
+            Some((after, EscalationDetail { meeting_at: Some(meeting_at), units, ..hand_detail(actor) }))
+        }
+        Action::RecordConsultation => match facts.consultation {
+            ConsultationState::Scheduled { meeting_at } => {
+                let after = EscalationFacts { consultation: ConsultationState::Held { meeting_at }, ..facts };
+                Some((after, EscalationDetail { meeting_at: Some(meeting_at), ..hand_detail(actor) }))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
     match input.action {
         Action::Accept => {
-            connection.execute("UPDATE complaints SET accepted_at = ?1 WHERE id = ?2", params![now, complaint_id])?;
+            connection.execute(
+                "UPDATE complaints SET accepted_at = ?1, first_accepted_at = COALESCE(first_accepted_at, ?1)
+                 WHERE id = ?2",
+                params![now, complaint_id],
+            )?;
         }
         Action::Resolve => {
-            connection.execute("UPDATE complaints SET resolved_at = ?1 WHERE id = ?2", params![now, complaint_id])?;
+            connection.execute(
+                "UPDATE complaints SET resolved_at = ?1, first_resolved_at = COALESCE(first_resolved_at, ?1)
+                 WHERE id = ?2",
+                params![now, complaint_id],
+            )?;
+        }
+        Action::Rate => {
+            let satisfaction = input.rating.map(|rating| rating.satisfaction);
+            connection.execute(
+                "UPDATE complaints SET satisfaction = ?1, dissatisfied_ratings = dissatisfied_ratings + ?2 WHERE id = ?3",
+                params![
+                    satisfaction.map(|s| enum_name(&s)),
+                    satisfaction == Some(Satisfaction::Dissatisfied),
+                    complaint_id
+                ],
+            )?;
         }
         Action::Reopen => {
             // A new round of handling gets a new resolution deadline.
             let resolve_due_at = due_at(now, row.resolve_rule, &Weekdays);
             connection.execute(
-                "UPDATE complaints SET resolved_at = NULL, resolve_due_at = ?1 WHERE id = ?2",
-                params![resolve_due_at, complaint_id],
+                "UPDATE complaints SET resolved_at = NULL, resolve_due_at = ?1, resolve_started_at = ?2,
+                     reopen_count = reopen_count + 1
+                 WHERE id = ?3",
+                params![resolve_due_at, now, complaint_id],
             )?;
         }
         Action::Transfer => {
             // The new unit must sign for it, within a fresh signing deadline.
             let handler = input.transfer_to.unwrap_or(row.handler_role);
             let sign_due_at = due_at(now, row.sign_rule, &Weekdays);
+            let level = row.level.max(Level::of_handler(handler));
             connection.execute(
-                "UPDATE complaints SET handler_role = ?1, accepted_at = NULL, sign_due_at = ?2 WHERE id = ?3",
-                params![enum_name(&handler), sign_due_at, complaint_id],
+                "UPDATE complaints SET handler_role = ?1, accepted_at = NULL, sign_due_at = ?2, sign_started_at = ?3,
+                     level = ?4
+                 WHERE id = ?5",
+                params![enum_name(&handler), sign_due_at, now, level.as_str(), complaint_id],
             )?;
         }
         Action::Urge => {
@@ -442,33 +628,63 @@ pub(crate) fn apply_action(
         "UPDATE complaints SET status = ?1, updated_at = ?2 WHERE id = ?3",
         params![next.as_str(), now, complaint_id],
     )?;
-    append_event(
-        connection,
-        complaint_id,
-        &TimelineEvent {
-            at: now,
-            kind: input.action.event_kind(),
-            actor: actor.role,
-            unit: actor.unit.clone(),
-            note: input.note.clone(),
-            rating: input.rating,
-            photos: input.photo_ids.clone(),
-        },
-    )?;
+    match escalated {
+        Some((after, detail)) => {
+            escalations::store_facts(connection, complaint_id, &facts, &after, now)?;
+            let kind = input.action.event_kind();
+            escalations::append_escalation_event(connection, &row, kind, detail, input.note.clone(), now)?;
+        }
+        None => append_event(
+            connection,
+            complaint_id,
+            &TimelineEvent {
+                at: now,
+                kind: input.action.event_kind(),
+                actor: actor.role,
+                unit: actor.unit.clone(),
+                note: input.note.clone(),
+                rating: input.rating,
+                photos: input.photo_ids.clone(),
+                escalation: None,
+            },
+        )?,
+    }
+    escalations::run_rules(connection, complaint_id, now, &policies.escalation)?;
     Ok(Ok(()))
 }
 
-pub(crate) fn close_settled(connection: &Connection, now: DateTime<Utc>, policy: &Policy) -> Result<usize, StoreError> {
+/// What a supervisor's own escalation says about who made it.
+fn hand_detail(actor: &Actor) -> EscalationDetail {
+    EscalationDetail {
+        reason: EscalationReason::Supervisor,
+        by: if actor.role == ActorRole::CommunityOffice {
+            EscalatingBody::StreetOffice
+        } else {
+            EscalatingBody::HousingBureau
+        },
+        card: None,
+        level: None,
+        sign_due_at: None,
+        resolve_due_at: None,
+        meeting_at: None,
+        units: Vec::new(),
+    }
+}
+
+pub(crate) fn close_settled(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    policies: &Policies,
+) -> Result<usize, StoreError> {
     let settled: Vec<i64> = connection
         .prepare_cached("SELECT id FROM complaints WHERE status IN ('resolved', 'rated') AND resolved_at < ?1")?
-        .query_map([now - policy.reopen_window], |row| row.get(0))?
+        .query_map([now - policies.lifecycle.reopen_window], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
     let system = Actor { party: Party::System, role: ActorRole::System, unit: None };
-    let close =
-        ActionInput { action: Action::Close, note: None, rating: None, transfer_to: None, photo_ids: Vec::new() };
+    let close = ActionInput::plain(Action::Close);
     let mut closed = 0;
     for id in settled {
-        if apply_action(connection, id, &system, &close, now, policy)?.is_ok() {
+        if apply_action(connection, id, &system, &close, now, policies)?.is_ok() {
             closed += 1;
         }
     }
@@ -499,6 +715,23 @@ pub(crate) struct ComplaintRow {
     last_urged_at: Option<DateTime<Utc>>,
     sign_rule: DeadlineRule,
     resolve_rule: DeadlineRule,
+    pub district: String,
+    pub level: Level,
+    card: Card,
+    card_since: Option<DateTime<Utc>>,
+    sign_started_at: DateTime<Utc>,
+    resolve_started_at: DateTime<Utc>,
+    warned_sign_due_at: Option<DateTime<Utc>>,
+    warned_resolve_due_at: Option<DateTime<Utc>>,
+    households: u32,
+    group_escalated: bool,
+    repeat_position: u32,
+    repeat_escalated: bool,
+    dissatisfied_ratings: u32,
+    consultation: ConsultationState,
+    pub visible_to_neighbours: bool,
+    pub joins: u32,
+    pub id: i64,
 }
 
 impl ComplaintRow {
@@ -506,9 +739,14 @@ impl ComplaintRow {
         "SELECT c.tracking_number, c.status, c.filed_at, c.updated_at, m.name, m.street, p.name, p.id,
                 k.name_zh, k.name_en, c.location, c.description, c.contact_name, c.phone,
                 c.hide_identity_from_property, c.handler_role, c.sign_due_at, c.resolve_due_at, c.accepted_at,
-                c.resolved_at, c.last_urged_at, k.sign_unit, k.sign_amount, k.resolve_unit, k.resolve_amount
+                c.resolved_at, c.last_urged_at, k.sign_unit, k.sign_amount, k.resolve_unit, k.resolve_amount,
+                d.name, c.level, c.card, c.card_since, c.sign_started_at, c.resolve_started_at,
+                c.warned_sign_due_at, c.warned_resolve_due_at, c.households, c.group_escalated, c.repeat_position,
+                c.repeat_escalated, c.dissatisfied_ratings, c.consultation, c.meeting_at, c.visible_to_neighbours,
+                c.joins, c.id, c.phone
          FROM complaints c
          JOIN communities m ON m.id = c.community_id
+         JOIN districts d ON d.id = m.district_id
          JOIN property_companies p ON p.id = m.property_company_id
          JOIN categories k ON k.id = c.category_id";
 
@@ -519,13 +757,14 @@ impl ComplaintRow {
 
     pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         let number: String = row.get(0)?;
+        let filed_at: DateTime<Utc> = row.get(2)?;
         let status: String = row.get(1)?;
         let handler: String = row.get(15)?;
         Ok(Self {
             tracking_number: TrackingNumber::parse(&number)
                 .unwrap_or_else(|| TrackingNumber::new(Default::default(), 0)),
             status: ComplaintStatus::from_str_opt(&status).unwrap_or(ComplaintStatus::Submitted),
-            filed_at: row.get(2)?,
+            filed_at,
             updated_at: row.get(3)?,
             community: row.get(4)?,
             street: row.get(5)?,
@@ -545,7 +784,57 @@ impl ComplaintRow {
             last_urged_at: row.get(20)?,
             sign_rule: deadline_rule(&row.get::<_, String>(21)?, row.get(22)?),
             resolve_rule: deadline_rule(&row.get::<_, String>(23)?, row.get(24)?),
+            district: row.get(25)?,
+            level: Level::from_str_opt(&row.get::<_, String>(26)?).unwrap_or_default(),
+            card: Card::from_str_opt(&row.get::<_, String>(27)?).unwrap_or_default(),
+            card_since: row.get(28)?,
+            sign_started_at: row.get::<_, Option<_>>(29)?.unwrap_or(filed_at),
+            resolve_started_at: row.get::<_, Option<_>>(30)?.unwrap_or(filed_at),
+            warned_sign_due_at: row.get(31)?,
+            warned_resolve_due_at: row.get(32)?,
+            households: row.get(33)?,
+            group_escalated: row.get(34)?,
+            repeat_position: row.get(35)?,
+            repeat_escalated: row.get(36)?,
+            dissatisfied_ratings: row.get(37)?,
+            consultation: match (row.get::<_, String>(38)?.as_str(), row.get::<_, Option<DateTime<Utc>>>(39)?) {
+                ("scheduled", Some(meeting_at)) => ConsultationState::Scheduled { meeting_at },
+                ("held", Some(meeting_at)) => ConsultationState::Held { meeting_at },
+                _ => ConsultationState::None,
+            },
+            visible_to_neighbours: row.get(40)?,
+            joins: row.get(41)?,
+            id: row.get(42)?,
         })
+    }
+
+    /// What the escalation rules need.
+    pub(crate) fn escalation_facts(&self) -> EscalationFacts {
+        EscalationFacts {
+            status: self.status,
+            handler: self.handler_role,
+            level: self.level,
+            card: self.card,
+            card_since: self.card_since,
+            sign_started_at: self.sign_started_at,
+            sign_due_at: self.sign_due_at,
+            resolve_started_at: self.resolve_started_at,
+            resolve_due_at: self.resolve_due_at,
+            sign_rule: self.sign_rule,
+            resolve_rule: self.resolve_rule,
+            warned_sign_due_at: self.warned_sign_due_at,
+            warned_resolve_due_at: self.warned_resolve_due_at,
+            households: self.households,
+            group_escalated: self.group_escalated,
+            repeat_position: self.repeat_position,
+            repeat_escalated: self.repeat_escalated,
+            dissatisfied_ratings: self.dissatisfied_ratings,
+            consultation: self.consultation,
+        }
+    }
+
+    pub(crate) fn phone(&self) -> &str {
+        &self.phone
     }
 
     pub(crate) fn facts(&self) -> ComplaintFacts {
@@ -555,7 +844,25 @@ impl ComplaintRow {
             last_urged_at: self.last_urged_at,
             sign_due_at: self.sign_due_at,
             resolve_due_at: self.resolve_due_at,
+            at_top_level: self.level.up().is_none(),
+            consultation: self.consultation,
         }
+    }
+
+    /// The name of the body that escalated, as the timeline shows it.
+    pub(crate) fn body_name(&self, body: EscalatingBody) -> Option<String> {
+        match body {
+            EscalatingBody::System => None,
+            EscalatingBody::StreetOffice => Some(format!("{}办事处", self.street)),
+            EscalatingBody::HousingBureau => Some(super::staff::HOUSING_BUREAU.to_owned()),
+            EscalatingBody::DistrictBureau => Some(format!("{}住房和城乡建设局", self.district)),
+        }
+    }
+
+    /// The units called to a 会商 when the supervisor names none: the company, the street office
+    /// and the bureau.
+    pub(crate) fn meeting_units(&self) -> Vec<String> {
+        vec![self.property_company.clone(), format!("{}办事处", self.street), super::staff::HOUSING_BUREAU.to_owned()]
     }
 
     /// The name of the unit holding the complaint now.
@@ -589,6 +896,8 @@ impl ComplaintRow {
             updated_at: self.updated_at,
             sign_deadline: self.sign_deadline(now),
             resolve_deadline: self.resolve_deadline(now),
+            level: self.level,
+            card: self.card,
         }
     }
 }
@@ -597,6 +906,7 @@ impl ComplaintRow {
 pub(crate) fn party_of(viewer: &Viewer, row: &ComplaintRow) -> Option<Party> {
     match viewer {
         Viewer::Resident => Some(Party::Resident),
+        Viewer::Neighbour => Some(Party::Neighbour),
         Viewer::Staff(staff) => staff.party_for(row),
     }
 }
@@ -606,9 +916,10 @@ pub(crate) fn load_view(
     id: i64,
     viewer: &Viewer,
     now: DateTime<Utc>,
-    policy: &Policy,
+    policies: &Policies,
 ) -> Result<ComplaintView, StoreError> {
     let row = ComplaintRow::load(connection, id)?;
+    let neighbour = matches!(viewer, Viewer::Neighbour);
     let party = party_of(viewer, &row).unwrap_or(Party::Resident);
     // Only the unit handling the complaint sees who filed it, and the property company not even
     // that when the resident asked for it (对物业公司保密).
@@ -617,12 +928,12 @@ pub(crate) fn load_view(
     let identity_hidden = party == Party::HandlingUnit && !identity_shown;
     let phone = if identity_shown {
         row.phone.clone()
-    } else if identity_hidden {
+    } else if identity_hidden || neighbour {
         String::new()
     } else {
         mask_phone(&row.phone)
     };
-    let name = match (row.contact_name.is_empty(), identity_shown, identity_hidden) {
+    let name = match (row.contact_name.is_empty() || neighbour, identity_shown, identity_hidden) {
         (true, _, _) | (false, _, true) => None,
         (false, true, _) => Some(row.contact_name.clone()),
         (false, false, false) => Some(mask_name(&row.contact_name)),
@@ -644,9 +955,52 @@ pub(crate) fn load_view(
         handler_role: row.handler_role,
         sign_deadline: row.sign_deadline(now),
         resolve_deadline: row.resolve_deadline(now),
-        available_actions: lifecycle::available_actions(party, &row.facts(), now, policy),
-        timeline: timeline(connection, id)?,
+        available_actions: lifecycle::available_actions(party, &row.facts(), now, &policies.lifecycle),
+        timeline: timeline(connection, id)?
+            .into_iter()
+            .map(|event| if neighbour { TimelineEvent { photos: Vec::new(), ..event } } else { event })
+            .collect(),
+        escalation: EscalationState {
+            level: row.level,
+            card: row.card,
+            due_soon: row.escalation_facts().due_soon(now, &policies.escalation),
+            consultation: row.consultation,
+            visible_to_neighbours: row.visible_to_neighbours,
+            joins: row.joins,
+            viewer_joined: neighbour,
+            repeats: repeats(connection, id)?,
+        },
     })
+}
+
+/// The complaints this one repeats, and those that repeat it, oldest first.
+fn repeats(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<RepeatLink>> {
+    let mut links = Vec::new();
+    // Walk back along the chain, then the ones filed after it.
+    let mut earlier = connection
+        .prepare_cached(
+            "WITH RECURSIVE chain (id) AS (
+                 SELECT repeat_of FROM complaints WHERE id = ?1
+                 UNION SELECT c.repeat_of FROM complaints c JOIN chain ON c.id = chain.id WHERE c.repeat_of IS NOT NULL)
+             SELECT c.tracking_number, c.filed_at, c.status, c.id < ?1 FROM complaints c JOIN chain ON chain.id = c.id
+             UNION ALL
+             SELECT tracking_number, filed_at, status, 0 FROM complaints WHERE repeat_of = ?1
+             ORDER BY 2",
+        )?;
+    let rows = earlier.query_map([complaint_id], |row| {
+        let number: String = row.get(0)?;
+        let status: String = row.get(2)?;
+        Ok((number, row.get(1)?, status, row.get(3)?))
+    })?;
+    for row in rows {
+        let (number, filed_at, status, earlier): (String, DateTime<Utc>, String, bool) = row?;
+        if let (Some(tracking_number), Some(status)) =
+            (TrackingNumber::parse(&number), ComplaintStatus::from_str_opt(&status))
+        {
+            links.push(RepeatLink { tracking_number, filed_at, status, earlier });
+        }
+    }
+    Ok(links)
 }
 
 fn timeline(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<TimelineEvent>> {
@@ -658,7 +1012,7 @@ fn timeline(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<
         .query_map([complaint_id], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let mut events = connection.prepare_cached(
-        "SELECT at, kind, actor, unit, note, rating_solved, rating_satisfaction, id
+        "SELECT at, kind, actor, unit, note, rating_solved, rating_satisfaction, id, detail
          FROM complaint_events WHERE complaint_id = ?1 ORDER BY at, id",
     )?;
     events
@@ -681,6 +1035,7 @@ fn timeline(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<
                 note: row.get(4)?,
                 rating,
                 photos,
+                escalation: row.get::<_, Option<String>>(8)?.and_then(|detail| serde_json::from_str(&detail).ok()),
             })
         })?
         .collect()

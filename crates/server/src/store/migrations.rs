@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/0002_lifecycle_identity.sql")),
     (3, include_str!("../../migrations/0003_resident_sign_in.sql")),
     (4, include_str!("../../migrations/0004_photos.sql")),
+    (5, include_str!("../../migrations/0005_escalation.sql")),
 ];
 
 pub fn apply(connection: &mut Connection) -> Result<(), StoreError> {

@@ -11,19 +11,23 @@
 
 mod catalog;
 mod complaints;
+mod escalations;
+mod joins;
 mod migrations;
 mod photos;
 mod residents;
+mod scorecards;
 mod seed;
 mod staff;
 mod writer;
 
-pub use complaints::{ActionInput, ActionOutcome, FilingOutcome, NewFiling, Viewer};
+pub use complaints::{ActionInput, ActionOutcome, FilingOutcome, NewFiling, Policies, Viewer};
+pub use joins::JoinOutcome;
+pub use scorecards::ScorecardError;
 pub use residents::{CODE_LIFETIME, CodeCheck};
 pub use seed::{DEMO_PHONE, DemoData};
 pub use staff::StaffMember;
 
-use mashang_model::lifecycle::Policy;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -63,8 +67,8 @@ pub const IDEMPOTENCY_KEY_LIFETIME: chrono::Duration = chrono::Duration::days(30
 pub struct StoreOptions {
     /// Read-only connections beside the single writer.
     pub readers: usize,
-    /// The lifecycle's time rules.
-    pub policy: Policy,
+    /// The lifecycle's and the escalation rules' times and thresholds.
+    pub policies: Policies,
     /// How long a connection waits for a lock held by another process (an operator's shell, a
     /// migration) before the request is answered "busy, try again".
     pub busy_timeout: Duration,
@@ -74,10 +78,12 @@ pub struct StoreOptions {
 
 #[derive(Clone)]
 pub struct Store {
+    /// The escalation rules' thresholds, for the scheduled pass.
+    escalation: mashang_model::escalation::EscalationPolicy,
     writer: WriterHandle,
     readers: Arc<ReaderPool>,
-    /// The lifecycle's time rules (reopening window, reminder interval).
-    policy: Policy,
+    /// The lifecycle's time rules (reopening window, reminder interval) and escalation's.
+    policies: Policies,
 }
 
 struct ReaderPool {
@@ -86,8 +92,6 @@ struct ReaderPool {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`, applies pending migrations and starts
-    /// the writer thread.
     /// Opens (creating if needed) the database at `path`, applies pending migrations and starts
     /// the writer thread.
     pub fn open(path: &Path, options: StoreOptions) -> Result<Self, StoreError> {
@@ -106,20 +110,21 @@ impl Store {
         let connections =
             (0..readers).map(|_| open_connection(path, true, options.busy_timeout)).collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
+            escalation: options.policies.escalation,
             writer: writer::start(write_connection),
             readers: Arc::new(ReaderPool {
                 connections: Mutex::new(connections),
                 permits: Arc::new(Semaphore::new(readers)),
             }),
-            policy: options.policy,
+            policies: options.policies,
         })
     }
 
     /// Closes, as the system, every resolved complaint whose reopening window has passed, through
     /// the lifecycle like any other action. Returns how many were closed.
     pub async fn close_settled(&self, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
-        let policy = self.policy;
-        self.write(move |connection| complaints::close_settled(connection, now, &policy)).await
+        let policies = self.policies;
+        self.write(move |connection| complaints::close_settled(connection, now, &policies)).await
     }
 
     /// Forgets what has expired: idempotency keys after 30 days, sessions, sign-in codes and

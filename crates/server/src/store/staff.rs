@@ -1,7 +1,7 @@
 //! Staff accounts, their sessions, their work lists and their actions.
 
 use chrono::{DateTime, Duration, Utc};
-use mashang_model::lifecycle::{Party, Policy};
+use mashang_model::lifecycle::Party;
 use mashang_model::{ActorRole, ComplaintSummary, HandlerRole, StaffRole, StaffSession, TrackingNumber};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -13,6 +13,9 @@ use crate::secrets;
 const SESSION_LENGTH: Duration = Duration::hours(12);
 /// Work lists are capped; a unit with more open complaints pages through them (later).
 const WORK_LIST_LIMIT: i64 = 200;
+
+/// The city's housing bureau: it supervises every complaint.
+pub const HOUSING_BUREAU: &str = "成都市住房和城乡建设局";
 
 /// A signed-in member of staff and the organization they act for.
 #[derive(Debug, Clone)]
@@ -92,7 +95,7 @@ fn staff_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StaffMember> {
     let organization = match role {
         StaffRole::PropertyCompany => company.unwrap_or_default(),
         StaffRole::CommunityOffice => format!("{}办事处", street.clone().unwrap_or_default()),
-        StaffRole::HousingBureau => "成都市住房和城乡建设局".to_owned(),
+        StaffRole::HousingBureau => HOUSING_BUREAU.to_owned(),
     };
     Ok(StaffMember {
         id: row.get(0)?,
@@ -187,10 +190,10 @@ impl Store {
         number: TrackingNumber,
         now: DateTime<Utc>,
     ) -> Result<Option<mashang_model::ComplaintView>, StoreError> {
-        let policy = self.policy;
+        let policies = self.policies;
         self.read(move |connection| {
             let Some(id) = visible_complaint(connection, &staff, &number)? else { return Ok(None) };
-            Ok(Some(load_view(connection, id, &Viewer::Staff(staff), now, &policy)?))
+            Ok(Some(load_view(connection, id, &Viewer::Staff(staff), now, &policies)?))
         })
         .await
     }
@@ -202,7 +205,7 @@ impl Store {
         input: ActionInput,
         now: DateTime<Utc>,
     ) -> Result<ActionOutcome, StoreError> {
-        let policy: Policy = self.policy;
+        let policies = self.policies;
         self.write(move |connection| {
             let Some(id) = visible_complaint(connection, &staff, &number)? else {
                 return Ok(ActionOutcome::NotFound);
@@ -210,8 +213,8 @@ impl Store {
             let row = ComplaintRow::load(connection, id)?;
             let party = staff.party_for(&row).unwrap_or(Party::Supervisor);
             let actor = Actor { party, role: staff.actor_role(), unit: Some(staff.organization.clone()) };
-            let applied = apply_action(connection, id, &actor, &input, now, &policy)?;
-            ActionOutcome::from_applied(applied, || load_view(connection, id, &Viewer::Staff(staff), now, &policy))
+            let applied = apply_action(connection, id, &actor, &input, now, &policies)?;
+            ActionOutcome::from_applied(applied, || load_view(connection, id, &Viewer::Staff(staff), now, &policies))
         })
         .await
     }

@@ -57,6 +57,17 @@ impl TestServer {
             dev_expose_codes: true,
             dev_time_travel: false,
             readers: 2,
+            warn_at_percent: 70,
+            supervised_sign_hours: 4,
+            red_card_after_days: 5,
+            district_after_red_days: 5,
+            group_households: 5,
+            group_window_days: 7,
+            repeat_window_days: 30,
+            repeat_escalates_at: 3,
+            consultation_after_dissatisfied: 2,
+            consultation_within_days: 3,
+            escalation_interval_seconds: 60,
         };
         adjust(&mut config);
         let server = Server::bind(&config).await.expect("server starts");

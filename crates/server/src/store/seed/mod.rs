@@ -5,33 +5,39 @@
 //! companies and people are invented.
 
 use chrono::{DateTime, Duration, Utc};
-use mashang_model::lifecycle::{Action, Party, Policy};
+use mashang_model::lifecycle::{Action, Party};
 use mashang_model::{ActorRole, HandlerRole, PhoneNumber, Rating, Satisfaction, Solved, StaffRole, ValidComplaint};
 use rusqlite::{Connection, params};
 
-use super::complaints::{ActionInput, Actor, ComplaintRow, FilingOutcome, apply_action, insert_complaint};
+use super::complaints::{ActionInput, Actor, ComplaintRow, FilingOutcome, Policies, apply_action, insert_complaint};
+use super::escalations;
+use super::joins::{JoinOutcome, join};
 use super::staff::{NewStaff, insert_staff};
 use super::{Store, StoreError};
 use crate::secrets;
 
-/// (district, street office, community, property company)
-const COMMUNITIES: &[(&str, &str, &str, &str)] = &[
-    ("锦江区", "东湖街道", "望江锦苑", "蜀锦物业服务有限公司"),
-    ("锦江区", "春熙路街道", "红星花园", "天府安居物业管理有限公司"),
-    ("锦江区", "三圣街道", "锦华苑", "蜀锦物业服务有限公司"),
-    ("青羊区", "草市街街道", "青华小区", "金沙和家物业服务有限公司"),
-    ("青羊区", "府南街道", "浣花溪畔", "芙蓉里物业管理有限公司"),
-    ("金牛区", "营门口街道", "金府花园", "金沙和家物业服务有限公司"),
-    ("金牛区", "抚琴街道", "抚琴西苑", "天府安居物业管理有限公司"),
-    ("武侯区", "玉林街道", "玉林北苑", "芙蓉里物业管理有限公司"),
-    ("武侯区", "簇桥街道", "锦城枫林", "锦官城物业服务有限公司"),
-    ("武侯区", "红牌楼街道", "佳灵苑", "蜀锦物业服务有限公司"),
-    ("成华区", "猛追湾街道", "望平滨河苑", "锦官城物业服务有限公司"),
-    ("成华区", "建设路街道", "建设里小区", "天府安居物业管理有限公司"),
-    ("高新区", "肖家河街道", "肖家河南苑", "芙蓉里物业管理有限公司"),
-    ("高新区", "桂溪街道", "天府翠庭", "锦官城物业服务有限公司"),
-    ("高新区", "芳草街街道", "芳草园", "金沙和家物业服务有限公司"),
-    ("双流区", "东升街道", "棠湖春晓", "蜀锦物业服务有限公司"),
+mod history;
+
+/// (district, street office, community, property company, households)
+const COMMUNITIES: &[(&str, &str, &str, &str, u32)] = &[
+    ("锦江区", "东湖街道", "望江锦苑", "蜀锦物业服务有限公司", 1860),
+    ("锦江区", "春熙路街道", "红星花园", "天府安居物业管理有限公司", 920),
+    ("锦江区", "三圣街道", "锦华苑", "蜀锦物业服务有限公司", 2400),
+    ("青羊区", "草市街街道", "青华小区", "金沙和家物业服务有限公司", 640),
+    ("青羊区", "府南街道", "浣花溪畔", "芙蓉里物业管理有限公司", 1320),
+    ("金牛区", "营门口街道", "金府花园", "金沙和家物业服务有限公司", 2100),
+    ("金牛区", "抚琴街道", "抚琴西苑", "天府安居物业管理有限公司", 1150),
+    ("武侯区", "玉林街道", "玉林北苑", "芙蓉里物业管理有限公司", 980),
+    ("武侯区", "簇桥街道", "锦城枫林", "锦官城物业服务有限公司", 3100),
+    ("武侯区", "红牌楼街道", "佳灵苑", "蜀锦物业服务有限公司", 1480),
+    ("成华区", "猛追湾街道", "望平滨河苑", "锦官城物业服务有限公司", 2650),
+    ("成华区", "建设路街道", "建设里小区", "天府安居物业管理有限公司", 760),
+    ("高新区", "肖家河街道", "肖家河南苑", "芙蓉里物业管理有限公司", 1700),
+    ("高新区", "桂溪街道", "天府翠庭", "锦官城物业服务有限公司", 2280),
+    ("高新区", "芳草街街道", "芳草园", "金沙和家物业服务有限公司", 1540),
+    ("双流区", "东升街道", "棠湖春晓", "蜀锦物业服务有限公司", 2900),
+    // A company new to the city: too few rated complaints yet for a grade (样本不足).
+    ("双流区", "西航港街道", "空港花园", "蓉新物业服务有限公司", 600),
 ];
 
 /// (Chinese, English, kind, [(Chinese, English, urgent)]). Urgent problems must be signed for
@@ -139,7 +145,28 @@ struct DemoComplaint {
     phone: &'static str,
     hours_ago: i64,
     steps: &'static [Step],
+    /// Whether neighbours may see and join it.
+    shared: bool,
+    /// Phones of neighbours who joined it (附议), an hour apart from the filing on.
+    joiners: &'static [&'static str],
+    /// Whether the resident's ratings are 不满意.
+    dissatisfied: bool,
 }
+
+/// The defaults of a demo complaint, spelled out once.
+const PLAIN: DemoComplaint = DemoComplaint {
+    community: "",
+    category: "",
+    location: "",
+    description: "",
+    name: "",
+    phone: DEMO_PHONE,
+    hours_ago: 0,
+    steps: &[],
+    shared: false,
+    joiners: &[],
+    dissatisfied: false,
+};
 
 const SATISFIED: Rating = Rating { solved: Solved::Yes, satisfaction: Satisfaction::Satisfied };
 const DISSATISFIED: Rating = Rating { solved: Solved::No, satisfaction: Satisfaction::Dissatisfied };
@@ -154,6 +181,7 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
         phone: DEMO_PHONE,
         hours_ago: 5,
         steps: &[],
+        ..PLAIN
     },
     DemoComplaint {
         community: "玉林北苑",
@@ -164,6 +192,7 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
         phone: DEMO_PHONE,
         hours_ago: 4 * 24,
         steps: &[(1, By::Unit, Action::Accept, "已签收，今天安排维保单位上门检查。")],
+        ..PLAIN
     },
     DemoComplaint {
         community: "金府花园",
@@ -177,6 +206,7 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
             (1, By::Unit, Action::Accept, ""),
             (26, By::Unit, Action::AddProgress, "已联系环卫公司，调整为每日上午、傍晚各清运一次。"),
         ],
+        ..PLAIN
     },
     DemoComplaint {
         community: "红星花园",
@@ -190,6 +220,7 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
             (2, By::Unit, Action::Accept, ""),
             (20, By::Unit, Action::RequestInfo, "请补充被占用车位的编号，方便的话附上现场照片，我们好联系车主。"),
         ],
+        ..PLAIN
     },
     DemoComplaint {
         community: "建设里小区",
@@ -204,6 +235,7 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
             (48, By::Unit, Action::AddProgress, "网格员夜间现场核实，已要求商户22点后停止施工。"),
             (96, By::Unit, Action::Resolve, "商户已签署承诺书，连续三晚回访无夜间施工。如再发生请随时反映。"),
         ],
+        ..PLAIN
     },
     DemoComplaint {
         community: "肖家河南苑",
@@ -219,6 +251,7 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
             (72, By::Unit, Action::Resolve, "已安排园林工人修剪靠近住户窗户的枝条，并做了病虫害防治。"),
             (100, By::Resident, Action::Rate, "修剪得很及时，谢谢。"),
         ],
+        ..PLAIN
     },
     DemoComplaint {
         community: "抚琴西苑",
@@ -234,6 +267,7 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
             (60, By::Resident, Action::Rate, ""),
             (18 * 24, By::System, Action::Close, ""),
         ],
+        ..PLAIN
     },
     DemoComplaint {
         community: "青华小区",
@@ -244,9 +278,11 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
         phone: DEMO_PHONE,
         hours_ago: 2 * 24,
         steps: &[(3, By::Resident, Action::Withdraw, "邻居已经自己清理干净了，撤回投诉。")],
+        ..PLAIN
     },
     DemoComplaint {
         community: "芳草园",
+        dissatisfied: true,
         category: "物业收费",
         location: "",
         description: "物业费今年上涨了，但是一直没有公示收费明细和上涨依据。",
@@ -260,6 +296,7 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
             (72, By::Resident, Action::Reopen, "只贴在服务中心，业主群和公告栏都没有，明细也没有列出上涨依据。"),
             (96, By::Unit, Action::AddProgress, "已在各栋公告栏张贴收费明细，正在整理上涨依据，三天内公示。"),
         ],
+        ..PLAIN
     },
     DemoComplaint {
         community: "天府翠庭",
@@ -273,6 +310,100 @@ const DEMO_COMPLAINTS: &[DemoComplaint] = &[
             (6, By::Unit, Action::Transfer, "该处路灯属市政设施，不在物业管理范围内，转街道办理。"),
             (30, By::Unit, Action::Accept, "桂溪街道已签收，已报市政路灯所维修。"),
         ],
+        ..PLAIN
+    },
+    // 挂牌督办: due ten days ago and still not resolved; a yellow card, then a red one.
+    DemoComplaint {
+        community: "锦城枫林",
+        category: "电梯故障",
+        location: "8栋电梯",
+        description: "8栋两部电梯停了一部快三周，剩下一部经常满员，维修一直说在等配件，没有任何进展。",
+        hours_ago: 17 * 24,
+        steps: &[(3, By::Unit, Action::Accept, "已签收，联系电梯维保公司订购主板。")],
+        shared: true,
+        ..PLAIN
+    },
+    // 群体投诉: four households file, one more joins, and it is handled one level up.
+    DemoComplaint {
+        community: "望平滨河苑",
+        category: "停水停电",
+        location: "小区二期",
+        description: "二期这周已经第三次停水，每次停半天以上，没有提前通知，家里老人小孩很不方便。",
+        hours_ago: 30,
+        shared: true,
+        joiners: &["13600002222"],
+        ..PLAIN
+    },
+    DemoComplaint {
+        community: "望平滨河苑",
+        category: "停水停电",
+        location: "二期3栋",
+        description: "3栋又停水了，物业电话打不通，问了邻居都不知道什么时候来水。",
+        phone: "13500003333",
+        hours_ago: 28,
+        shared: true,
+        ..PLAIN
+    },
+    DemoComplaint {
+        community: "望平滨河苑",
+        category: "停水停电",
+        location: "二期5栋",
+        description: "停水没有通知，二次供水泵房是不是坏了？请尽快修好。",
+        phone: "13700004444",
+        hours_ago: 26,
+        ..PLAIN
+    },
+    DemoComplaint {
+        community: "望平滨河苑",
+        category: "停水停电",
+        location: "二期7栋",
+        description: "7栋高层一直水压不够，今天干脆停水了。",
+        phone: "13900005555",
+        hours_ago: 20,
+        ..PLAIN
+    },
+    // 反复投诉: the same bins at the same place, resolved three weeks ago, complained about again.
+    DemoComplaint {
+        community: "锦华苑",
+        category: "垃圾清运",
+        location: "3栋旁垃圾站",
+        description: "3栋旁边垃圾站满了好几天没人清，臭味飘到楼上。",
+        phone: "13600006666",
+        hours_ago: 26 * 24,
+        steps: &[
+            (2, By::Unit, Action::Accept, ""),
+            (30, By::Unit, Action::Resolve, "已清运，并增加每日清运频次。"),
+            (60, By::Resident, Action::Rate, ""),
+        ],
+        ..PLAIN
+    },
+    DemoComplaint {
+        community: "锦华苑",
+        category: "垃圾清运",
+        location: "3栋旁垃圾站",
+        description: "3栋旁垃圾站又堆满了，上个月说增加清运频次，才过了两周又恢复原样。",
+        hours_ago: 2 * 24,
+        steps: &[(4, By::Unit, Action::Accept, "")],
+        shared: true,
+        ..PLAIN
+    },
+    // 部门会商: 不满意 twice on the same complaint.
+    DemoComplaint {
+        community: "佳灵苑",
+        category: "维修资金使用",
+        location: "",
+        description: "小区外墙维修动用维修资金，业主大会没有表决，费用明细也不公开。",
+        hours_ago: 20 * 24,
+        steps: &[
+            (3, By::Unit, Action::Accept, ""),
+            (48, By::Unit, Action::Resolve, "维修资金使用符合规定，已报街道备案。"),
+            (60, By::Resident, Action::Rate, "没有回答业主大会表决的问题。"),
+            (62, By::Resident, Action::Reopen, "请出示业主大会表决记录和费用明细。"),
+            (9 * 24, By::Unit, Action::Resolve, "已在公告栏公示费用明细。"),
+            (10 * 24, By::Resident, Action::Rate, "表决记录仍然没有公开。"),
+        ],
+        dissatisfied: true,
+        ..PLAIN
     },
 ];
 
@@ -315,8 +446,8 @@ impl Store {
         .map_err(StoreError::Database)?;
         // The demo stories follow the default rules whatever a deployment configures, so that
         // seeding never fails on them (a reopening inside 15 days, say).
-        let policy = Policy::default();
-        self.write(move |connection| seed(connection, now, &passwords, &hashes, &policy)).await
+        let policies = Policies::default();
+        self.write(move |connection| seed(connection, now, &passwords, &hashes, &policies)).await
     }
 }
 
@@ -325,19 +456,20 @@ fn seed(
     now: DateTime<Utc>,
     passwords: &[String],
     hashes: &[String],
-    policy: &Policy,
+    policies: &Policies,
 ) -> Result<DemoData, StoreError> {
     let populated: bool = connection.query_row("SELECT EXISTS (SELECT 1 FROM districts)", [], |row| row.get(0))?;
     if populated {
         return Ok(DemoData::default());
     }
-    for (district, street, community, company) in COMMUNITIES {
+    for (district, street, community, company, households) in COMMUNITIES {
         connection.execute("INSERT OR IGNORE INTO districts (name) VALUES (?1)", [district])?;
         connection.execute("INSERT OR IGNORE INTO property_companies (name) VALUES (?1)", [company])?;
         connection.execute(
-            "INSERT INTO communities (district_id, street, name, property_company_id)
-             VALUES ((SELECT id FROM districts WHERE name = ?1), ?2, ?3, (SELECT id FROM property_companies WHERE name = ?4))",
-            params![district, street, community, company],
+            "INSERT INTO communities (district_id, street, name, property_company_id, households)
+             VALUES ((SELECT id FROM districts WHERE name = ?1), ?2, ?3, (SELECT id FROM property_companies WHERE name = ?4),
+                     ?5)",
+            params![district, street, community, company, households],
         )?;
     }
     for (position, (zh, en, kind, children)) in CATEGORIES.iter().enumerate() {
@@ -390,15 +522,24 @@ fn seed(
                 street: (*role == StaffRole::CommunityOffice).then_some(*organization),
             },
         )?;
-        let shown = if organization.is_empty() { "成都市住房和城乡建设局" } else { organization };
+        let shown = if organization.is_empty() { super::staff::HOUSING_BUREAU } else { organization };
         demo.staff.push(((*username).to_owned(), password, shown.to_owned()));
     }
+    history::generate(connection, now, policies)?;
     for complaint in DEMO_COMPLAINTS {
-        let number = seed_complaint(connection, complaint, now, policy)?;
+        let number = seed_complaint(connection, complaint, now, policies)?;
         let stage: String =
             connection
                 .query_row("SELECT status FROM complaints WHERE tracking_number = ?1", [&number], |row| row.get(0))?;
         demo.complaints.push((number, complaint.phone.to_owned(), stage));
+    }
+    // Whatever the rules would have done by now (a red card for the long-overdue lift, say).
+    let live: Vec<i64> = connection
+        .prepare("SELECT id FROM complaints WHERE status NOT IN ('closed', 'withdrawn')")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in live {
+        escalations::run_rules(connection, id, now, &policies.escalation)?;
     }
     Ok(demo)
 }
@@ -407,7 +548,7 @@ fn seed_complaint(
     connection: &Connection,
     demo: &DemoComplaint,
     now: DateTime<Utc>,
-    policy: &Policy,
+    policies: &Policies,
 ) -> Result<String, StoreError> {
     let lookup =
         |sql: &str, name: &str| -> Result<i64, StoreError> { Ok(connection.query_row(sql, [name], |row| row.get(0))?) };
@@ -423,13 +564,21 @@ fn seed_complaint(
         name: demo.name.to_owned(),
         phone,
         hide_identity_from_property: false,
+        visible_to_neighbours: demo.shared,
     };
     // Demo complaints need no access token anyone can use: the key is thrown away.
     let key = secrets::random_token();
-    let FilingOutcome::Filed(filed) = insert_complaint(connection, &complaint, filed_at, &key)? else {
+    let FilingOutcome::Filed(filed) = insert_complaint(connection, &complaint, filed_at, &key, policies)? else {
         return Err(StoreError::Database(format!("demo complaint in {} was rejected", demo.community)));
     };
     let id = lookup("SELECT id FROM complaints WHERE tracking_number = ?1", filed.tracking_number.as_str())?;
+    for (hour, joiner) in (1..).zip(demo.joiners) {
+        let phone = PhoneNumber::parse(joiner).map_err(|_| StoreError::Database(format!("bad demo phone {joiner}")))?;
+        let joined = join(connection, &filed.tracking_number, &phone, filed_at + Duration::hours(hour), policies)?;
+        if !matches!(joined, JoinOutcome::Joined(_)) {
+            return Err(StoreError::Database(format!("demo join in {} was refused", demo.community)));
+        }
+    }
     for &(hours_after, by, action, note) in demo.steps {
         let row = ComplaintRow::load(connection, id)?;
         let actor = match by {
@@ -443,19 +592,21 @@ fn seed_complaint(
             }
             By::System => Actor { party: Party::System, role: ActorRole::System, unit: None },
         };
-        let rating = match (action, demo.community) {
-            (Action::Rate, "芳草园") => Some(DISSATISFIED),
-            (Action::Rate, _) => Some(SATISFIED),
+        let rating = match action {
+            Action::Rate if demo.dissatisfied => Some(DISSATISFIED),
+            Action::Rate => Some(SATISFIED),
             _ => None,
         };
         let input = ActionInput {
-            action,
             note: (!note.is_empty()).then(|| note.to_owned()),
             rating,
             transfer_to: (action == Action::Transfer).then_some(HandlerRole::CommunityOffice),
-            photo_ids: Vec::new(),
+            ..ActionInput::plain(action)
         };
-        if apply_action(connection, id, &actor, &input, filed_at + Duration::hours(hours_after), policy)?.is_err() {
+        let at = filed_at + Duration::hours(hours_after);
+        // The rules catch up first, as the scheduled pass would have.
+        escalations::run_rules(connection, id, at, &policies.escalation)?;
+        if apply_action(connection, id, &actor, &input, at, policies)?.is_err() {
             return Err(StoreError::Database(format!("demo step {action:?} in {} was not applied", demo.community)));
         }
     }

@@ -1,0 +1,149 @@
+//! Running the escalation rules of `mashang_model::escalation` and storing what they decide.
+//!
+//! The rules run after every event on a complaint and on a schedule. Each run re-reads the
+//! complaint inside the write transaction, so two passes (or two server instances sharing the
+//! database) see each other's work and never escalate twice.
+
+use chrono::{DateTime, Utc};
+use mashang_model::deadline::Weekdays;
+use mashang_model::escalation::{
+    Card, ConsultationState, EscalatingBody, EscalationDetail, EscalationFacts, EscalationPolicy, escalate,
+};
+use mashang_model::{ActorRole, EventKind, TimelineEvent};
+use rusqlite::{Connection, params};
+
+use super::complaints::{ComplaintRow, append_event};
+use super::{Store, StoreError, enum_name};
+
+/// Open, or resolved and waiting for its verdict: the stages a rule can still act on.
+const LIVE_STAGES: &str = "('submitted', 'accepted', 'in_progress', 'needs_info', 'resolved', 'rated')";
+
+impl Store {
+    /// One scheduled pass over every live complaint. Returns how many escalations were made.
+    pub async fn run_escalations(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let policy = self.escalation;
+        // Deciding is a read; only the complaints with something due take the writer.
+        let due: Vec<i64> = self
+            .read(move |connection| {
+                let sql = format!("{} WHERE c.status IN {LIVE_STAGES}", ComplaintRow::SELECT);
+                let mut statement = connection.prepare_cached(&sql)?;
+                let rows = statement.query_map([], ComplaintRow::from_row)?;
+                let mut due = Vec::new();
+                for row in rows {
+                    let row = row?;
+                    if !escalate(&row.escalation_facts(), now, &policy, &Weekdays).is_empty() {
+                        due.push(row.id);
+                    }
+                }
+                Ok(due)
+            })
+            .await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        self.write(move |connection| {
+            let mut made = 0;
+            for id in due {
+                made += run_rules(connection, id, now, &policy)?;
+            }
+            Ok(made)
+        })
+        .await
+    }
+}
+
+/// Applies every escalation due for one complaint now; returns how many.
+pub(crate) fn run_rules(
+    connection: &Connection,
+    complaint_id: i64,
+    now: DateTime<Utc>,
+    policy: &EscalationPolicy,
+) -> Result<usize, StoreError> {
+    let row = ComplaintRow::load(connection, complaint_id)?;
+    let steps = escalate(&row.escalation_facts(), now, policy, &Weekdays);
+    let mut before = row.escalation_facts();
+    for step in &steps {
+        let mut detail = step.detail.clone();
+        if step.kind == EventKind::ConsultationScheduled && detail.units.is_empty() {
+            detail.units = row.meeting_units();
+        }
+        store_facts(connection, complaint_id, &before, &step.after, now)?;
+        append_escalation_event(connection, &row, step.kind, detail, None, now)?;
+        tracing::info!(
+            tracking_number = %row.tracking_number, kind = ?step.kind, reason = ?step.detail.reason,
+            "complaint escalated"
+        );
+        before = step.after;
+    }
+    Ok(steps.len())
+}
+
+/// Writes the columns the rules read: the facts after an escalation, by the rules or by hand.
+pub(crate) fn store_facts(
+    connection: &Connection,
+    complaint_id: i64,
+    before: &EscalationFacts,
+    after: &EscalationFacts,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (consultation, meeting_at) = match after.consultation {
+        ConsultationState::None => ("none", None),
+        ConsultationState::Scheduled { meeting_at } => ("scheduled", Some(meeting_at)),
+        ConsultationState::Held { meeting_at } => ("held", Some(meeting_at)),
+    };
+    connection.execute(
+        "UPDATE complaints SET handler_role = ?2, level = ?3, card = ?4, card_since = ?5, sign_started_at = ?6,
+             sign_due_at = ?7, resolve_started_at = ?8, resolve_due_at = ?9, warned_sign_due_at = ?10,
+             warned_resolve_due_at = ?11, group_escalated = ?12, repeat_escalated = ?13, consultation = ?14,
+             meeting_at = ?15, yellow_carded = yellow_carded OR ?16, red_carded = red_carded OR ?17, updated_at = ?18
+         WHERE id = ?1",
+        params![
+            complaint_id,
+            enum_name(&after.handler),
+            after.level.as_str(),
+            after.card.as_str(),
+            after.card_since,
+            after.sign_started_at,
+            after.sign_due_at,
+            after.resolve_started_at,
+            after.resolve_due_at,
+            after.warned_sign_due_at,
+            after.warned_resolve_due_at,
+            after.group_escalated,
+            after.repeat_escalated,
+            consultation,
+            meeting_at,
+            after.card >= Card::Yellow && before.card < Card::Yellow,
+            after.card == Card::Red && before.card < Card::Red,
+            now,
+        ],
+    )?;
+    Ok(())
+}
+
+/// The timeline entry of an escalation: by the body that escalated, with its facts.
+pub(crate) fn append_escalation_event(
+    connection: &Connection,
+    row: &ComplaintRow,
+    kind: EventKind,
+    detail: EscalationDetail,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let actor = match detail.by {
+        EscalatingBody::System => ActorRole::System,
+        EscalatingBody::StreetOffice => ActorRole::CommunityOffice,
+        EscalatingBody::HousingBureau | EscalatingBody::DistrictBureau => ActorRole::HousingBureau,
+    };
+    let event = TimelineEvent {
+        at: now,
+        kind,
+        actor,
+        unit: row.body_name(detail.by),
+        note,
+        rating: None,
+        photos: Vec::new(),
+        escalation: Some(detail),
+    };
+    Ok(append_event(connection, row.id, &event)?)
+}
