@@ -8,6 +8,8 @@ use mashang_model::{
 };
 
 use crate::api::ApiError;
+use mashang_model::EscalationState;
+use mashang_model::escalation::{Card, ConsultationState, EscalationDetail, EscalationReason, Level};
 use crate::complaint_list::ListFilter;
 use mashang_model::lifecycle::{Action, Refusal};
 
@@ -331,6 +333,38 @@ pub struct Texts {
     pub event_withdrawn: &'static str,
     pub event_closed: &'static str,
     pub event_other: &'static str,
+    pub event_due_soon: &'static str,
+    pub event_supervised: &'static str,
+    pub event_red_card: &'static str,
+    pub event_escalated: &'static str,
+    pub event_consultation_scheduled: &'static str,
+    pub event_consultation_held: &'static str,
+    pub event_joined: &'static str,
+
+    /// Escalation, in the timeline and the progress view's banner. `{date}`, `{unit}`, `{units}`
+    /// and `{n}` are filled in.
+    pub esc_due_soon: &'static str,
+    pub esc_sign_overdue: &'static str,
+    pub esc_yellow: &'static str,
+    pub esc_red: &'static str,
+    pub esc_group: &'static str,
+    pub esc_repeat: &'static str,
+    pub esc_dissatisfied: &'static str,
+    pub esc_by_hand: &'static str,
+    pub esc_sign_by: &'static str,
+    pub esc_resolve_by: &'static str,
+    pub esc_led_by: &'static str,
+    pub esc_meeting: &'static str,
+    pub esc_meeting_units: &'static str,
+    pub banner_red: &'static str,
+    pub banner_yellow: &'static str,
+    pub banner_level: &'static str,
+    pub banner_meeting: &'static str,
+    pub banner_meeting_held: &'static str,
+    pub banner_due_soon: &'static str,
+    pub level_street_office: &'static str,
+    pub level_district_bureau: &'static str,
+    pub joins_count: &'static str,
 
     pub solved_yes: &'static str,
     pub solved_partly: &'static str,
@@ -603,6 +637,36 @@ pub static ZH_CN: Texts = Texts {
     event_withdrawn: "撤回",
     event_closed: "关闭",
     event_other: "办理记录",
+    event_due_soon: "即将超时",
+    event_supervised: "督办",
+    event_red_card: "挂牌督办",
+    event_escalated: "提级办理",
+    event_consultation_scheduled: "部门会商",
+    event_consultation_held: "会商结果",
+    event_joined: "邻居附议",
+
+    esc_due_soon: "办理时限即将到期，已提醒办理单位。",
+    esc_sign_overdue: "办理单位超时未签收，已督办。",
+    esc_yellow: "超过办结时限，黄牌督办。",
+    esc_red: "超时仍未办结，红牌挂牌督办，在物业服务评价中公开。",
+    esc_group: "多户居民反映同一问题，提级办理。",
+    esc_repeat: "同一问题反复投诉，提级办理。",
+    esc_dissatisfied: "两次评价不满意，召开部门会商。",
+    esc_by_hand: "督办单位要求加快办理。",
+    esc_sign_by: "要求 {date} 前签收。",
+    esc_resolve_by: "要求 {date} 前办结。",
+    esc_led_by: "现由{unit}牵头办理。",
+    esc_meeting: "会商时间：{date}。",
+    esc_meeting_units: "参加单位：{units}。",
+    banner_red: "已挂牌督办：住建局要求 {date} 前办结",
+    banner_yellow: "已督办：要求尽快办结",
+    banner_level: "已提级办理：现由{unit}牵头",
+    banner_meeting: "已安排部门会商：{date}",
+    banner_meeting_held: "部门会商已召开，结果见办理进度",
+    banner_due_soon: "即将超时：已提醒办理单位",
+    level_street_office: "街道办事处",
+    level_district_bureau: "区住房和城乡建设局",
+    joins_count: "{n} 户邻居已附议",
 
     solved_yes: "已解决",
     solved_partly: "部分解决",
@@ -874,6 +938,36 @@ pub static EN: Texts = Texts {
     event_withdrawn: "Withdrawn",
     event_closed: "Closed",
     event_other: "Update",
+    event_due_soon: "Deadline near",
+    event_supervised: "Supervised",
+    event_red_card: "Red card",
+    event_escalated: "Raised a level",
+    event_consultation_scheduled: "Joint meeting called",
+    event_consultation_held: "Joint meeting held",
+    event_joined: "A neighbour joined",
+
+    esc_due_soon: "The deadline is near; the unit has been reminded.",
+    esc_sign_overdue: "The unit did not sign in time and is now supervised.",
+    esc_yellow: "Not resolved in time: a yellow card.",
+    esc_red: "Still not resolved: a red card, shown on the public scorecard.",
+    esc_group: "Many households reported the same problem: it is handled one level up.",
+    esc_repeat: "The same problem again and again: it is handled one level up.",
+    esc_dissatisfied: "Rated unsatisfactory twice: the departments will meet about it.",
+    esc_by_hand: "The supervisor asked for faster handling.",
+    esc_sign_by: "To be signed for by {date}.",
+    esc_resolve_by: "To be resolved by {date}.",
+    esc_led_by: "Now led by the {unit}.",
+    esc_meeting: "Meeting: {date}.",
+    esc_meeting_units: "Attending: {units}.",
+    banner_red: "Red card: the housing bureau wants it resolved by {date}",
+    banner_yellow: "Supervised: to be resolved without delay",
+    banner_level: "Raised a level: now led by the {unit}",
+    banner_meeting: "Joint meeting called: {date}",
+    banner_meeting_held: "The joint meeting was held; see its outcome below",
+    banner_due_soon: "Deadline near: the unit has been reminded",
+    level_street_office: "street office",
+    level_district_bureau: "district housing bureau",
+    joins_count: "{n} neighbouring households joined",
 
     solved_yes: "Solved",
     solved_partly: "Partly solved",
@@ -927,8 +1021,70 @@ impl Texts {
             EventKind::Reopened => self.event_reopened,
             EventKind::Withdrawn => self.event_withdrawn,
             EventKind::Closed => self.event_closed,
+            EventKind::DueSoon => self.event_due_soon,
+            EventKind::Supervised => self.event_supervised,
+            EventKind::Escalated => self.event_escalated,
+            EventKind::ConsultationScheduled => self.event_consultation_scheduled,
+            EventKind::ConsultationHeld => self.event_consultation_held,
+            EventKind::Joined => self.event_joined,
             EventKind::Other => self.event_other,
         }
+    }
+
+    /// Who leads a complaint raised a level.
+    pub fn level(&self, level: Level) -> &'static str {
+        match level {
+            Level::PropertyCompany | Level::StreetOffice => self.level_street_office,
+            Level::DistrictBureau => self.level_district_bureau,
+        }
+    }
+
+    /// The banner over the progress view: the escalation in force, if any, most serious first.
+    pub fn escalation_banner(&self, state: &EscalationState, resolve_due: chrono::DateTime<chrono::Utc>) -> Option<String> {
+        let date = |at| crate::format::datetime(self, at);
+        Some(match (state.consultation, state.card, state.level) {
+            (ConsultationState::Scheduled { meeting_at }, _, _) => self.banner_meeting.replace("{date}", &date(meeting_at)),
+            (ConsultationState::Held { .. }, _, _) => self.banner_meeting_held.to_owned(),
+            (_, Card::Red, _) => self.banner_red.replace("{date}", &date(resolve_due)),
+            (_, _, Level::DistrictBureau) => self.banner_level.replace("{unit}", self.level(Level::DistrictBureau)),
+            (_, Card::Yellow, _) => self.banner_yellow.to_owned(),
+            _ if state.due_soon => self.banner_due_soon.to_owned(),
+            _ => return None,
+        })
+    }
+
+    /// The resident's sentence for an escalation: why, and what it changed.
+    pub fn escalation(&self, detail: &EscalationDetail) -> String {
+        let reason = match (detail.reason, detail.card) {
+            (_, Some(Card::Red)) => self.esc_red,
+            (_, Some(Card::Yellow)) => self.esc_yellow,
+            (EscalationReason::SignDueSoon | EscalationReason::ResolveDueSoon, _) => self.esc_due_soon,
+            (EscalationReason::SignOverdue, _) => self.esc_sign_overdue,
+            (EscalationReason::GroupComplaint, _) => self.esc_group,
+            (EscalationReason::RepeatComplaint, _) => self.esc_repeat,
+            (EscalationReason::Dissatisfied, _) => self.esc_dissatisfied,
+            (EscalationReason::ResolveOverdue | EscalationReason::Supervisor | EscalationReason::Other, _) => {
+                self.esc_by_hand
+            }
+        };
+        let mut sentence = reason.to_owned();
+        let due_soon = matches!(detail.reason, EscalationReason::SignDueSoon | EscalationReason::ResolveDueSoon);
+        if let Some(level) = detail.level {
+            sentence.push_str(&self.esc_led_by.replace("{unit}", self.level(level)));
+        }
+        if let Some(due) = detail.sign_due_at.filter(|_| !due_soon) {
+            sentence.push_str(&self.esc_sign_by.replace("{date}", &crate::format::datetime(self, due)));
+        }
+        if let Some(due) = detail.resolve_due_at.filter(|_| !due_soon && detail.card.is_none()) {
+            sentence.push_str(&self.esc_resolve_by.replace("{date}", &crate::format::datetime(self, due)));
+        }
+        if let Some(meeting) = detail.meeting_at {
+            sentence.push_str(&self.esc_meeting.replace("{date}", &crate::format::datetime(self, meeting)));
+        }
+        if !detail.units.is_empty() {
+            sentence.push_str(&self.esc_meeting_units.replace("{units}", &detail.units.join("、")));
+        }
+        sentence
     }
 
     /// The button that offers a resident action.
@@ -997,7 +1153,8 @@ impl Texts {
             Field::Rating => self.field_rating,
             Field::TransferTo => self.field_transfer_to,
             Field::Photos => self.field_photos,
-            Field::Other => self.field_other,
+            // Staff and scorecard fields: residents never type them.
+            Field::Other | Field::DueAt | Field::Period => self.field_other,
         }
     }
 
@@ -1022,6 +1179,7 @@ impl Texts {
             FieldErrorCode::UnsupportedType => self.err_unsupported_type,
             FieldErrorCode::TooManyPixels => self.err_too_many_pixels,
             FieldErrorCode::Undecodable => self.err_undecodable,
+            FieldErrorCode::NotInFuture | FieldErrorCode::InvalidPeriod => self.err_unknown,
             FieldErrorCode::Unknown => self.err_unknown,
         };
         template

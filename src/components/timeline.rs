@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use mashang_model::TimelineEvent;
+use mashang_model::escalation::Card;
 
 use crate::app::use_api;
 use crate::format;
@@ -14,7 +15,9 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
     let items = events
         .into_iter()
         .map(|event| {
-            let TimelineEvent { at, kind, actor, unit, note, rating, photos } = event;
+            let TimelineEvent { at, kind, actor, unit, note, rating, photos, escalation } = event;
+            let red_card = escalation.as_ref().is_some_and(|e| e.card == Some(Card::Red));
+            let escalated = escalation.is_some();
             let photos = photos
                 .iter()
                 .enumerate()
@@ -34,14 +37,17 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <li class="timeline-item">
-                    <p class="timeline-what">{move || i18n.t().event(kind)}</p>
+                <li class="timeline-item" class:timeline-escalation=escalated>
+                    <p class="timeline-what">
+                        {move || if red_card { i18n.t().event_red_card } else { i18n.t().event(kind) }}
+                    </p>
                     <p class="timeline-meta">
                         <time datetime=at.to_rfc3339()>{move || format::datetime(i18n.t(), at)}</time>
                         " · "
                         {move || unit.clone().unwrap_or_else(|| i18n.t().actor(actor).to_owned())}
                     </p>
                     {rating.map(|rating| view! { <p class="timeline-rating">{move || i18n.t().rating(&rating)}</p> })}
+                    {escalation.map(|detail| view! { <p class="timeline-escalation-text">{move || i18n.t().escalation(&detail)}</p> })}
                     {note.map(|note| view! { <p class="timeline-note">{note}</p> })}
                     <div class="timeline-photos">{photos}</div>
                 </li>

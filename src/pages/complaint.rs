@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::api::ApiError;
 use crate::app::use_api;
-use crate::components::{ComplaintCard, LoadBoundary, Page, ResidentActions, Stages, focus_element};
+use crate::components::{ComplaintCard, EscalationBanner, LoadBoundary, Page, ResidentActions, Stages, focus_element};
 use crate::i18n::use_i18n;
 use crate::pages::NotFoundPage;
 use crate::visibility::{on_visible_again, page_is_visible};
@@ -128,6 +128,7 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
                 retry=move |()| load()
             />
             {move || status.get().map(|status| view! { <Stages status /> })}
+            <EscalationBanner complaint=Signal::derive(move || complaint.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned())) />
             <p id="action-status" class="action-status" role="status" tabindex="-1">
                 {move || acted.get().then(|| i18n.t().action_done)}
             </p>

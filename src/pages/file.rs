@@ -103,6 +103,8 @@ impl FormState {
             hide_identity_from_property: self.hide_identity_from_property.get_untracked(),
             consent: self.consent.get_untracked(),
             photo_ids: self.photos.with_untracked(|list| uploaded_ids(list)),
+            // The server's default: neighbours see shared-area problems, not problems at home.
+            visible_to_neighbours: None,
         }
     }
 }

@@ -13,6 +13,8 @@ pub struct TestServer {
     pub store: mashang_server::store::Store,
     pub database: PathBuf,
     pub client: reqwest::Client,
+    /// Complaints in the database when the server started: the demo stories and their history.
+    pub seeded_complaints: i64,
     _scratch: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -77,10 +79,14 @@ impl TestServer {
         tokio::spawn(server.serve(async {
             let _ = stop.await;
         }));
+        let seeded_complaints = rusqlite::Connection::open(&database)
+            .and_then(|c| c.query_row("SELECT count(*) FROM complaints", [], |row| row.get(0)))
+            .expect("count seeded complaints");
         Self {
             base: format!("http://{address}"),
             store,
             database,
+            seeded_complaints,
             client: reqwest::Client::new(),
             _scratch: scratch,
             shutdown: Some(shutdown),
