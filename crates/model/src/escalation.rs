@@ -226,6 +226,9 @@ pub struct EscalationFacts {
     /// The category's own deadlines, for fresh deadlines after 提级.
     pub sign_rule: DeadlineRule,
     pub resolve_rule: DeadlineRule,
+    /// The signing deadline a street office set after the unit's own passed (督办). The unit's
+    /// deadline stays as it was: missed, and the resident may still chase it (催办).
+    pub sign_supervised_until: Option<DateTime<Utc>>,
     /// The due times a warning was already given for.
     pub warned_sign_due_at: Option<DateTime<Utc>>,
     pub warned_resolve_due_at: Option<DateTime<Utc>>,
@@ -349,9 +352,10 @@ pub fn next_escalation(
 
     // Nobody signed in time: 催办 to the unit, copied to the street office, which supervises
     // with a new signing deadline.
-    if unsigned && now > facts.sign_due_at {
-        let sign_due_at = due_at(now, policy.supervised_sign_within, calendar).max(facts.sign_due_at);
-        let after = EscalationFacts { sign_started_at: now, sign_due_at, ..*facts };
+    let supervised_until = facts.sign_supervised_until.map_or(facts.sign_due_at, |until| until.max(facts.sign_due_at));
+    if unsigned && now > supervised_until {
+        let sign_due_at = due_at(now, policy.supervised_sign_within, calendar).max(supervised_until);
+        let after = EscalationFacts { sign_supervised_until: Some(sign_due_at), ..*facts };
         let step =
             EscalationDetail { sign_due_at: Some(sign_due_at), ..detail(EscalationReason::SignOverdue, EscalatingBody::StreetOffice) };
         return Some(Escalation { kind: EventKind::Supervised, detail: step, after });
@@ -498,6 +502,7 @@ mod tests {
             level: Level::PropertyCompany,
             card: Card::None,
             card_since: None,
+            sign_supervised_until: None,
             sign_started_at: at,
             sign_due_at: cst(24, 9, 0),
             resolve_started_at: at,
@@ -559,8 +564,11 @@ mod tests {
         assert_eq!(step.detail.reason, EscalationReason::SignOverdue);
         assert_eq!(step.detail.by, EscalatingBody::StreetOffice);
         assert_eq!(step.detail.sign_due_at, Some(cst(24, 13, 1)));
-        assert_eq!(step.after.sign_due_at, cst(24, 13, 1));
+        assert_eq!(step.after.sign_supervised_until, Some(cst(24, 13, 1)));
+        assert_eq!(step.after.sign_due_at, facts.sign_due_at, "the unit's own deadline stays missed");
         assert_eq!(next(&step.after, cst(24, 9, 2)), None, "once");
+        let again = next(&step.after, cst(24, 13, 2)).expect("missed again, supervised again");
+        assert_eq!(again.after.sign_supervised_until, Some(cst(24, 17, 2)));
     }
 
     #[test]
@@ -679,6 +687,7 @@ mod tests {
                     prop_assert!(step.after.card >= facts.card);
                     prop_assert!(step.after.level >= facts.level);
                     prop_assert!(step.after.sign_due_at >= facts.sign_due_at);
+                    prop_assert!(step.after.sign_supervised_until >= facts.sign_supervised_until);
                     prop_assert!(step.after.resolve_due_at >= facts.resolve_due_at);
                     prop_assert_eq!(step.after.status, facts.status);
                     facts = step.after;

@@ -9,6 +9,7 @@ ALTER TABLE complaints ADD COLUMN level TEXT NOT NULL DEFAULT 'property_company'
     CHECK (level IN ('property_company', 'street_office', 'district_bureau'));
 ALTER TABLE complaints ADD COLUMN card TEXT NOT NULL DEFAULT 'none' CHECK (card IN ('none', 'yellow', 'red'));
 ALTER TABLE complaints ADD COLUMN card_since TEXT;
+ALTER TABLE complaints ADD COLUMN sign_supervised_until TEXT;
 ALTER TABLE complaints ADD COLUMN sign_started_at TEXT;
 ALTER TABLE complaints ADD COLUMN resolve_started_at TEXT;
 ALTER TABLE complaints ADD COLUMN warned_sign_due_at TEXT;

@@ -719,6 +719,7 @@ pub(crate) struct ComplaintRow {
     pub level: Level,
     card: Card,
     card_since: Option<DateTime<Utc>>,
+    sign_supervised_until: Option<DateTime<Utc>>,
     sign_started_at: DateTime<Utc>,
     resolve_started_at: DateTime<Utc>,
     warned_sign_due_at: Option<DateTime<Utc>>,
@@ -743,7 +744,7 @@ impl ComplaintRow {
                 d.name, c.level, c.card, c.card_since, c.sign_started_at, c.resolve_started_at,
                 c.warned_sign_due_at, c.warned_resolve_due_at, c.households, c.group_escalated, c.repeat_position,
                 c.repeat_escalated, c.dissatisfied_ratings, c.consultation, c.meeting_at, c.visible_to_neighbours,
-                c.joins, c.id, c.phone
+                c.joins, c.id, c.phone, c.sign_supervised_until
          FROM complaints c
          JOIN communities m ON m.id = c.community_id
          JOIN districts d ON d.id = m.district_id
@@ -805,6 +806,7 @@ impl ComplaintRow {
             visible_to_neighbours: row.get(40)?,
             joins: row.get(41)?,
             id: row.get(42)?,
+            sign_supervised_until: row.get(44)?,
         })
     }
 
@@ -816,6 +818,7 @@ impl ComplaintRow {
             level: self.level,
             card: self.card,
             card_since: self.card_since,
+            sign_supervised_until: self.sign_supervised_until,
             sign_started_at: self.sign_started_at,
             sign_due_at: self.sign_due_at,
             resolve_started_at: self.resolve_started_at,

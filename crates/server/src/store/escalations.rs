@@ -95,7 +95,8 @@ pub(crate) fn store_facts(
         "UPDATE complaints SET handler_role = ?2, level = ?3, card = ?4, card_since = ?5, sign_started_at = ?6,
              sign_due_at = ?7, resolve_started_at = ?8, resolve_due_at = ?9, warned_sign_due_at = ?10,
              warned_resolve_due_at = ?11, group_escalated = ?12, repeat_escalated = ?13, consultation = ?14,
-             meeting_at = ?15, yellow_carded = yellow_carded OR ?16, red_carded = red_carded OR ?17, updated_at = ?18
+             meeting_at = ?15, yellow_carded = yellow_carded OR ?16, red_carded = red_carded OR ?17, updated_at = ?18,
+             sign_supervised_until = ?19
          WHERE id = ?1",
         params![
             complaint_id,
@@ -116,6 +117,7 @@ pub(crate) fn store_facts(
             after.card >= Card::Yellow && before.card < Card::Yellow,
             after.card == Card::Red && before.card < Card::Red,
             now,
+            after.sign_supervised_until,
         ],
     )?;
     Ok(())
