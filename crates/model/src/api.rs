@@ -185,6 +185,14 @@ pub struct TimelineEvent {
     pub escalation: Option<EscalationDetail>,
 }
 
+impl TimelineEvent {
+    /// A bare step: who did what, when. Add a unit, a note, a rating or photos with struct
+    /// update syntax.
+    pub fn new(at: DateTime<Utc>, kind: EventKind, actor: ActorRole) -> Self {
+        Self { at, kind, actor, unit: None, note: None, rating: None, photos: Vec::new(), escalation: None }
+    }
+}
+
 /// The answer to a photo upload: its id, to reference from a filing or an action.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

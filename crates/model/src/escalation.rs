@@ -150,6 +150,22 @@ pub struct EscalationDetail {
     pub units: Vec<String>,
 }
 
+impl EscalationDetail {
+    /// An escalation that changed nothing yet: add what it changes with struct update syntax.
+    pub fn new(reason: EscalationReason, by: EscalatingBody) -> Self {
+        Self {
+            reason,
+            by,
+            card: None,
+            level: None,
+            sign_due_at: None,
+            resolve_due_at: None,
+            meeting_at: None,
+            units: Vec::new(),
+        }
+    }
+}
+
 /// Where the joint meeting (部门会商) of a complaint stands.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -244,23 +260,13 @@ pub struct EscalationFacts {
 }
 
 impl EscalationFacts {
-    fn is_open(&self) -> bool {
-        matches!(
-            self.status,
-            ComplaintStatus::Submitted
-                | ComplaintStatus::Accepted
-                | ComplaintStatus::InProgress
-                | ComplaintStatus::NeedsInfo
-        )
-    }
-
     fn stopped(&self) -> bool {
         matches!(self.status, ComplaintStatus::Withdrawn | ComplaintStatus::Closed)
     }
 
     /// Whether the step being waited for is close to its deadline (即将超时), for the banner.
     pub fn due_soon(&self, now: DateTime<Utc>, policy: &EscalationPolicy) -> bool {
-        if !self.is_open() {
+        if !self.status.is_open() {
             return false;
         }
         let (start, due) = self.pending_period();
@@ -301,17 +307,8 @@ pub fn next_escalation(
     if facts.stopped() {
         return None;
     }
-    let detail = |reason, by| EscalationDetail {
-        reason,
-        by,
-        card: None,
-        level: None,
-        sign_due_at: None,
-        resolve_due_at: None,
-        meeting_at: None,
-        units: Vec::new(),
-    };
-    let open = facts.is_open();
+    let detail = EscalationDetail::new;
+    let open = facts.status.is_open();
     let unsigned = facts.status == ComplaintStatus::Submitted;
 
     // 部门会商: a second 不满意 on the same complaint.

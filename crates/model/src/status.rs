@@ -55,6 +55,12 @@ impl ComplaintStatus {
         Self::ALL.into_iter().find(|status| status.as_str() == value)
     }
 
+    /// Whether the complaint is waiting for the unit (or for the resident's supplement): not yet
+    /// resolved, withdrawn or closed.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Submitted | Self::Accepted | Self::InProgress | Self::NeedsInfo)
+    }
+
     /// Whether the handling is over from the resident's point of view.
     pub fn is_finished(self) -> bool {
         matches!(self, Self::Rated | Self::Closed | Self::Withdrawn)

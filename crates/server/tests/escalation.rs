@@ -116,20 +116,22 @@ async fn an_ignored_complaint_climbs_the_whole_ladder_and_each_step_happens_once
     assert_eq!(summaries[0]["card"], "red");
 }
 
+/// A second server's store on the same database file, as a second instance (or a restart) has.
+fn another_instance(server: &TestServer) -> mashang_server::store::Store {
+    let options = mashang_server::store::StoreOptions {
+        readers: 1,
+        policies: Default::default(),
+        busy_timeout: std::time::Duration::from_secs(5),
+        max_size_bytes: None,
+    };
+    mashang_server::store::Store::open(&server.database, options).unwrap()
+}
+
 #[tokio::test]
 async fn two_instances_passing_at_once_escalate_once() {
     let server = TestServer::start().await;
     let (number, _) = file(&server, "13811113333", false).await;
-    let second = mashang_server::store::Store::open(
-        &server.database,
-        mashang_server::store::StoreOptions {
-            readers: 1,
-            policies: Default::default(),
-            busy_timeout: std::time::Duration::from_secs(5),
-            max_size_bytes: None,
-        },
-    )
-    .unwrap();
+    let second = another_instance(&server);
     let later = chrono::Utc::now() + chrono::Duration::days(30);
     let (a, b) = tokio::join!(server.store.run_escalations(later), second.run_escalations(later));
     let (a, b) = (a.unwrap(), b.unwrap());
@@ -141,16 +143,7 @@ async fn two_instances_passing_at_once_escalate_once() {
     assert_eq!(server.count(&sql), 1, "one yellow card, whoever got there first");
     // And again after a restart: the state is in the database, not in the process.
     drop(second);
-    let third = mashang_server::store::Store::open(
-        &server.database,
-        mashang_server::store::StoreOptions {
-            readers: 1,
-            policies: Default::default(),
-            busy_timeout: std::time::Duration::from_secs(5),
-            max_size_bytes: None,
-        },
-    )
-    .unwrap();
+    let third = another_instance(&server);
     assert_eq!(third.run_escalations(later).await.unwrap(), 0);
     assert_eq!(server.count(&sql), 1);
 }

@@ -384,14 +384,8 @@ pub(crate) fn insert_complaint(
                 connection,
                 id,
                 &TimelineEvent {
-                    at: filed_at,
-                    kind: EventKind::Filed,
-                    actor: ActorRole::Resident,
-                    unit: None,
-                    note: None,
-                    rating: None,
                     photos: complaint.photo_ids.clone(),
-                    escalation: None,
+                    ..TimelineEvent::new(filed_at, EventKind::Filed, ActorRole::Resident)
                 },
             )?;
             recount_group(connection, id, filed_at, policies)?;
@@ -638,14 +632,11 @@ pub(crate) fn apply_action(
             connection,
             complaint_id,
             &TimelineEvent {
-                at: now,
-                kind: input.action.event_kind(),
-                actor: actor.role,
                 unit: actor.unit.clone(),
                 note: input.note.clone(),
                 rating: input.rating,
                 photos: input.photo_ids.clone(),
-                escalation: None,
+                ..TimelineEvent::new(now, input.action.event_kind(), actor.role)
             },
         )?,
     }
@@ -655,20 +646,12 @@ pub(crate) fn apply_action(
 
 /// What a supervisor's own escalation says about who made it.
 fn hand_detail(actor: &Actor) -> EscalationDetail {
-    EscalationDetail {
-        reason: EscalationReason::Supervisor,
-        by: if actor.role == ActorRole::CommunityOffice {
-            EscalatingBody::StreetOffice
-        } else {
-            EscalatingBody::HousingBureau
-        },
-        card: None,
-        level: None,
-        sign_due_at: None,
-        resolve_due_at: None,
-        meeting_at: None,
-        units: Vec::new(),
-    }
+    let by = if actor.role == ActorRole::CommunityOffice {
+        EscalatingBody::StreetOffice
+    } else {
+        EscalatingBody::HousingBureau
+    };
+    EscalationDetail::new(EscalationReason::Supervisor, by)
 }
 
 pub(crate) fn close_settled(

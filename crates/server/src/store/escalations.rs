@@ -138,14 +138,10 @@ pub(crate) fn append_escalation_event(
         EscalatingBody::HousingBureau | EscalatingBody::DistrictBureau => ActorRole::HousingBureau,
     };
     let event = TimelineEvent {
-        at: now,
-        kind,
-        actor,
         unit: row.body_name(detail.by),
         note,
-        rating: None,
-        photos: Vec::new(),
         escalation: Some(detail),
+        ..TimelineEvent::new(now, kind, actor)
     };
     Ok(append_event(connection, row.id, &event)?)
 }

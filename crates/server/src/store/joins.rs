@@ -84,11 +84,7 @@ pub(crate) fn join(
         .optional()?;
     let Some(id) = id else { return Ok(JoinOutcome::NotFound) };
     let row = ComplaintRow::load(connection, id)?;
-    let open = matches!(
-        row.facts().status,
-        ComplaintStatus::Submitted | ComplaintStatus::Accepted | ComplaintStatus::InProgress | ComplaintStatus::NeedsInfo
-    );
-    if !open {
+    if !row.facts().status.is_open() {
         return Ok(JoinOutcome::Finished);
     }
     if row.phone() == phone.as_str() {
@@ -106,16 +102,7 @@ pub(crate) fn join(
     append_event(
         connection,
         id,
-        &TimelineEvent {
-            at: now,
-            kind: EventKind::Joined,
-            actor: ActorRole::Resident,
-            unit: None,
-            note: None,
-            rating: None,
-            photos: Vec::new(),
-            escalation: None,
-        },
+        &TimelineEvent::new(now, EventKind::Joined, ActorRole::Resident),
     )?;
     recount_group(connection, id, now, policies)?;
     escalations::run_rules(connection, id, now, &policies.escalation)?;
