@@ -4,8 +4,9 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use mashang_model::{
     Category, CodeRequest, CodeSent, CodeVerification, Community, ComplaintSummary, ComplaintView, FiledComplaint,
-    LookupRequest, NewComplaint, Problem, ResidentActionRequest, ResidentSession, SummariesRequest, UploadedPhoto,
+    LookupRequest, NeighbourComplaint, NewComplaint, Problem, ResidentActionRequest, ResidentSession, SummariesRequest, UploadedPhoto,
 };
+use mashang_model::scorecard::{Ranking, Scorecard};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -127,6 +128,32 @@ impl Api {
                 .header("Authorization", &format!("Bearer {token}")),
         )
         .await
+    }
+
+    /// Open complaints of this community and category that their filers let neighbours see.
+    pub async fn similar(&self, community: i64, category: i64) -> Result<Vec<NeighbourComplaint>, ApiError> {
+        send(Request::get(&self.url(&format!("/communities/{community}/similar?category_id={category}")))).await
+    }
+
+    /// 附议: the phone signed in with `session` joins the complaint.
+    pub async fn join(&self, number: &str, session: &str) -> Result<ComplaintView, ApiError> {
+        send(
+            Request::post(&self.url(&format!("/complaints/{number}/joins")))
+                .header("Authorization", &format!("Bearer {session}")),
+        )
+        .await
+    }
+
+    /// Companies ranked for a period (a district's, or the city's).
+    pub async fn ranking(&self, period: &str) -> Result<Ranking, ApiError> {
+        let period = String::from(js_sys::encode_uri_component(period));
+        send(Request::get(&self.url(&format!("/scorecards?period={period}")))).await
+    }
+
+    /// A company's or a community's scorecard: `subject` is `companies` or `communities`.
+    pub async fn scorecard(&self, subject: &str, id: i64, period: &str) -> Result<Scorecard, ApiError> {
+        let period = String::from(js_sys::encode_uri_component(period));
+        send(Request::get(&self.url(&format!("/scorecards/{subject}/{id}?period={period}")))).await
     }
 
     /// 补充材料, 催办, 撤回, 评价, 重新办理.

@@ -6,7 +6,9 @@ use mashang_model::FiledComplaint;
 use crate::api::Api;
 use crate::config::RuntimeConfig;
 use crate::i18n::I18n;
-use crate::pages::{ComplaintPage, FilePage, HomePage, MyComplaintsPage, NotFoundPage, ReceiptPage, TrackPage};
+use crate::pages::{
+    ComplaintPage, FilePage, HomePage, MyComplaintsPage, NotFoundPage, RankingPage, ReceiptPage, ScorecardPage, TrackPage,
+};
 
 /// The receipt of the complaint just filed on this device, so the receipt page can show the
 /// filing time without another request.
@@ -33,6 +35,8 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
                 <Route path=path!("/track") view=TrackPage />
                 <Route path=path!("/complaints/:number") view=ComplaintPage />
                 <Route path=path!("/mine") view=MyComplaintsPage />
+                <Route path=path!("/scorecards") view=RankingPage />
+                <Route path=path!("/scorecards/:subject/:id") view=ScorecardPage />
             </Routes>
         </Router>
     }

@@ -20,6 +20,9 @@ pub struct Draft {
     pub name: String,
     pub phone: String,
     pub hide_identity_from_property: bool,
+    /// Whether neighbours may see and join it; `None` until the resident chooses, when the
+    /// place decides (shared areas yes, homes no).
+    pub visible_to_neighbours: Option<bool>,
     pub consent: bool,
     /// Photos already uploaded; they come back with the draft.
     pub photo_ids: Vec<String>,

@@ -48,6 +48,16 @@ pub fn complaint(number: &TrackingNumber) -> String {
     at(&format!("/complaints/{}", number.as_str()))
 }
 
+/// The public ranking of property companies (物业服务评价).
+pub fn scorecards() -> String {
+    at("/scorecards")
+}
+
+/// A company's (`companies`) or a community's (`communities`) public scorecard.
+pub fn scorecard(subject: &str, id: i64) -> String {
+    at(&format!("/scorecards/{subject}/{id}"))
+}
+
 /// The complaints filed on this device.
 pub fn mine() -> String {
     at("/mine")

@@ -59,8 +59,11 @@ pub fn ComplaintCard(complaint: ComplaintView) -> impl IntoView {
                     <dt>{move || i18n.t().result_name}</dt>
                     <dd>{name}</dd>
                 })}
-                <dt>{move || i18n.t().result_phone}</dt>
-                <dd>{phone}</dd>
+                // A neighbour who joined sees no number at all.
+                {(!phone.is_empty()).then(|| view! {
+                    <dt>{move || i18n.t().result_phone}</dt>
+                    <dd>{phone}</dd>
+                })}
             </dl>
             <h3>{move || i18n.t().result_description}</h3>
             <p class="description-text">{description}</p>

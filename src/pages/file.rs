@@ -1,9 +1,10 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
+use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use mashang_model::text::{clean_long_text, text_length};
-use mashang_model::validation::DESCRIPTION_MAX_CHARS;
+use mashang_model::validation::{DESCRIPTION_MAX_CHARS, neighbours_see_by_default};
 use mashang_model::{Category, Community, Field, FieldError, NewComplaint, PhoneNumber, validate_new_complaint};
 
 use crate::api::Api;
@@ -18,6 +19,7 @@ use crate::format::nfc;
 use crate::i18n::{Locale, ZH_CN, use_i18n};
 use crate::outbox::use_outbox;
 use crate::paths;
+use crate::pages::join::SimilarComplaints;
 
 fn input_id(field: Field) -> &'static str {
     match field {
@@ -42,6 +44,7 @@ struct FormState {
     name: RwSignal<String>,
     phone: RwSignal<String>,
     hide_identity_from_property: RwSignal<bool>,
+    visible_to_neighbours: RwSignal<Option<bool>>,
     consent: RwSignal<bool>,
     photos: RwSignal<Vec<PhotoItem>>,
 }
@@ -63,6 +66,7 @@ impl FormState {
             name: RwSignal::new(draft.name.clone()),
             phone: RwSignal::new(draft.phone.clone()),
             hide_identity_from_property: RwSignal::new(draft.hide_identity_from_property),
+            visible_to_neighbours: RwSignal::new(draft.visible_to_neighbours),
             consent: RwSignal::new(draft.consent),
         }
     }
@@ -77,11 +81,17 @@ impl FormState {
             name: self.name.get(),
             phone: self.phone.get(),
             hide_identity_from_property: self.hide_identity_from_property.get(),
+            visible_to_neighbours: self.visible_to_neighbours.get(),
             consent: self.consent.get(),
             photo_ids: self.uploaded_photos(),
             idempotency_key,
             pending: None,
         }
+    }
+
+    /// What neighbours will be allowed: the resident's choice, else what the place suggests.
+    fn neighbours_see(self) -> bool {
+        self.visible_to_neighbours.get().unwrap_or_else(|| neighbours_see_by_default(&self.location.get()))
     }
 
     fn uploaded_photos(self) -> Vec<String> {
@@ -103,8 +113,7 @@ impl FormState {
             hide_identity_from_property: self.hide_identity_from_property.get_untracked(),
             consent: self.consent.get_untracked(),
             photo_ids: self.photos.with_untracked(|list| uploaded_ids(list)),
-            // The server's default: neighbours see shared-area problems, not problems at home.
-            visible_to_neighbours: None,
+            visible_to_neighbours: Some(self.neighbours_see()),
         }
     }
 }
@@ -304,6 +313,13 @@ pub fn FilePage() -> impl IntoView {
                     />
                 </FieldFrame>
 
+                {move || chosen_community.get().map(|community| view! {
+                    <p class="scores-link">
+                        <A href=paths::scorecard("communities", community.id)>{move || i18n.t().scores_of_community}</A>
+                    </p>
+                })}
+                <SimilarComplaints community=form.community_id.into() category=form.category_id.into() />
+
                 <TextInput
                     id="location"
                     field=Field::Location
@@ -358,6 +374,18 @@ pub fn FilePage() -> impl IntoView {
                     />
                     <label for="hide-identity">{move || i18n.t().hide_identity_label}</label>
                     <p class="hint" id="hide-identity-hint">{move || i18n.t().hide_identity_hint}</p>
+                </div>
+
+                <div class="field checkbox-field">
+                    <input
+                        id="neighbours"
+                        type="checkbox"
+                        aria-describedby="neighbours-hint"
+                        prop:checked=move || form.neighbours_see()
+                        on:change:target=move |ev| form.visible_to_neighbours.set(Some(ev.target().checked()))
+                    />
+                    <label for="neighbours">{move || i18n.t().neighbours_label}</label>
+                    <p class="hint" id="neighbours-hint">{move || i18n.t().neighbours_hint}</p>
                 </div>
 
                 <details class="notice-text">
@@ -457,6 +485,8 @@ fn Review(
                 <dd>{phone}</dd>
                 <dt>{move || i18n.t().hide_identity_label}</dt>
                 <dd>{move || if form.hide_identity_from_property.get_untracked() { i18n.t().yes } else { i18n.t().no }}</dd>
+                <dt>{move || i18n.t().neighbours_label}</dt>
+                <dd>{move || if form.neighbours_see() { i18n.t().yes } else { i18n.t().no }}</dd>
             </dl>
         </section>
     }

@@ -57,6 +57,7 @@ pub fn HomePage() -> impl IntoView {
                 {follows_any.then(|| view! {
                     <ActionTile href=paths::mine() icon="☰" title=|t| t.home_mine hint=|t| t.home_mine_hint badge=updates_badge />
                 })}
+                <ActionTile href=paths::scorecards() icon="★" title=|t| t.home_scores hint=|t| t.home_scores_hint />
             </nav>
             <button
                 type="button"

@@ -1,9 +1,11 @@
 mod complaint;
 mod file;
 mod home;
+mod join;
 mod mine;
 mod not_found;
 mod receipt;
+mod scorecards;
 mod track;
 
 pub use complaint::ComplaintPage;
@@ -12,4 +14,5 @@ pub use home::HomePage;
 pub use mine::MyComplaintsPage;
 pub use not_found::NotFoundPage;
 pub use receipt::ReceiptPage;
+pub use scorecards::{RankingPage, ScorecardPage};
 pub use track::TrackPage;

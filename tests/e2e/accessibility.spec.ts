@@ -28,6 +28,8 @@ for (const { locale, elder, dark } of variants) {
       [`/track?number=${receipt.tracking_number}`, '.lookup-form'],
       [`/complaints/${receipt.tracking_number}`, '.complaint-card'],
       ['/mine', '.complaint-list'],
+      ['/scorecards', '.score-roll'],
+      ['/scorecards/companies/1', '.trend-table'],
       ['/no/such/page', 'main .button-primary'],
     ];
     for (const [index, [route, landmark]] of routes.entries()) {

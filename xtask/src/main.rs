@@ -147,7 +147,9 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
     // Behind the sub-path a city's reverse proxy might give the app.
     let sub_path_server = start("sub-path", &["--base-path", E2E_SUB_PATH])?;
     // A clock the tests move forward to reach deadlines; alone, so no other test sees it move.
-    let time_travel_server = start("time-travel", &["--dev-time-travel"])?;
+    // Its tests also sign neighbours in to join (附议), so it hands out codes freely too.
+    let time_travel_server =
+        start("time-travel", &["--dev-time-travel", "--dev-expose-codes", "--code-limit-per-minute", "1000"])?;
     step(&format!("browser tests (Playwright, Debian Chromium) against {}", server.url));
     let results = scratch.join("results.json");
     let mut playwright = Command::new(root.join("node_modules/.bin/playwright"));

@@ -359,13 +359,14 @@ pub fn next_escalation(
     }
 
     // Not resolved in time: a yellow card the next working day, a red card (挂牌督办) five working
-    // days later, the district five working days after that.
+    // days later, the district five working days after that. Each card names the time by which
+    // the work must be done before the next step up; the unit's own deadline stays missed.
     let yellow_at = start_of_next_working_day(facts.resolve_due_at, calendar);
     if facts.card == Card::None && now >= yellow_at {
         let after = EscalationFacts { card: Card::Yellow, card_since: Some(yellow_at), ..*facts };
         let step = EscalationDetail {
             card: Some(Card::Yellow),
-            resolve_due_at: Some(facts.resolve_due_at),
+            resolve_due_at: Some(due_at(yellow_at, policy.red_card_after, calendar)),
             ..detail(EscalationReason::ResolveOverdue, EscalatingBody::StreetOffice)
         };
         return Some(Escalation { kind: EventKind::Supervised, detail: step, after });
@@ -377,7 +378,7 @@ pub fn next_escalation(
             let after = EscalationFacts { card: Card::Red, card_since: Some(red_at), ..*facts };
             let step = EscalationDetail {
                 card: Some(Card::Red),
-                resolve_due_at: Some(facts.resolve_due_at),
+                resolve_due_at: Some(due_at(red_at, policy.district_after_red, calendar)),
                 ..detail(EscalationReason::ResolveOverdue, EscalatingBody::HousingBureau)
             };
             return Some(Escalation { kind: EventKind::Supervised, detail: step, after });
@@ -578,8 +579,10 @@ mod tests {
         assert_eq!(yellow.after.card, Card::Yellow);
         // Five working days later, Tuesday 8th 00:00: the red card, from the housing bureau.
         assert_eq!(next(&yellow.after, cst_dec(7, 23)), None);
+        assert_eq!(yellow.detail.resolve_due_at, Some(cst_dec(8, 0)), "done by then, or the red card");
         let red = next(&yellow.after, cst_dec(8, 0)).expect("red");
         assert_eq!((red.detail.card, red.detail.by), (Some(Card::Red), EscalatingBody::HousingBureau));
+        assert_eq!(red.detail.resolve_due_at, Some(cst_dec(15, 0)), "done by then, or the district");
         // Five more: Tuesday 15th, to the district.
         assert_eq!(next(&red.after, cst_dec(14, 23)), None);
         let district = next(&red.after, cst_dec(15, 0)).expect("district");

@@ -337,7 +337,8 @@ pub struct Ranking {
     pub weights: Weights,
 }
 
-/// How many companies 红榜 and 黑榜 name each.
+/// How many companies 红榜 and 黑榜 name each, at most. With fewer than twice as many ranked,
+/// the ranked are split in two halves (the better half on 红榜), so nobody stands on both.
 pub const HONOUR_ROLL_SIZE: usize = 5;
 
 impl Ranking {
@@ -351,12 +352,12 @@ impl Ranking {
         Self { period, district, ranked, unranked, without_complaints, weights: WEIGHTS }
     }
 
-    /// 红榜: the best five.
+    /// 红榜: the best five (or the better half).
     pub fn best(&self) -> &[RankedCompany] {
-        &self.ranked[..self.ranked.len().min(HONOUR_ROLL_SIZE)]
+        &self.ranked[..self.ranked.len().div_ceil(2).min(HONOUR_ROLL_SIZE)]
     }
 
-    /// 黑榜: the worst five, worst first, never repeating a company that is on 红榜.
+    /// 黑榜: the worst five (or the worse half), worst first, never a company on 红榜.
     pub fn worst(&self) -> Vec<&RankedCompany> {
         let best = self.best().len();
         self.ranked[best..].iter().rev().take(HONOUR_ROLL_SIZE).collect()
@@ -465,8 +466,12 @@ mod tests {
         assert_eq!(ranking.ranked.iter().map(|c| c.id).collect::<Vec<_>>(), [7, 6, 5, 4, 3, 2, 1]);
         assert_eq!(ranking.unranked.iter().map(|c| c.id).collect::<Vec<_>>(), [8]);
         assert_eq!(ranking.without_complaints.iter().map(|c| c.id).collect::<Vec<_>>(), [9]);
-        assert_eq!(ranking.best().iter().map(|c| c.id).collect::<Vec<_>>(), [7, 6, 5, 4, 3]);
-        assert_eq!(ranking.worst().iter().map(|c| c.id).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(ranking.best().iter().map(|c| c.id).collect::<Vec<_>>(), [7, 6, 5, 4]);
+        assert_eq!(ranking.worst().iter().map(|c| c.id).collect::<Vec<_>>(), [1, 2, 3]);
+        let many: Vec<_> = (1..=14).map(|id| company(id, 10, (id as u32).min(10), 40)).collect();
+        let ranking = Ranking::build(period, None, many);
+        assert_eq!(ranking.best().len(), 5);
+        assert_eq!(ranking.worst().len(), 5);
     }
 
     proptest! {

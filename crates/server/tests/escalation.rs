@@ -382,6 +382,14 @@ async fn scorecards_equal_an_independent_count_of_the_seed_and_grade_most_compan
 async fn scorecard_requests_are_checked_and_answers_are_cacheable() {
     let server = TestServer::start().await;
     assert_eq!(server.get("/api/v1/scorecards/companies/999999").await.status(), StatusCode::NOT_FOUND);
+    for past_i64 in ["/api/v1/scorecards/companies/9223372036854775808", "/api/v1/communities/9223372036854775808/similar?category_id=1"] {
+        let response = server.get(past_i64).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{past_i64}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json");
+    }
+    let response = server.get("/api/v1/communities/1/similar?category_id=9223372036854775808").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
     assert_eq!(server.get("/api/v1/scorecards?district=不存在区").await.status(), StatusCode::NOT_FOUND);
     let response = server.get("/api/v1/scorecards?quarter=2026Q9").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);

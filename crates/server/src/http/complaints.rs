@@ -160,9 +160,10 @@ pub struct SimilarQuery {
 #[utoipa::path(get, operation_id = "complaints_similar", path = "/communities/{id}/similar", tag = "complaints", params(("id" = i64, Path, description = "Community"), ("category_id" = i64, Query, description = "The specific problem")), responses((status = 200, description = "Open complaints of this community and category that neighbours may see and join: no name, phone or photo", body = Vec<NeighbourComplaint>), ProblemResponse))]
 pub async fn similar(
     State(state): State<AppState>,
-    Path(community): Path<i64>,
+    Path(community): Path<String>,
     query: Result<Query<SimilarQuery>, QueryRejection>,
 ) -> ApiResult<Json<Vec<NeighbourComplaint>>> {
+    let community = super::path_id(&community)?;
     let Query(query) = query.map_err(|rejection| ApiError::MalformedBody(rejection.body_text()))?;
     Ok(Json(state.store.similar_complaints(community, query.category_id).await?))
 }

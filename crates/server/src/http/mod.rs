@@ -115,6 +115,12 @@ fn api_routes(dev_outbox: bool, dev_clock: bool) -> OpenApiRouter<AppState> {
     if dev_clock { routes.routes(routes!(dev::advance_clock)) } else { routes }
 }
 
+/// A numeric id from the path. Anything that is not one (text, a number past `i64`) is a miss
+/// like an unknown id, answered as a problem document rather than axum's plain-text rejection.
+fn path_id(text: &str) -> error::ApiResult<i64> {
+    text.parse().map_err(|_| ApiError::NotFound)
+}
+
 #[derive(serde::Serialize, utoipa::ToSchema)]
 struct Health {
     status: &'static str,

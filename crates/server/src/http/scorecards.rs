@@ -10,7 +10,7 @@ use mashang_model::scorecard::{Period, Ranking, Scorecard};
 use mashang_model::{Field, FieldError, FieldErrorCode};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
+use super::{AppState, path_id};
 use super::error::{ApiError, ApiResult};
 use super::openapi::ProblemResponse;
 use crate::store::ScorecardError;
@@ -35,7 +35,8 @@ pub struct PeriodQuery {
 impl PeriodQuery {
     /// The period asked for, or the current quarter.
     fn period(&self, state: &AppState) -> ApiResult<Period> {
-        match self.period.as_ref().or(self.quarter.as_ref()).or(self.month.as_ref()) {
+        let given = [&self.period, &self.quarter, &self.month].into_iter().flatten().find(|text| !text.trim().is_empty());
+        match given {
             None => Ok(Period::quarter_of(state.clock.now())),
             Some(text) => Period::parse(text)
                 .ok_or_else(|| ApiError::Validation(vec![FieldError::new(Field::Period, FieldErrorCode::InvalidPeriod)])),
@@ -70,9 +71,10 @@ pub async fn ranking(
 #[utoipa::path(get, operation_id = "scorecards_company", path = "/scorecards/companies/{id}", tag = "scorecards", params(("id" = i64, Path, description = "Property company"), ("period" = Option<String>, Query, description = "2026Q4 or 2026-11; the current quarter by default")), responses((status = 200, description = "The company's figures for the period and the three before it", body = Scorecard), ProblemResponse))]
 pub async fn company(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     params: Result<Query<PeriodQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
+    let id = path_id(&id)?;
     let period = query(params)?.period(&state)?;
     let card = state.store.company_scorecard(id, period, state.clock.now()).await?;
     card.map(cacheable).ok_or(ApiError::NotFound)
@@ -81,9 +83,10 @@ pub async fn company(
 #[utoipa::path(get, operation_id = "scorecards_community", path = "/scorecards/communities/{id}", tag = "scorecards", params(("id" = i64, Path, description = "Community"), ("period" = Option<String>, Query, description = "2026Q4 or 2026-11; the current quarter by default")), responses((status = 200, description = "The community's figures for the period and the three before it", body = Scorecard), ProblemResponse))]
 pub async fn community(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     params: Result<Query<PeriodQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
+    let id = path_id(&id)?;
     let period = query(params)?.period(&state)?;
     let card = state.store.community_scorecard(id, period, state.clock.now()).await?;
     card.map(cacheable).ok_or(ApiError::NotFound)
