@@ -22,12 +22,21 @@ fn period_choices() -> Vec<Period> {
 }
 
 fn period_name(t: &Texts, period: Period) -> String {
+    period_text(t.period_quarter, t.period_month, period)
+}
+
+/// A period in few characters, for the trend table's narrow first column.
+fn period_short(t: &Texts, period: Period) -> String {
+    period_text(t.period_quarter_short, t.period_month_short, period)
+}
+
+fn period_text(quarter_template: &str, month_template: &str, period: Period) -> String {
     match period {
         Period::Quarter { year, quarter } => {
-            t.period_quarter.replace("{year}", &year.to_string()).replace("{q}", &quarter.to_string())
+            quarter_template.replace("{year}", &year.to_string()).replace("{q}", &quarter.to_string())
         }
         Period::Month { year, month } => {
-            t.period_month.replace("{year}", &year.to_string()).replace("{m}", &month.to_string())
+            month_template.replace("{year}", &year.to_string()).replace("{m}", &month.to_string())
         }
     }
 }
@@ -265,8 +274,9 @@ fn Figures(score: PeriodScore) -> impl IntoView {
 /// Chart geometry, in the SVG's own units: it scales to the card's width.
 const CHART_WIDTH: f64 = 320.0;
 const CHART_HEIGHT: f64 = 160.0;
-const CHART_LEFT: f64 = 36.0;
-const CHART_RIGHT: f64 = 12.0;
+// Room for the first and last period's label, centred under their points.
+const CHART_LEFT: f64 = 44.0;
+const CHART_RIGHT: f64 = 28.0;
 const CHART_TOP: f64 = 12.0;
 const CHART_BOTTOM: f64 = 28.0;
 
@@ -348,7 +358,7 @@ fn TrendTable(trend: Vec<PeriodScore>) -> impl IntoView {
             let (rates, verdict_of) = (score.rates, score.clone());
             view! {
                 <tr>
-                    <th scope="row">{move || period_name(i18n.t(), period)}</th>
+                    <th scope="row">{move || period_short(i18n.t(), period)}</th>
                     <td>{move || percent(i18n.t(), rates.satisfaction)}</td>
                     <td>{move || percent(i18n.t(), rates.on_time_resolution)}</td>
                     <td>{move || percent(i18n.t(), rates.response)}</td>
@@ -358,7 +368,9 @@ fn TrendTable(trend: Vec<PeriodScore>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        // Scrolls sideways when large type makes it wider than the phone, so it takes the focus
+        // for keyboard scrolling.
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || i18n.t().trend_title>
             <table class="trend-table">
                 <caption>{move || i18n.t().trend_title}</caption>
                 <thead>

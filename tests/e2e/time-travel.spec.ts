@@ -116,7 +116,10 @@ test('a neighbour finds the same problem while filing, joins it, and five househ
   await expect(page.locator('.complaint-row', { hasText: '绿化养护' })).toHaveCount(1);
 
   // The filer watches; three more households join; the fifth raises it a level.
-  const filerPage = await browser.newPage();
+  const filerContext = await browser.newContext({
+    baseURL: timeTravelURL, viewport: { width: 360, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+  });
+  const filerPage = await filerContext.newPage();
   await keepOnDevice(filerPage, number, filer.access_token);
   await openApp(filerPage, `/complaints/${number}`);
   await expect(filerPage.getByText('1 户邻居已附议')).toBeVisible();
@@ -132,7 +135,7 @@ test('a neighbour finds the same problem while filing, joins it, and five househ
   await expect(filerPage.locator('.timeline')).toContainText('多户居民反映同一问题，提级办理。');
   await screenshot(filerPage, 'progress-group-raised-zh');
   await expectAccessible(filerPage);
-  await filerPage.close();
+  await filerContext.close();
 });
 
 test('a complaint left unresolved is put under 挂牌督办 before the resident\'s eyes', async ({ page, request }) => {

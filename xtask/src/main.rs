@@ -255,8 +255,31 @@ fn bench() -> Result {
     let outcome =
         tools::run_checked(Command::new(root.join("target/server/examples/load")).arg(&server.url).args(["10", "32"]));
     drop(server);
+    let outcome = outcome.and_then(|()| bench_large_database(&root, &scratch));
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
+}
+
+/// Escalation and the public reads over a generated database of 100,000 open and 100,000
+/// finished complaints: the scheduler's pass (the first one catches up, the second is the
+/// steady state), then the scorecard and suggestion endpoints under a few clients.
+fn bench_large_database(root: &Path, scratch: &Path) -> Result {
+    let server_binary = root.join("target/server/mashang-server");
+    let folder = scratch.join("large");
+    std::fs::create_dir_all(&folder).map_err(|e| format!("creating {}: {e}", folder.display()))?;
+    let database = folder.join("mashang.db");
+    let offline = |command: &str| -> Result {
+        step(&format!("mashang-server {command} over the generated database"));
+        tools::run_checked(Command::new(&server_binary).arg("--database").arg(&database).arg(command))
+    };
+    offline("generate")?;
+    offline("escalate")?;
+    offline("escalate")?;
+    let server = TestServer::start_with(&server_binary, &root.join("dist"), &folder, &[])?;
+    step(&format!("public reads against {}", server.url));
+    tools::run_checked(
+        Command::new(root.join("target/server/examples/load")).arg(&server.url).args(["10", "4", "public"]),
+    )
 }
 
 /// Size and cold-load time of the release app, beside a trivial Leptos page built the same way;

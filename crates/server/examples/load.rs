@@ -1,7 +1,8 @@
-//! Load generator for `cargo xtask bench`: lookups/s and filings/s with p50/p99 latency against a
-//! running server on loopback. Prints figures; asserts nothing.
+//! Load generator for `cargo xtask bench`: lookups/s and filings/s (`resident`), or the public
+//! scorecard and suggestion endpoints (`public`), with p50/p99 latency against a running server on
+//! loopback. Prints figures; asserts nothing.
 //!
-//! Usage: load <base URL> [seconds per phase] [concurrent clients]
+//! Usage: load <base URL> [seconds per phase] [concurrent clients] [resident|public]
 
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -13,7 +14,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = args.next().ok_or("usage: load <base URL> [seconds] [clients]")?;
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let clients: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(32);
+    let phases = args.next().unwrap_or_else(|| "resident".to_owned());
     let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
+    if phases == "public" {
+        return public(client, base, seconds, clients).await;
+    }
 
     let communities: Value = client.get(format!("{base}/api/v1/communities")).send().await?.json().await?;
     let categories: Value = client.get(format!("{base}/api/v1/categories")).send().await?.json().await?;
@@ -77,6 +82,62 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     })
     .await;
     report("filings", &filings, seconds);
+    Ok(())
+}
+
+/// The public reads a large database must answer fast: the ranking, a company's scorecard, and
+/// the suggestions shown while filing.
+async fn public(client: reqwest::Client, base: String, seconds: u64, clients: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let communities: Value = client.get(format!("{base}/api/v1/communities")).send().await?.json().await?;
+    let categories: Value = client.get(format!("{base}/api/v1/categories")).send().await?.json().await?;
+    let ranking: Value = client.get(format!("{base}/api/v1/scorecards")).send().await?.json().await?;
+    let companies: Vec<i64> = ["ranked", "unranked", "without_complaints"]
+        .iter()
+        .flat_map(|list| ranking[list].as_array().cloned().unwrap_or_default())
+        .filter_map(|company| company["id"].as_i64())
+        .collect();
+    let communities: Vec<i64> = communities.as_array().into_iter().flatten().filter_map(|c| c["id"].as_i64()).collect();
+    let leaves: Vec<i64> = categories
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| group["children"].as_array().cloned().unwrap_or_default())
+        .filter_map(|leaf| leaf["id"].as_i64())
+        .collect();
+    if companies.is_empty() || communities.is_empty() || leaves.is_empty() {
+        return Err("the database has no catalogue to ask about".into());
+    }
+    println!(
+        "machine: {} cores; {clients} concurrent clients; {seconds} s per phase",
+        std::thread::available_parallelism()?
+    );
+    let urls: [(&str, Vec<String>); 3] = [
+        ("ranking", vec![format!("{base}/api/v1/scorecards")]),
+        ("company scorecard", companies.iter().map(|id| format!("{base}/api/v1/scorecards/companies/{id}")).collect()),
+        (
+            "similar complaints",
+            communities
+                .iter()
+                .flat_map(|c| leaves.iter().map(move |k| (c, k)))
+                .map(|(c, k)| format!("{base}/api/v1/communities/{c}/similar?category_id={k}"))
+                .collect(),
+        ),
+    ];
+    for (name, urls) in urls {
+        let urls = Arc::new(urls);
+        let phase = run_phase(clients, seconds, {
+            let client = client.clone();
+            move |worker, i| {
+                let (client, urls) = (client.clone(), urls.clone());
+                async move {
+                    let url = &urls[(worker * 7919 + i) % urls.len()];
+                    succeeded(client.get(url).send().await, reqwest::StatusCode::OK).await
+                }
+            }
+        })
+        .await;
+        report(name, &phase, seconds);
+    }
     Ok(())
 }
 

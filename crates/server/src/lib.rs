@@ -18,6 +18,24 @@ use tokio::net::TcpListener;
 pub use config::Config;
 use store::Store;
 
+async fn open_store(config: &Config) -> anyhow::Result<(Store, store::DemoData)> {
+    let store = Store::open(
+        &config.database,
+        store::StoreOptions {
+            readers: config.readers,
+            policies: config.policies(),
+            busy_timeout: std::time::Duration::from_millis(config.busy_timeout_ms),
+            max_size_bytes: config.max_database_mb.map(|mb| mb * 1024 * 1024),
+        },
+    )?;
+    let demo = if config.no_demo_data {
+        store::DemoData::default()
+    } else {
+        store.seed_demo_if_empty(Utc::now(), config.demo_staff_password.clone()).await?
+    };
+    Ok((store, demo))
+}
+
 /// A server bound to its port, ready to serve.
 pub struct Server {
     listener: TcpListener,
@@ -31,20 +49,7 @@ pub struct Server {
 
 impl Server {
     pub async fn bind(config: &Config) -> anyhow::Result<Self> {
-        let store = Store::open(
-            &config.database,
-            store::StoreOptions {
-                readers: config.readers,
-                policies: config.policies(),
-                busy_timeout: std::time::Duration::from_millis(config.busy_timeout_ms),
-                max_size_bytes: config.max_database_mb.map(|mb| mb * 1024 * 1024),
-            },
-        )?;
-        let demo = if config.no_demo_data {
-            store::DemoData::default()
-        } else {
-            store.seed_demo_if_empty(Utc::now(), config.demo_staff_password.clone()).await?
-        };
+        let (store, demo) = open_store(config).await?;
         let dev_outbox = config.dev_expose_codes.then(|| {
             tracing::warn!("development mode: sign-in codes are readable at /api/v1/dev/codes/{{phone}}");
             Arc::new(codes::DevOutbox::default())
@@ -72,6 +77,12 @@ impl Server {
         let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;
         let escalation_interval = std::time::Duration::from_secs(config.escalation_interval_seconds);
         Ok(Self { listener, app, store, demo, clock, escalation_interval })
+    }
+
+    /// The database a configuration names, migrated and (unless `--no-demo-data`) seeded, as
+    /// `bind` opens it: for the commands that work on the data without serving.
+    pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+        Ok(open_store(config).await?.0)
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

@@ -21,6 +21,17 @@ enum Command {
         /// Where to write the copy; must not exist yet.
         destination: PathBuf,
     },
+    /// Benchmarks only: add generated complaints (open ones from the last ten days, finished ones
+    /// over a year) to the database, after the demo data.
+    Generate {
+        #[arg(long, default_value_t = 100_000)]
+        open: usize,
+        #[arg(long, default_value_t = 100_000)]
+        finished: usize,
+    },
+    /// Run the escalation rules over every live complaint once, now, and say how long it took
+    /// (the server does this every minute by itself).
+    Escalate,
 }
 
 #[tokio::main]
@@ -34,6 +45,22 @@ async fn main() -> anyhow::Result<()> {
         mashang_server::store::backup(&config.database, &destination)?;
         println!("Backed up {} to {}", config.database.display(), destination.display());
         return Ok(());
+    }
+    match command {
+        Some(Command::Generate { open, finished }) => {
+            let store = mashang_server::Server::open_store(&config).await?;
+            let written = store.generate(open, finished, chrono::Utc::now()).await?;
+            println!("generated {written} complaints ({open} open, {finished} finished)");
+            return Ok(());
+        }
+        Some(Command::Escalate) => {
+            let store = mashang_server::Server::open_store(&config).await?;
+            let started = std::time::Instant::now();
+            let made = store.run_escalations(chrono::Utc::now()).await?;
+            println!("escalation pass: {made} escalations in {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+            return Ok(());
+        }
+        _ => {}
     }
     let server = Server::bind(&config).await?;
     let address = server.local_addr()?;

@@ -12,6 +12,7 @@
 mod catalog;
 mod complaints;
 mod escalations;
+mod generate;
 mod joins;
 mod migrations;
 mod photos;
