@@ -45,6 +45,11 @@ fn percent(t: &Texts, rate: Option<f64>) -> String {
     rate.map_or_else(|| t.no_figure.to_owned(), |rate| format!("{:.1}%", rate * 100.0))
 }
 
+/// A rate in whole percent: the trend table's columns must fit a phone even in 长辈模式.
+fn whole_percent(t: &Texts, rate: Option<f64>) -> String {
+    rate.map_or_else(|| t.no_figure.to_owned(), |rate| format!("{:.0}%", rate * 100.0))
+}
+
 fn grade_name(grade: Grade) -> &'static str {
     match grade {
         Grade::A => "A",
@@ -274,9 +279,8 @@ fn Figures(score: PeriodScore) -> impl IntoView {
 /// Chart geometry, in the SVG's own units: it scales to the card's width.
 const CHART_WIDTH: f64 = 320.0;
 const CHART_HEIGHT: f64 = 160.0;
-// Room for the first and last period's label, centred under their points.
-const CHART_LEFT: f64 = 44.0;
-const CHART_RIGHT: f64 = 28.0;
+const CHART_LEFT: f64 = 40.0;
+const CHART_RIGHT: f64 = 12.0;
 const CHART_TOP: f64 = 12.0;
 const CHART_BOTTOM: f64 = 28.0;
 
@@ -322,8 +326,15 @@ fn TrendChart(trend: Vec<PeriodScore>) -> impl IntoView {
         .enumerate()
         .map(|(index, score)| {
             let period = score.period;
+            // The outer labels keep inside the drawing: the first starts at its point, the last
+            // ends at it.
+            let anchor = match index {
+                0 => "start",
+                last if last + 1 == count => "end",
+                _ => "middle",
+            };
             view! {
-                <text x=chart_x(index, count) y=CHART_HEIGHT - 8.0 text-anchor="middle" class="chart-label">{period.to_string()}</text>
+                <text x=chart_x(index, count) y=CHART_HEIGHT - 8.0 text-anchor=anchor class="chart-label">{period.to_string()}</text>
             }
         })
         .collect_view();
@@ -355,14 +366,14 @@ fn TrendTable(trend: Vec<PeriodScore>) -> impl IntoView {
         .into_iter()
         .map(|score| {
             let period = score.period;
-            let (rates, verdict_of) = (score.rates, score.clone());
+            let (rates, points) = (score.rates, score.score);
             view! {
                 <tr>
                     <th scope="row">{move || period_short(i18n.t(), period)}</th>
-                    <td>{move || percent(i18n.t(), rates.satisfaction)}</td>
-                    <td>{move || percent(i18n.t(), rates.on_time_resolution)}</td>
-                    <td>{move || percent(i18n.t(), rates.response)}</td>
-                    <td>{move || verdict(i18n.t(), &verdict_of)}</td>
+                    <td>{move || whole_percent(i18n.t(), rates.satisfaction)}</td>
+                    <td>{move || whole_percent(i18n.t(), rates.on_time_resolution)}</td>
+                    <td>{move || whole_percent(i18n.t(), rates.response)}</td>
+                    <td>{move || points.map_or_else(|| i18n.t().sample_too_small.to_owned(), |p| format!("{p:.1}"))}</td>
                 </tr>
             }
         })
@@ -376,10 +387,10 @@ fn TrendTable(trend: Vec<PeriodScore>) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">{move || i18n.t().trend_period}</th>
-                        <th scope="col">{move || i18n.t().rate_satisfaction}</th>
-                        <th scope="col">{move || i18n.t().rate_on_time}</th>
-                        <th scope="col">{move || i18n.t().rate_response}</th>
-                        <th scope="col">{move || i18n.t().score_label}</th>
+                        <th scope="col">{move || i18n.t().col_satisfaction}</th>
+                        <th scope="col">{move || i18n.t().col_on_time}</th>
+                        <th scope="col">{move || i18n.t().col_response}</th>
+                        <th scope="col">{move || i18n.t().col_score}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
