@@ -41,13 +41,20 @@ fn period_text(quarter_template: &str, month_template: &str, period: Period) -> 
     }
 }
 
-fn percent(t: &Texts, rate: Option<f64>) -> String {
-    rate.map_or_else(|| t.no_figure.to_owned(), |rate| format!("{:.1}%", rate * 100.0))
+/// Tenths as text: 834 → `83.4`. The contract sends whole numbers, so the app needs no float
+/// formatting (or parsing) code.
+fn tenths(value: u32) -> String {
+    format!("{}.{}", value / 10, value % 10)
+}
+
+/// A rate given in per mille, as a percent with one decimal.
+fn percent(t: &Texts, per_mille: Option<u32>) -> String {
+    per_mille.map_or_else(|| t.no_figure.to_owned(), |rate| format!("{}%", tenths(rate)))
 }
 
 /// A rate in whole percent: the trend table's columns must fit a phone even in 长辈模式.
-fn whole_percent(t: &Texts, rate: Option<f64>) -> String {
-    rate.map_or_else(|| t.no_figure.to_owned(), |rate| format!("{:.0}%", rate * 100.0))
+fn whole_percent(t: &Texts, per_mille: Option<u32>) -> String {
+    per_mille.map_or_else(|| t.no_figure.to_owned(), |rate| format!("{}%", (rate + 5) / 10))
 }
 
 fn grade_name(grade: Grade) -> &'static str {
@@ -62,7 +69,7 @@ fn grade_name(grade: Grade) -> &'static str {
 /// The score and grade, or 样本不足.
 fn verdict(t: &Texts, score: &PeriodScore) -> String {
     match (score.score, score.grade) {
-        (Some(points), Some(grade)) => format!("{points:.1} · {}", grade_name(grade)),
+        (Some(points), Some(grade)) => format!("{} · {}", tenths(points), grade_name(grade)),
         _ => t.sample_too_small.to_owned(),
     }
 }
@@ -259,7 +266,7 @@ fn Figures(score: PeriodScore) -> impl IntoView {
         })),
         (|t| t.rate_on_time, Box::new(move |t| percent(t, rates.on_time_resolution))),
         (|t| t.rate_repeat, Box::new(move |t| percent(t, rates.repeat))),
-        (|t| t.per_10k, Box::new(move |t| rates.per_10k_households.map_or_else(|| t.no_figure.to_owned(), |v| format!("{v:.1}")))),
+        (|t| t.per_10k, Box::new(move |t| rates.per_10k_households.map_or_else(|| t.no_figure.to_owned(), tenths))),
         (|t| t.median_sign, Box::new(move |t| counts.median_sign_minutes.map_or_else(|| t.no_figure.to_owned(), |minutes| {
             t.minutes_value.replace("{h}", &(minutes / 60).to_string()).replace("{m}", &(minutes % 60).to_string())
         }))),
@@ -276,25 +283,27 @@ fn Figures(score: PeriodScore) -> impl IntoView {
     }
 }
 
-/// Chart geometry, in the SVG's own units: it scales to the card's width.
-const CHART_WIDTH: f64 = 320.0;
-const CHART_HEIGHT: f64 = 160.0;
-const CHART_LEFT: f64 = 40.0;
-const CHART_RIGHT: f64 = 12.0;
-const CHART_TOP: f64 = 12.0;
-const CHART_BOTTOM: f64 = 28.0;
+/// Chart geometry, in the SVG's own whole units: it scales to the card's width.
+const CHART_WIDTH: u32 = 320;
+const CHART_HEIGHT: u32 = 160;
+const CHART_LEFT: u32 = 40;
+const CHART_RIGHT: u32 = 12;
+const CHART_TOP: u32 = 12;
+const CHART_BOTTOM: u32 = 28;
 
-fn chart_x(index: usize, count: usize) -> f64 {
-    let span = CHART_WIDTH - CHART_LEFT - CHART_RIGHT;
-    CHART_LEFT + span * index as f64 / (count.max(2) - 1) as f64
+fn chart_x(index: usize, count: usize) -> u32 {
+    let span = (CHART_WIDTH - CHART_LEFT - CHART_RIGHT) as usize;
+    CHART_LEFT + (span * index / (count.max(2) - 1)) as u32
 }
 
-fn chart_y(rate: f64) -> f64 {
-    CHART_TOP + (CHART_HEIGHT - CHART_TOP - CHART_BOTTOM) * (1.0 - rate.clamp(0.0, 1.0))
+/// The height of a rate given in per mille.
+fn chart_y(per_mille: u32) -> u32 {
+    let span = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM;
+    CHART_TOP + span * (1000 - per_mille.min(1000)) / 1000
 }
 
 /// The points of one rate over the periods; a period without the rate breaks the line.
-fn polyline(trend: &[PeriodScore], rate: impl Fn(&PeriodScore) -> Option<f64>) -> Vec<(f64, f64)> {
+fn polyline(trend: &[PeriodScore], rate: impl Fn(&PeriodScore) -> Option<u32>) -> Vec<(u32, u32)> {
     trend
         .iter()
         .enumerate()
@@ -307,15 +316,15 @@ fn polyline(trend: &[PeriodScore], rate: impl Fn(&PeriodScore) -> Option<f64>) -
 #[component]
 fn TrendChart(trend: Vec<PeriodScore>) -> impl IntoView {
     let i18n = use_i18n();
-    let points = |list: Vec<(f64, f64)>| list.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
+    let points = |list: Vec<(u32, u32)>| list.iter().map(|(x, y)| format!("{x},{y}")).collect::<Vec<_>>().join(" ");
     let satisfaction = polyline(&trend, |s| s.rates.satisfaction);
     let on_time = polyline(&trend, |s| s.rates.on_time_resolution);
-    let grid = [0.0, 0.5, 1.0]
-        .map(|rate| {
-            let y = chart_y(rate);
+    let grid = [0, 500, 1000]
+        .map(|per_mille| {
+            let y = chart_y(per_mille);
             view! {
                 <line x1=CHART_LEFT y1=y x2=CHART_WIDTH - CHART_RIGHT y2=y class="chart-grid" />
-                <text x=CHART_LEFT - 4.0 y=y + 4.0 text-anchor="end" class="chart-label">{format!("{:.0}%", rate * 100.0)}</text>
+                <text x=CHART_LEFT - 4 y=y + 4 text-anchor="end" class="chart-label">{format!("{}%", per_mille / 10)}</text>
             }
         })
         .into_iter()
@@ -334,11 +343,11 @@ fn TrendChart(trend: Vec<PeriodScore>) -> impl IntoView {
                 _ => "middle",
             };
             view! {
-                <text x=chart_x(index, count) y=CHART_HEIGHT - 8.0 text-anchor=anchor class="chart-label">{period.to_string()}</text>
+                <text x=chart_x(index, count) y=CHART_HEIGHT - 8 text-anchor=anchor class="chart-label">{period.to_string()}</text>
             }
         })
         .collect_view();
-    let dots = |list: &[(f64, f64)], class: &'static str| {
+    let dots = |list: &[(u32, u32)], class: &'static str| {
         list.iter().map(|&(x, y)| view! { <circle cx=x cy=y r="3.5" class=class /> }).collect_view()
     };
     view! {
@@ -373,7 +382,7 @@ fn TrendTable(trend: Vec<PeriodScore>) -> impl IntoView {
                     <td>{move || whole_percent(i18n.t(), rates.satisfaction)}</td>
                     <td>{move || whole_percent(i18n.t(), rates.on_time_resolution)}</td>
                     <td>{move || whole_percent(i18n.t(), rates.response)}</td>
-                    <td>{move || points.map_or_else(|| i18n.t().sample_too_small.to_owned(), |p| format!("{p:.1}"))}</td>
+                    <td>{move || points.map_or_else(|| i18n.t().sample_too_small.to_owned(), tenths)}</td>
                 </tr>
             }
         })

@@ -425,6 +425,43 @@ pub fn next_escalation(
     None
 }
 
+/// The earliest moment after `now` at which a rule may fire for these facts by the clock alone,
+/// if any: the scheduler need not look at the complaint before then. Call it on the facts that
+/// [`escalate`] left at `now`. The rules that follow events (群体, 反复, 会商) run after those
+/// events and never wait for the clock.
+pub fn next_check_at(
+    facts: &EscalationFacts,
+    now: DateTime<Utc>,
+    policy: &EscalationPolicy,
+    calendar: &impl WorkCalendar,
+) -> Option<DateTime<Utc>> {
+    if !facts.status.is_open() {
+        return None;
+    }
+    // "Overdue" is strictly after the due time.
+    let just_after = |t: DateTime<Utc>| t + Duration::nanoseconds(1);
+    let mut times = Vec::with_capacity(3);
+    if facts.status == ComplaintStatus::Submitted {
+        if facts.warned_sign_due_at != Some(facts.sign_due_at) {
+            times.push(warning_time(facts.sign_started_at, facts.sign_due_at, policy));
+        }
+        let supervised_until =
+            facts.sign_supervised_until.map_or(facts.sign_due_at, |until| until.max(facts.sign_due_at));
+        times.push(just_after(supervised_until));
+    } else if facts.warned_resolve_due_at != Some(facts.resolve_due_at) {
+        times.push(warning_time(facts.resolve_started_at, facts.resolve_due_at, policy));
+    }
+    match (facts.card, facts.card_since) {
+        (Card::None, _) => times.push(start_of_next_working_day(facts.resolve_due_at, calendar)),
+        (Card::Yellow, Some(since)) => times.push(due_at(since, policy.red_card_after, calendar)),
+        (Card::Red, Some(since)) if facts.level < Level::DistrictBureau => {
+            times.push(due_at(since, policy.district_after_red, calendar));
+        }
+        _ => {}
+    }
+    times.into_iter().filter(|&t| t > now).min()
+}
+
 /// Enough for every rule to fire once in a row, with room to spare; only a bug could need more.
 const MOST_STEPS_AT_ONCE: usize = 16;
 
@@ -656,6 +693,46 @@ mod tests {
         // A resolved one waits for its rating: no overdue card while the resident decides.
         let resolved = EscalationFacts { status: Resolved, ..accepted() };
         assert!(reasons(&resolved, cst_dec(30, 0)).is_empty());
+    }
+
+    proptest! {
+        /// Before the time `next_check_at` names, the clock alone escalates nothing: the
+        /// scheduler may skip the complaint until then.
+        #[test]
+        fn nothing_is_due_before_the_next_check(
+            status in any_status(),
+            card in proptest::sample::select(vec![Card::None, Card::Yellow, Card::Red]),
+            start in 0i64..20_000,
+            waits in proptest::collection::vec(1i64..20_000, 1..8),
+        ) {
+            let policy = EscalationPolicy::default();
+            let since = Some(cst(23, 9, 0));
+            let mut facts = EscalationFacts { status, card, card_since: since, ..filed() };
+            let mut now = cst(23, 9, 0) + Duration::minutes(start);
+            for wait in waits {
+                if let Some(last) = escalate(&facts, now, &policy, &Weekdays).last() {
+                    facts = last.after;
+                }
+                let next = next_check_at(&facts, now, &policy, &Weekdays);
+                let later = now + Duration::minutes(wait);
+                if next.is_none_or(|next| later < next) {
+                    prop_assert!(escalate(&facts, later, &policy, &Weekdays).is_empty(), "{facts:?} at {later} before {next:?}");
+                }
+                now = later;
+            }
+        }
+    }
+
+    #[test]
+    fn the_next_check_is_the_nearest_rule_and_none_for_a_finished_complaint() {
+        let policy = EscalationPolicy::default();
+        // Filed Monday 09:00: the signing warning at 01:48 on Tuesday comes first.
+        assert_eq!(next_check_at(&filed(), cst(23, 9, 0), &policy, &Weekdays), Some(cst(24, 1, 48)));
+        let warned = EscalationFacts { warned_sign_due_at: Some(cst(24, 9, 0)), ..filed() };
+        assert_eq!(next_check_at(&warned, cst(24, 2, 0), &policy, &Weekdays), Some(cst(24, 9, 0) + Duration::nanoseconds(1)));
+        for status in [Resolved, Rated, Closed, Withdrawn] {
+            assert_eq!(next_check_at(&EscalationFacts { status, ..filed() }, cst(23, 9, 0), &policy, &Weekdays), None);
+        }
     }
 
     fn any_status() -> impl Strategy<Value = ComplaintStatus> {

@@ -189,38 +189,43 @@ pub enum Grade {
 }
 
 impl Grade {
-    /// A ≥ 85, B 75–85, C 60–75, D < 60.
-    pub fn of(score: f64) -> Self {
+    /// A ≥ 85, B 75–85, C 60–75, D < 60; `score` in tenths of a point.
+    pub fn of(score: u32) -> Self {
         match score {
-            s if s >= 85.0 => Self::A,
-            s if s >= 75.0 => Self::B,
-            s if s >= 60.0 => Self::C,
+            s if s >= 850 => Self::A,
+            s if s >= 750 => Self::B,
+            s if s >= 600 => Self::C,
             _ => Self::D,
         }
     }
 }
 
-/// Rates as fractions from 0 to 1; `None` where there is nothing to divide by (or, for
-/// satisfaction, too few ratings).
+/// Rates in per mille (‰: 853 is 85.3 %), so that they travel and print as whole numbers and the
+/// app carries no floating-point parsing or formatting; `None` where there is nothing to divide
+/// by (or, for satisfaction, too few ratings).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rates {
     /// 响应率: signed on time.
-    pub response: Option<f64>,
+    pub response: Option<u32>,
     /// 解决率: resolved without a reopen.
-    pub resolution: Option<f64>,
+    pub resolution: Option<u32>,
     /// 满意率: 满意 + 基本满意 over rated.
-    pub satisfaction: Option<f64>,
+    pub satisfaction: Option<u32>,
     /// 按时办结率
-    pub on_time_resolution: Option<f64>,
+    pub on_time_resolution: Option<u32>,
     /// 重复投诉率
-    pub repeat: Option<f64>,
-    /// Complaints per 10,000 households.
-    pub per_10k_households: Option<f64>,
+    pub repeat: Option<u32>,
+    /// Complaints per 10,000 households, in tenths (347 is 34.7).
+    pub per_10k_households: Option<u32>,
 }
 
-fn ratio(part: u32, whole: u32) -> Option<f64> {
-    (whole > 0).then(|| f64::from(part.min(whole)) / f64::from(whole))
+/// `part / whole` in per mille, rounded half up.
+fn ratio(part: u32, whole: u32) -> Option<u32> {
+    (whole > 0).then(|| {
+        let (part, whole) = (u64::from(part.min(whole)), u64::from(whole));
+        u32::try_from((part * 1000 + whole / 2) / whole).unwrap_or(1000)
+    })
 }
 
 impl ScoreCounts {
@@ -231,21 +236,25 @@ impl ScoreCounts {
             satisfaction: (self.rated >= MIN_RATED_FOR_A_GRADE).then(|| ratio(self.satisfied, self.rated)).flatten(),
             on_time_resolution: ratio(self.resolved_on_time, self.resolve_settled),
             repeat: ratio(self.repeats, self.complaints),
-            per_10k_households: (self.households > 0)
-                .then(|| f64::from(self.complaints) * 10_000.0 / f64::from(self.households)),
+            per_10k_households: (self.households > 0).then(|| {
+                let (complaints, households) = (u64::from(self.complaints), u64::from(self.households));
+                u32::try_from((complaints * 100_000 + households / 2) / households).unwrap_or(u32::MAX)
+            }),
         }
     }
 
-    /// The composite score out of 100, or `None` when the sample is too small (样本不足) or
-    /// there were no complaints at all (listed, not ranked).
-    pub fn score(&self) -> Option<f64> {
+    /// The composite score in tenths of a point out of 100 (834 is 83.4), or `None` when the
+    /// sample is too small (样本不足) or there were no complaints at all (listed, not ranked).
+    pub fn score(&self) -> Option<u32> {
+        let per_mille = |rate: Option<u32>, absent: u32| f64::from(rate.unwrap_or(absent)) / 1000.0;
         let rates = self.rates();
-        let satisfaction = rates.satisfaction?;
+        let satisfaction = per_mille(Some(rates.satisfaction?), 0);
         // A step that could not yet be late counts as on time.
-        let on_time_resolution = rates.on_time_resolution.unwrap_or(1.0);
-        let on_time_signing = rates.response.unwrap_or(1.0);
-        let repeats = 1.0 - rates.repeat.unwrap_or(0.0);
-        let volume = rates.per_10k_households.map_or(1.0, |v| {
+        let on_time_resolution = per_mille(rates.on_time_resolution, 1000);
+        let on_time_signing = per_mille(rates.response, 1000);
+        let repeats = 1.0 - per_mille(rates.repeat, 0);
+        let volume = rates.per_10k_households.map_or(1.0, |tenths| {
+            let v = f64::from(tenths) / 10.0;
             ((VOLUME_NO_MARKS_AT - v) / (VOLUME_NO_MARKS_AT - VOLUME_FULL_MARKS_AT)).clamp(0.0, 1.0)
         });
         let w = WEIGHTS;
@@ -254,7 +263,8 @@ impl ScoreCounts {
             + on_time_signing * f64::from(w.on_time_signing)
             + repeats * f64::from(w.repeats)
             + volume * f64::from(w.volume);
-        Some((score * 10.0).round() / 10.0)
+        // Between 0 and 1000 by construction.
+        Some((score * 10.0).round().clamp(0.0, 1000.0) as u32)
     }
 
     pub fn grade(&self) -> Option<Grade> {
@@ -273,14 +283,15 @@ pub enum ScoreSubject {
 
 /// One period of one company's or community's record.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodScore {
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026Q4"))]
     pub period: Period,
     pub counts: ScoreCounts,
     pub rates: Rates,
+    /// In tenths of a point out of 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<f64>,
+    pub score: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<Grade>,
 }
@@ -346,9 +357,7 @@ impl Ranking {
     pub fn build(period: Period, district: Option<String>, companies: Vec<RankedCompany>) -> Self {
         let (mut ranked, rest): (Vec<_>, Vec<_>) = companies.into_iter().partition(|c| c.score.score.is_some());
         let (without_complaints, unranked) = rest.into_iter().partition(|c| c.score.counts.complaints == 0);
-        ranked.sort_by(|a, b| {
-            b.score.score.partial_cmp(&a.score.score).unwrap_or(std::cmp::Ordering::Equal).then(a.name.cmp(&b.name))
-        });
+        ranked.sort_by(|a, b| b.score.score.cmp(&a.score.score).then(a.name.cmp(&b.name)));
         Self { period, district, ranked, unranked, without_complaints, weights: WEIGHTS }
     }
 
@@ -421,14 +430,14 @@ mod tests {
     fn the_three_rates_and_the_composite_follow_the_stated_method() {
         let record = counts(20, 17);
         let rates = record.rates();
-        assert_eq!(rates.response, Some(0.9));
-        assert_eq!(rates.resolution, Some(0.9));
-        assert_eq!(rates.satisfaction, Some(0.85));
-        assert_eq!(rates.on_time_resolution, Some(0.75));
-        assert_eq!(rates.repeat, Some(0.1));
-        assert_eq!(rates.per_10k_households, Some(20.0));
+        assert_eq!(rates.response, Some(900));
+        assert_eq!(rates.resolution, Some(900));
+        assert_eq!(rates.satisfaction, Some(850));
+        assert_eq!(rates.on_time_resolution, Some(750));
+        assert_eq!(rates.repeat, Some(100));
+        assert_eq!(rates.per_10k_households, Some(200));
         // 0.85×40 + 0.75×30 + 0.9×10 + 0.9×10 + (80/90)×10 = 34 + 22.5 + 9 + 9 + 8.888… = 83.4
-        assert_eq!(record.score(), Some(83.4));
+        assert_eq!(record.score(), Some(834));
         assert_eq!(record.grade(), Some(Grade::B));
     }
 
@@ -443,12 +452,12 @@ mod tests {
 
     #[test]
     fn grades_have_their_stated_bounds() {
-        assert_eq!(Grade::of(85.0), Grade::A);
-        assert_eq!(Grade::of(84.9), Grade::B);
-        assert_eq!(Grade::of(75.0), Grade::B);
-        assert_eq!(Grade::of(74.9), Grade::C);
-        assert_eq!(Grade::of(60.0), Grade::C);
-        assert_eq!(Grade::of(59.9), Grade::D);
+        assert_eq!(Grade::of(850), Grade::A);
+        assert_eq!(Grade::of(849), Grade::B);
+        assert_eq!(Grade::of(750), Grade::B);
+        assert_eq!(Grade::of(749), Grade::C);
+        assert_eq!(Grade::of(600), Grade::C);
+        assert_eq!(Grade::of(599), Grade::D);
     }
 
     #[test]
@@ -487,10 +496,10 @@ mod tests {
             };
             let rates = record.rates();
             for rate in [rates.response, rates.resolution, rates.satisfaction, rates.on_time_resolution, rates.repeat].into_iter().flatten() {
-                prop_assert!((0.0..=1.0).contains(&rate));
+                prop_assert!(rate <= 1000);
             }
             if let Some(score) = record.score() {
-                prop_assert!((0.0..=100.0).contains(&score));
+                prop_assert!(score <= 1000);
                 prop_assert!(rated >= MIN_RATED_FOR_A_GRADE);
             }
         }

@@ -25,6 +25,9 @@ ALTER TABLE complaints ADD COLUMN consultation TEXT NOT NULL DEFAULT 'none'
 ALTER TABLE complaints ADD COLUMN meeting_at TEXT;
 ALTER TABLE complaints ADD COLUMN visible_to_neighbours INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE complaints ADD COLUMN joins INTEGER NOT NULL DEFAULT 0;
+-- When the clock may next escalate it (NULL: not yet worked out); the scheduled pass reads only
+-- the complaints whose time has come.
+ALTER TABLE complaints ADD COLUMN next_check_at TEXT;
 
 -- What scorecards count, fixed the first time it happens (later deadlines do not rewrite it).
 ALTER TABLE complaints ADD COLUMN first_sign_due_at TEXT;
@@ -61,4 +64,5 @@ CREATE TABLE complaint_joins (
 CREATE INDEX complaint_joins_by_phone ON complaint_joins (phone);
 CREATE INDEX complaints_by_problem ON complaints (community_id, category_id, filed_at);
 CREATE INDEX complaints_by_status ON complaints (status);
+CREATE INDEX complaints_by_next_check ON complaints (next_check_at);
 CREATE INDEX complaints_by_filing ON complaints (filed_at);

@@ -71,6 +71,7 @@ impl Server {
             code_sender: Arc::new(codes::LogCodeSender { outbox: dev_outbox.clone() }),
             dev_outbox,
             handoff_secret: config.handoff_secret.as_deref().filter(|s| !s.is_empty()).map(Arc::from),
+            scorecards: Arc::default(),
             openapi: Arc::default(),
         };
         let app = http::router(state, &config.dist, &config.base_path);

@@ -12,7 +12,7 @@ pub mod limits;
 mod openapi;
 mod photos;
 mod residents;
-mod scorecards;
+pub mod scorecards;
 mod spa;
 mod staff;
 
@@ -53,6 +53,8 @@ pub struct AppState {
     pub dev_outbox: Option<std::sync::Arc<crate::codes::DevOutbox>>,
     /// The secret shared with the citizen-services app; hand-off is off without it.
     pub handoff_secret: Option<std::sync::Arc<str>>,
+    /// Scorecard answers of the last minute.
+    pub scorecards: std::sync::Arc<scorecards::ScorecardCache>,
     /// The OpenAPI document, set once the router that it describes is built.
     pub openapi: std::sync::Arc<std::sync::OnceLock<serde_json::Value>>,
 }

@@ -1,7 +1,6 @@
 //! Public scorecards (揭丑亮短): per property company and per community, and a ranking. No
 //! personal data; cacheable for a short while.
 
-use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
@@ -44,10 +43,27 @@ impl PeriodQuery {
     }
 }
 
-fn cacheable<T: Serialize>(body: T) -> Response {
-    let mut response = Json(body).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
-    response
+/// The answer for `key` from the cache, or computed by `compute` and kept; `None` from `compute`
+/// is a 404 (and is not kept).
+async fn cached<T, F>(state: &AppState, key: String, compute: F) -> ApiResult<Response>
+where
+    T: Serialize,
+    F: Future<Output = ApiResult<Option<T>>>,
+{
+    let body = match state.scorecards.fresh(&key) {
+        Some(body) => body,
+        None => {
+            let answer = compute.await?.ok_or(ApiError::NotFound)?;
+            let body = axum::body::Bytes::from(serde_json::to_vec(&answer).map_err(|e| ApiError::Store(crate::store::StoreError::Database(e.to_string())))?);
+            state.scorecards.keep(key, body.clone());
+            body
+        }
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    Ok(response)
 }
 
 fn query(query: Result<Query<PeriodQuery>, QueryRejection>) -> ApiResult<PeriodQuery> {
@@ -62,10 +78,14 @@ pub async fn ranking(
     let params = query(params)?;
     let period = params.period(&state)?;
     let district = params.district.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
-    match state.store.ranking(period, district, state.clock.now()).await? {
-        Ok(ranking) => Ok(cacheable(ranking)),
-        Err(ScorecardError::UnknownSubject) => Err(ApiError::NotFound),
-    }
+    let key = format!("ranking:{period}:{}", district.as_deref().unwrap_or(""));
+    cached(&state, key, async {
+        Ok(match state.store.ranking(period, district, state.clock.now()).await? {
+            Ok(ranking) => Some(ranking),
+            Err(ScorecardError::UnknownSubject) => None,
+        })
+    })
+    .await
 }
 
 #[utoipa::path(get, operation_id = "scorecards_company", path = "/scorecards/companies/{id}", tag = "scorecards", params(("id" = i64, Path, description = "Property company"), ("period" = Option<String>, Query, description = "2026Q4 or 2026-11; the current quarter by default")), responses((status = 200, description = "The company's figures for the period and the three before it", body = Scorecard), ProblemResponse))]
@@ -76,8 +96,10 @@ pub async fn company(
 ) -> ApiResult<Response> {
     let id = path_id(&id)?;
     let period = query(params)?.period(&state)?;
-    let card = state.store.company_scorecard(id, period, state.clock.now()).await?;
-    card.map(cacheable).ok_or(ApiError::NotFound)
+    cached(&state, format!("company:{id}:{period}"), async {
+        Ok(state.store.company_scorecard(id, period, state.clock.now()).await?)
+    })
+    .await
 }
 
 #[utoipa::path(get, operation_id = "scorecards_community", path = "/scorecards/communities/{id}", tag = "scorecards", params(("id" = i64, Path, description = "Community"), ("period" = Option<String>, Query, description = "2026Q4 or 2026-11; the current quarter by default")), responses((status = 200, description = "The community's figures for the period and the three before it", body = Scorecard), ProblemResponse))]
@@ -88,6 +110,36 @@ pub async fn community(
 ) -> ApiResult<Response> {
     let id = path_id(&id)?;
     let period = query(params)?.period(&state)?;
-    let card = state.store.community_scorecard(id, period, state.clock.now()).await?;
-    card.map(cacheable).ok_or(ApiError::NotFound)
+    cached(&state, format!("community:{id}:{period}"), async {
+        Ok(state.store.community_scorecard(id, period, state.clock.now()).await?)
+    })
+    .await
+}
+
+/// Answers computed in the last minute, by request: a district's phones asking at once cost
+/// the database one computation each. Soft state like the rate limits: losing it loses nothing,
+/// and each instance keeps its own.
+#[derive(Default)]
+pub struct ScorecardCache {
+    answers: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, axum::body::Bytes)>>,
+}
+
+/// As long as the answers say a cache may keep them (`max-age=60`).
+const CACHE_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+/// A bound on what the cache holds; past it, it starts again empty.
+const CACHE_ENTRIES: usize = 4096;
+
+impl ScorecardCache {
+    fn fresh(&self, key: &str) -> Option<axum::body::Bytes> {
+        let answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
+        answers.get(key).filter(|(at, _)| at.elapsed() < CACHE_FOR).map(|(_, body)| body.clone())
+    }
+
+    fn keep(&self, key: String, body: axum::body::Bytes) {
+        let mut answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
+        if answers.len() >= CACHE_ENTRIES {
+            answers.clear();
+        }
+        answers.insert(key, (std::time::Instant::now(), body));
+    }
 }

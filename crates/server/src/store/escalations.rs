@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use mashang_model::deadline::Weekdays;
 use mashang_model::escalation::{
     Card, ConsultationState, EscalatingBody, EscalationDetail, EscalationFacts, EscalationPolicy, escalate,
+    next_check_at,
 };
 use mashang_model::{ActorRole, EventKind, TimelineEvent};
 use rusqlite::{Connection, params};
@@ -15,40 +16,47 @@ use rusqlite::{Connection, params};
 use super::complaints::{ComplaintRow, append_event};
 use super::{Store, StoreError, enum_name};
 
-/// Open, or resolved and waiting for its verdict: the stages a rule can still act on.
-const LIVE_STAGES: &str = "('submitted', 'accepted', 'in_progress', 'needs_info', 'resolved', 'rated')";
+/// Complaints a write transaction of the scheduled pass takes at most.
+const ESCALATION_SLICE: usize = 500;
+
+/// Stored as the next check of an open complaint that nothing but an event can escalate (a red
+/// card at the district, say): later than any real time, and sorting after every stored one.
+fn never() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("9999-12-31T23:59:59Z").map(|t| t.to_utc()).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
 
 impl Store {
-    /// One scheduled pass over every live complaint. Returns how many escalations were made.
+    /// One scheduled pass: the open complaints whose next check has come (or was never worked
+    /// out, after a migration or a bulk import). Returns how many escalations were made.
     pub async fn run_escalations(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let policy = self.escalation;
-        // Deciding is a read; only the complaints with something due take the writer.
         let due: Vec<i64> = self
             .read(move |connection| {
-                let sql = format!("{} WHERE c.status IN {LIVE_STAGES}", ComplaintRow::SELECT);
-                let mut statement = connection.prepare_cached(&sql)?;
-                let rows = statement.query_map([], ComplaintRow::from_row)?;
-                let mut due = Vec::new();
-                for row in rows {
-                    let row = row?;
-                    if !escalate(&row.escalation_facts(), now, &policy, &Weekdays).is_empty() {
-                        due.push(row.id);
-                    }
-                }
-                Ok(due)
+                Ok(connection
+                    .prepare_cached(
+                        "SELECT id FROM complaints
+                         WHERE status IN ('submitted', 'accepted', 'in_progress', 'needs_info')
+                           AND (next_check_at IS NULL OR next_check_at <= ?1)",
+                    )?
+                    .query_map([now], |row| row.get(0))?
+                    .collect::<Result<_, _>>()?)
             })
             .await?;
-        if due.is_empty() {
-            return Ok(0);
+        // In slices, so that a long catch-up never holds the writer from a resident's filing.
+        let mut made = 0;
+        for slice in due.chunks(ESCALATION_SLICE) {
+            let slice = slice.to_vec();
+            made += self
+                .write(move |connection| {
+                    let mut made = 0;
+                    for id in slice {
+                        made += run_rules(connection, id, now, &policy)?;
+                    }
+                    Ok(made)
+                })
+                .await?;
         }
-        self.write(move |connection| {
-            let mut made = 0;
-            for id in due {
-                made += run_rules(connection, id, now, &policy)?;
-            }
-            Ok(made)
-        })
-        .await
+        Ok(made)
     }
 }
 
@@ -62,6 +70,9 @@ pub(crate) fn run_rules(
     let row = ComplaintRow::load(connection, complaint_id)?;
     let steps = escalate(&row.escalation_facts(), now, policy, &Weekdays);
     let mut before = row.escalation_facts();
+    let settled = steps.last().map_or(before, |step| step.after);
+    let next = next_check_at(&settled, now, policy, &Weekdays).unwrap_or_else(never);
+    connection.execute("UPDATE complaints SET next_check_at = ?1 WHERE id = ?2", params![next, complaint_id])?;
     for step in &steps {
         let mut detail = step.detail.clone();
         if step.kind == EventKind::ConsultationScheduled && detail.units.is_empty() {
