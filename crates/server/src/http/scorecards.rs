@@ -5,7 +5,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use mashang_model::scorecard::{Period, Ranking, Scorecard};
+use mashang_model::scorecard::{Period, Ranking, ScoreSubject, Scorecard};
 use mashang_model::{Field, FieldError, FieldErrorCode};
 use serde::{Deserialize, Serialize};
 
@@ -94,12 +94,7 @@ pub async fn company(
     Path(id): Path<String>,
     params: Result<Query<PeriodQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
-    let id = path_id(&id)?;
-    let period = query(params)?.period(&state)?;
-    cached(&state, format!("company:{id}:{period}"), async {
-        Ok(state.store.company_scorecard(id, period, state.clock.now()).await?)
-    })
-    .await
+    subject_scorecard(state, ScoreSubject::PropertyCompany, &id, params).await
 }
 
 #[utoipa::path(get, operation_id = "scorecards_community", path = "/scorecards/communities/{id}", tag = "scorecards", params(("id" = i64, Path, description = "Community"), ("period" = Option<String>, Query, description = "2026Q4 or 2026-11; the current quarter by default")), responses((status = 200, description = "The community's figures for the period and the three before it", body = Scorecard), ProblemResponse))]
@@ -108,10 +103,19 @@ pub async fn community(
     Path(id): Path<String>,
     params: Result<Query<PeriodQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
-    let id = path_id(&id)?;
+    subject_scorecard(state, ScoreSubject::Community, &id, params).await
+}
+
+async fn subject_scorecard(
+    state: AppState,
+    subject: ScoreSubject,
+    id: &str,
+    params: Result<Query<PeriodQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let id = path_id(id)?;
     let period = query(params)?.period(&state)?;
-    cached(&state, format!("community:{id}:{period}"), async {
-        Ok(state.store.community_scorecard(id, period, state.clock.now()).await?)
+    cached(&state, format!("{subject:?}:{id}:{period}"), async {
+        Ok(state.store.scorecard(subject, id, period, state.clock.now()).await?)
     })
     .await
 }

@@ -182,24 +182,19 @@ fn scorecard(
 }
 
 impl Store {
-    pub async fn company_scorecard(
+    /// A company's or a community's scorecard; `None` if there is no such one.
+    pub async fn scorecard(
         &self,
+        subject: ScoreSubject,
         id: i64,
         period: Period,
         now: DateTime<Utc>,
     ) -> Result<Option<Scorecard>, StoreError> {
-        self.read(move |connection| scorecard(connection, ScoreSubject::PropertyCompany, Scope::Company(id), period, now))
-            .await
-    }
-
-    pub async fn community_scorecard(
-        &self,
-        id: i64,
-        period: Period,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Scorecard>, StoreError> {
-        self.read(move |connection| scorecard(connection, ScoreSubject::Community, Scope::Community(id), period, now))
-            .await
+        let scope = match subject {
+            ScoreSubject::PropertyCompany => Scope::Company(id),
+            ScoreSubject::Community => Scope::Community(id),
+        };
+        self.read(move |connection| scorecard(connection, subject, scope, period, now)).await
     }
 
     /// Every company (of a district, or the city) ranked for a period.
