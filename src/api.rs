@@ -144,10 +144,11 @@ impl Api {
         .await
     }
 
-    /// Companies ranked for a period (a district's, or the city's).
-    pub async fn ranking(&self, period: &str) -> Result<Ranking, ApiError> {
+    /// Companies ranked for a period: a district's (by its name), or the city's (empty).
+    pub async fn ranking(&self, period: &str, district: &str) -> Result<Ranking, ApiError> {
         let period = String::from(js_sys::encode_uri_component(period));
-        send(Request::get(&self.url(&format!("/scorecards?period={period}")))).await
+        let district = String::from(js_sys::encode_uri_component(district));
+        send(Request::get(&self.url(&format!("/scorecards?period={period}&district={district}")))).await
     }
 
     /// A company's or a community's scorecard: `subject` is `companies` or `communities`.

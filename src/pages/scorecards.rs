@@ -107,20 +107,52 @@ fn Method() -> impl IntoView {
     }
 }
 
-/// `/scorecards`: 红榜, 黑榜, the whole ranking, and who is not ranked and why.
+/// A choice of district, from the districts the communities are in; empty for the whole city.
+#[component]
+fn DistrictChoice(district: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    // Without the list the ranking is still the city's: a failure just leaves one choice.
+    let districts = LocalResource::new(move || {
+        let api = api.clone();
+        async move {
+            let mut names: Vec<String> =
+                api.communities("").await.unwrap_or_default().into_iter().map(|c| c.district).collect();
+            names.dedup();
+            names
+        }
+    });
+    view! {
+        <div class="field">
+            <label for="district">{move || i18n.t().district_label}</label>
+            <select id="district" on:change:target=move |ev| district.set(ev.target().value())>
+                <option value="">{move || i18n.t().district_all}</option>
+                {move || districts.get().map(|names| names.into_iter().map(|name| {
+                    let (value, chosen) = (name.clone(), name.clone());
+                    view! { <option value=value selected=move || district.get() == chosen>{name}</option> }
+                }).collect_view())}
+            </select>
+        </div>
+    }
+}
+
+/// `/scorecards`: 红榜, 黑榜, the whole ranking, and who is not ranked and why; for the city or
+/// one district.
 #[component]
 pub fn RankingPage() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let period = RwSignal::new(Period::quarter_of(chrono::Utc::now()));
+    let district = RwSignal::new(String::new());
     let ranking = LocalResource::new(move || {
-        let (api, period) = (api.clone(), period.get());
-        async move { api.ranking(&period.to_string()).await }
+        let (api, period, district) = (api.clone(), period.get(), district.get());
+        async move { api.ranking(&period.to_string(), &district).await }
     });
     view! {
         <Page title=|t| t.scores_title back=true>
             <p class="intro">{move || i18n.t().scores_intro}</p>
             <PeriodChoice period />
+            <DistrictChoice district />
             <LoadBoundary
                 outcome=Signal::derive(move || ranking.get().map(|loaded| loaded.map(|_| ())))
                 retry=move |()| ranking.refetch()

@@ -29,6 +29,14 @@ test('the public ranking names 红榜 and 黑榜, keeps 样本不足 apart, and 
   await screenshot(page, 'scorecards-ranking-zh');
   await expectAccessible(page);
 
+  // One district's ranking: only the companies that manage communities there.
+  await page.getByLabel('区域').selectOption('锦江区');
+  await expect(page.locator('main')).toContainText('蜀锦物业服务有限公司');
+  await expect(page.locator('main')).not.toContainText('锦官城物业服务有限公司');
+  await expect(page.locator('main')).not.toContainText('芙蓉里物业管理有限公司');
+  await page.getByLabel('区域').selectOption('');
+  await expect(page.locator('main')).toContainText('锦官城物业服务有限公司');
+
   // A company: its figures, the chart, and the chart's numbers as a table.
   const company = (await best.getByRole('link').first().locator('span').first().textContent()) ?? '';
   await best.getByRole('link').first().click();

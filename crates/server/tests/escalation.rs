@@ -128,6 +128,25 @@ fn another_instance(server: &TestServer) -> mashang_server::store::Store {
 }
 
 #[tokio::test]
+async fn a_warning_comes_once_most_of_the_time_to_sign_has_gone() {
+    let server = TestServer::start_with(|config| config.dev_time_travel = true).await;
+    let (number, token) = file(&server, "13811114444", false).await;
+    let seen = show(&server, &number, &token).await;
+    assert_eq!(seen["escalation"]["due_soon"], false);
+    let (filed, due) = (&seen["filed_at"], &seen["sign_deadline"]["due_at"]);
+    let parse = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    let allowed = (parse(due) - parse(filed)).num_minutes();
+    // Three quarters of the time allowed: past the 70% warning, before the deadline.
+    let response = server.post_json("/api/v1/dev/clock", &json!({ "minutes": allowed * 3 / 4 })).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let seen = show(&server, &number, &token).await;
+    assert_eq!(seen["escalation"]["due_soon"], true);
+    assert_eq!(escalations(&seen), [("due_soon".to_owned(), "sign_due_soon".to_owned())]);
+    server.store.run_escalations(parse(due).to_utc() - chrono::Duration::minutes(1)).await.unwrap();
+    assert_eq!(escalations(&show(&server, &number, &token).await).len(), 1, "warned once");
+}
+
+#[tokio::test]
 async fn two_instances_passing_at_once_escalate_once() {
     let server = TestServer::start().await;
     let (number, _) = file(&server, "13811113333", false).await;
