@@ -2,11 +2,12 @@
 //! into a sentence.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use mashang_model::scorecard::{Ranking, Scorecard};
 use mashang_model::{
     Category, CodeRequest, CodeSent, CodeVerification, Community, ComplaintSummary, ComplaintView, FiledComplaint,
-    LookupRequest, NeighbourComplaint, NewComplaint, Problem, ResidentActionRequest, ResidentSession, SummariesRequest, UploadedPhoto,
+    LookupRequest, NeighbourComplaint, NewComplaint, Problem, ResidentActionRequest, ResidentSession, SummariesRequest,
+    UploadedPhoto,
 };
-use mashang_model::scorecard::{Ranking, Scorecard};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;

@@ -7,7 +7,8 @@ use crate::api::Api;
 use crate::config::RuntimeConfig;
 use crate::i18n::I18n;
 use crate::pages::{
-    ComplaintPage, FilePage, HomePage, MyComplaintsPage, NotFoundPage, RankingPage, ReceiptPage, ScorecardPage, TrackPage,
+    ComplaintPage, FilePage, HomePage, MyComplaintsPage, NotFoundPage, RankingPage, ReceiptPage, ScorecardPage,
+    TrackPage,
 };
 
 /// The receipt of the complaint just filed on this device, so the receipt page can show the

@@ -8,9 +8,9 @@ use mashang_model::{
 };
 
 use crate::api::ApiError;
+use crate::complaint_list::ListFilter;
 use mashang_model::EscalationState;
 use mashang_model::escalation::{Card, ConsultationState, EscalationDetail, EscalationReason, Level};
-use crate::complaint_list::ListFilter;
 use mashang_model::lifecycle::{Action, Refusal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1238,7 +1238,9 @@ impl Texts {
     ) -> Option<String> {
         let date = |at| crate::format::datetime(self, at);
         Some(match (state.consultation, state.card, state.level) {
-            (ConsultationState::Scheduled { meeting_at }, _, _) => self.banner_meeting.replace("{date}", &date(meeting_at)),
+            (ConsultationState::Scheduled { meeting_at }, _, _) => {
+                self.banner_meeting.replace("{date}", &date(meeting_at))
+            }
             (ConsultationState::Held { .. }, _, _) => self.banner_meeting_held.to_owned(),
             (_, Card::Red, _) => match demanded {
                 Some(due) => self.banner_red.replace("{date}", &date(due)),

@@ -18,11 +18,9 @@ pub fn EscalationBanner(complaint: Signal<Option<ComplaintView>>) -> impl IntoVi
                 let open = !c.status.is_finished();
                 // Raised by a rule or a supervisor, not merely sent to the street office at filing.
                 let raised = c.timeline.iter().any(|event| event.kind == EventKind::Escalated);
-                let demanded = c
-                    .timeline
-                    .iter()
-                    .rev()
-                    .find_map(|event| event.escalation.as_ref().filter(|d| d.card.is_some()).and_then(|d| d.resolve_due_at));
+                let demanded = c.timeline.iter().rev().find_map(|event| {
+                    event.escalation.as_ref().filter(|d| d.card.is_some()).and_then(|d| d.resolve_due_at)
+                });
                 open.then(|| i18n.t().escalation_banner(&c.escalation, raised, demanded)).flatten()
             })
         })

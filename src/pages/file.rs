@@ -18,8 +18,8 @@ use crate::draft::Draft;
 use crate::format::nfc;
 use crate::i18n::{Locale, ZH_CN, use_i18n};
 use crate::outbox::use_outbox;
-use crate::paths;
 use crate::pages::join::SimilarComplaints;
+use crate::paths;
 
 fn input_id(field: Field) -> &'static str {
     match field {

@@ -292,16 +292,29 @@ fn Figures(score: PeriodScore) -> impl IntoView {
         (|t| t.rated_count, Box::new(move |_| counts.rated.to_string())),
         (|t| t.rate_response, Box::new(move |t| percent(t, rates.response))),
         (|t| t.rate_resolution, Box::new(move |t| percent(t, rates.resolution))),
-        (|t| t.rate_satisfaction, Box::new(move |t| match rates.satisfaction {
-            Some(rate) => percent(t, Some(rate)),
-            None => t.sample_too_small.to_owned(),
-        })),
+        (
+            |t| t.rate_satisfaction,
+            Box::new(move |t| match rates.satisfaction {
+                Some(rate) => percent(t, Some(rate)),
+                None => t.sample_too_small.to_owned(),
+            }),
+        ),
         (|t| t.rate_on_time, Box::new(move |t| percent(t, rates.on_time_resolution))),
         (|t| t.rate_repeat, Box::new(move |t| percent(t, rates.repeat))),
         (|t| t.per_10k, Box::new(move |t| rates.per_10k_households.map_or_else(|| t.no_figure.to_owned(), tenths))),
-        (|t| t.median_sign, Box::new(move |t| counts.median_sign_minutes.map_or_else(|| t.no_figure.to_owned(), |minutes| {
-            t.minutes_value.replace("{h}", &(minutes / 60).to_string()).replace("{m}", &(minutes % 60).to_string())
-        }))),
+        (
+            |t| t.median_sign,
+            Box::new(move |t| {
+                counts.median_sign_minutes.map_or_else(
+                    || t.no_figure.to_owned(),
+                    |minutes| {
+                        t.minutes_value
+                            .replace("{h}", &(minutes / 60).to_string())
+                            .replace("{m}", &(minutes % 60).to_string())
+                    },
+                )
+            }),
+        ),
         (|t| t.cards_label, Box::new(move |_| format!("{} / {}", counts.yellow_cards, counts.red_cards))),
         (|t| t.open_escalations, Box::new(move |_| counts.open_escalations.to_string())),
     ];

@@ -143,7 +143,8 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
     // Many tests file into the same community and category with their own phones; on this server
     // that must not make a group complaint (群体投诉) that changes other tests' timelines. The
     // group rule has API tests of its own.
-    let server = start("main", &["--dev-expose-codes", "--code-limit-per-minute", "1000", "--group-households", "1000"])?;
+    let server =
+        start("main", &["--dev-expose-codes", "--code-limit-per-minute", "1000", "--group-households", "1000"])?;
     // Behind the sub-path a city's reverse proxy might give the app.
     let sub_path_server = start("sub-path", &["--base-path", E2E_SUB_PATH])?;
     // A clock the tests move forward to reach deadlines; alone, so no other test sees it move.

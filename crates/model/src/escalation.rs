@@ -353,8 +353,10 @@ pub fn next_escalation(
     if unsigned && now > supervised_until {
         let sign_due_at = due_at(now, policy.supervised_sign_within, calendar).max(supervised_until);
         let after = EscalationFacts { sign_supervised_until: Some(sign_due_at), ..*facts };
-        let step =
-            EscalationDetail { sign_due_at: Some(sign_due_at), ..detail(EscalationReason::SignOverdue, EscalatingBody::StreetOffice) };
+        let step = EscalationDetail {
+            sign_due_at: Some(sign_due_at),
+            ..detail(EscalationReason::SignOverdue, EscalatingBody::StreetOffice)
+        };
         return Some(Escalation { kind: EventKind::Supervised, detail: step, after });
     }
 
@@ -686,7 +688,8 @@ mod tests {
     #[test]
     fn nothing_happens_to_a_withdrawn_or_closed_complaint() {
         for status in [Withdrawn, Closed] {
-            let facts = EscalationFacts { status, households: 9, repeat_position: 5, dissatisfied_ratings: 3, ..filed() };
+            let facts =
+                EscalationFacts { status, households: 9, repeat_position: 5, dissatisfied_ratings: 3, ..filed() };
             assert!(reasons(&facts, cst_dec(30, 0)).is_empty(), "{status:?}");
             assert!(!facts.due_soon(cst(24, 8, 0), &EscalationPolicy::default()));
         }
@@ -729,7 +732,10 @@ mod tests {
         // Filed Monday 09:00: the signing warning at 01:48 on Tuesday comes first.
         assert_eq!(next_check_at(&filed(), cst(23, 9, 0), &policy, &Weekdays), Some(cst(24, 1, 48)));
         let warned = EscalationFacts { warned_sign_due_at: Some(cst(24, 9, 0)), ..filed() };
-        assert_eq!(next_check_at(&warned, cst(24, 2, 0), &policy, &Weekdays), Some(cst(24, 9, 0) + Duration::nanoseconds(1)));
+        assert_eq!(
+            next_check_at(&warned, cst(24, 2, 0), &policy, &Weekdays),
+            Some(cst(24, 9, 0) + Duration::nanoseconds(1))
+        );
         for status in [Resolved, Rated, Closed, Withdrawn] {
             assert_eq!(next_check_at(&EscalationFacts { status, ..filed() }, cst(23, 9, 0), &policy, &Weekdays), None);
         }

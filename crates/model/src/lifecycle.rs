@@ -170,7 +170,12 @@ pub const TRANSITIONS: &[Transition] = &[
         parties: &[Party::HandlingUnit, Party::Supervisor],
     },
     Transition { action: Action::Resolve, from: WORKING, to: Target::To(Resolved), parties: &[Party::HandlingUnit] },
-    Transition { action: Action::Urge, from: OPEN, to: Target::Unchanged, parties: &[Party::Resident, Party::Neighbour] },
+    Transition {
+        action: Action::Urge,
+        from: OPEN,
+        to: Target::Unchanged,
+        parties: &[Party::Resident, Party::Neighbour],
+    },
     Transition { action: Action::Withdraw, from: &[Submitted], to: Target::To(Withdrawn), parties: &[Party::Resident] },
     Transition { action: Action::Rate, from: &[Resolved], to: Target::To(Rated), parties: &[Party::Resident] },
     Transition {
@@ -193,7 +198,12 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Target::Unchanged,
         parties: &[Party::Supervisor, Party::System],
     },
-    Transition { action: Action::Escalate, from: OPEN, to: Target::Unchanged, parties: &[Party::Supervisor, Party::System] },
+    Transition {
+        action: Action::Escalate,
+        from: OPEN,
+        to: Target::Unchanged,
+        parties: &[Party::Supervisor, Party::System],
+    },
     Transition {
         action: Action::ScheduleConsultation,
         from: NOT_OVER,
@@ -478,10 +488,17 @@ mod tests {
             Err(Refusal::WrongStage),
             "nothing to record before a meeting is called"
         );
-        let scheduled = ComplaintFacts { consultation: ConsultationState::Scheduled { meeting_at: at(30) }, ..facts(Rated) };
-        assert_eq!(check(Action::ScheduleConsultation, Party::Supervisor, &scheduled, at(1), &policy), Err(Refusal::WrongStage));
+        let scheduled =
+            ComplaintFacts { consultation: ConsultationState::Scheduled { meeting_at: at(30) }, ..facts(Rated) };
+        assert_eq!(
+            check(Action::ScheduleConsultation, Party::Supervisor, &scheduled, at(1), &policy),
+            Err(Refusal::WrongStage)
+        );
         assert_eq!(check(Action::RecordConsultation, Party::Supervisor, &scheduled, at(1), &policy), Ok(Rated));
-        assert_eq!(check(Action::Supervise, Party::Supervisor, &facts(Closed), at(1), &policy), Err(Refusal::WrongStage));
+        assert_eq!(
+            check(Action::Supervise, Party::Supervisor, &facts(Closed), at(1), &policy),
+            Err(Refusal::WrongStage)
+        );
     }
 
     proptest! {

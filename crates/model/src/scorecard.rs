@@ -383,7 +383,8 @@ mod tests {
         assert_eq!(Period::parse("2026Q4"), Some(Period::Quarter { year: 2026, quarter: 4 }));
         assert_eq!(Period::parse("2026-q1"), Some(Period::Quarter { year: 2026, quarter: 1 }));
         assert_eq!(Period::parse("2026-11"), Some(Period::Month { year: 2026, month: 11 }));
-        for bad in ["2026Q9", "2026Q0", "2026Q", "2026-13", "2026-1", "26Q4", "", "2026Q4x", "２０２６Q4", "2026-00"] {
+        for bad in ["2026Q9", "2026Q0", "2026Q", "2026-13", "2026-1", "26Q4", "", "2026Q4x", "２０２６Q4", "2026-00"]
+        {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
         assert_eq!(Period::Quarter { year: 2026, quarter: 4 }.to_string(), "2026Q4");

@@ -38,8 +38,27 @@ pub struct ValidComplaint {
 /// Places everybody shares (停车场, 电梯, 楼道 …): a problem there is every neighbour's, so
 /// neighbours see it by default; a problem inside a home is private by default.
 pub const SHARED_AREA_WORDS: &[&str] = &[
-    "大门", "门口", "停车", "车库", "电梯", "楼道", "楼梯", "走廊", "绿化", "花园", "垃圾", "健身", "广场", "道路",
-    "人行道", "路灯", "消防", "外墙", "楼顶", "屋顶", "小区",
+    "大门",
+    "门口",
+    "停车",
+    "车库",
+    "电梯",
+    "楼道",
+    "楼梯",
+    "走廊",
+    "绿化",
+    "花园",
+    "垃圾",
+    "健身",
+    "广场",
+    "道路",
+    "人行道",
+    "路灯",
+    "消防",
+    "外墙",
+    "楼顶",
+    "屋顶",
+    "小区",
 ];
 
 /// Whether neighbours may see a complaint when the filer did not say: yes for a shared area.
@@ -431,7 +450,10 @@ mod tests {
             );
             let lookup = LookupRequest { tracking_number: "MS20261127-0A1B2C".into(), phone: phone.into() };
             let errors = validate_lookup(&lookup).err().unwrap_or_default();
-            assert!(errors.iter().any(|e| e.field == Field::Phone && e.code == FieldErrorCode::InvalidPhone), "{phone}");
+            assert!(
+                errors.iter().any(|e| e.field == Field::Phone && e.code == FieldErrorCode::InvalidPhone),
+                "{phone}"
+            );
         }
         for phone in ["+86 138 0013 8000", "0086 13800138000", "8613800138000"] {
             assert!(validate_new_complaint(&complaint("电梯困人很久了", phone)).is_ok(), "{phone}");

@@ -87,7 +87,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The public reads a large database must answer fast: the ranking, a company's scorecard, and
 /// the suggestions shown while filing.
-async fn public(client: reqwest::Client, base: String, seconds: u64, clients: usize) -> Result<(), Box<dyn std::error::Error>> {
+async fn public(
+    client: reqwest::Client,
+    base: String,
+    seconds: u64,
+    clients: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
     let communities: Value = client.get(format!("{base}/api/v1/communities")).send().await?.json().await?;
     let categories: Value = client.get(format!("{base}/api/v1/categories")).send().await?.json().await?;
     let ranking: Value = client.get(format!("{base}/api/v1/scorecards")).send().await?.json().await?;

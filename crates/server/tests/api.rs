@@ -257,7 +257,11 @@ async fn concurrent_filings_each_get_their_own_number() {
     }
     assert_eq!(numbers.len(), 50);
     assert_eq!(server.count("complaints"), server.seeded_complaints + 50);
-    assert_eq!(server.count("complaint_events WHERE kind = 'filed'"), server.seeded_complaints + 50, "one filed event each");
+    assert_eq!(
+        server.count("complaint_events WHERE kind = 'filed'"),
+        server.seeded_complaints + 50,
+        "one filed event each"
+    );
 }
 
 #[tokio::test]

@@ -65,9 +65,8 @@ fn escalations(view: &Value) -> Vec<(String, String)> {
 async fn sign_in(server: &TestServer, phone: &str) -> String {
     assert!(server.post_json("/api/v1/auth/codes", &json!({ "phone": phone })).await.status().is_success());
     let body: Value = server.get(&format!("/api/v1/dev/codes/{phone}")).await.json().await.unwrap();
-    let response = server
-        .post_json("/api/v1/auth/codes/verify", &json!({ "phone": phone, "code": body["code"] }))
-        .await;
+    let response =
+        server.post_json("/api/v1/auth/codes/verify", &json!({ "phone": phone, "code": body["code"] })).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
 }
@@ -107,11 +106,16 @@ async fn an_ignored_complaint_climbs_the_whole_ladder_and_each_step_happens_once
     let seen = show(&server, &number, &token).await;
     assert_eq!(seen["escalation"]["level"], "district_bureau");
     assert!(escalations(&seen).contains(&("escalated".into(), "resolve_overdue".into())));
-    let cards = |v: &Value| v["timeline"].as_array().unwrap().iter().filter(|e| e["escalation"]["card"].is_string()).count();
+    let cards =
+        |v: &Value| v["timeline"].as_array().unwrap().iter().filter(|e| e["escalation"]["card"].is_string()).count();
     assert_eq!(cards(&seen), 2, "one yellow, one red");
     // Resident summaries carry the card and level too.
     let (_, summaries) = server
-        .post_with("/api/v1/complaints/summaries", "", &json!({ "complaints": [{ "tracking_number": number, "access_token": token }] }))
+        .post_with(
+            "/api/v1/complaints/summaries",
+            "",
+            &json!({ "complaints": [{ "tracking_number": number, "access_token": token }] }),
+        )
         .await;
     assert_eq!(summaries[0]["card"], "red");
 }
@@ -172,8 +176,12 @@ async fn neighbours_join_once_each_and_the_fifth_household_raises_the_complaint(
     let server = TestServer::start_with(|config| config.code_limit_per_minute = 100).await;
     let (number, token) = file(&server, "13822220000", true).await;
     let (community, category) = ids(&server, QUIET_COMMUNITY, QUIET_CATEGORY).await;
-    let similar: Value =
-        server.get(&format!("/api/v1/communities/{community}/similar?category_id={category}")).await.json().await.unwrap();
+    let similar: Value = server
+        .get(&format!("/api/v1/communities/{community}/similar?category_id={category}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(similar.as_array().unwrap().iter().any(|c| c["tracking_number"] == number.as_str()));
     let joins = |n: &str| format!("/api/v1/complaints/{n}/joins");
 
@@ -182,7 +190,8 @@ async fn neighbours_join_once_each_and_the_fifth_household_raises_the_complaint(
     assert_eq!(server.post_with(&joins(&number), &token, &json!({})).await.0, StatusCode::UNAUTHORIZED);
     // A wrong code never makes a session.
     server.post_json("/api/v1/auth/codes", &json!({ "phone": "13822220001" })).await;
-    let wrong = server.post_json("/api/v1/auth/codes/verify", &json!({ "phone": "13822220001", "code": "000000" })).await;
+    let wrong =
+        server.post_json("/api/v1/auth/codes/verify", &json!({ "phone": "13822220001", "code": "000000" })).await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
 
     let filer = sign_in(&server, "13822220000").await;
@@ -225,8 +234,12 @@ async fn hidden_and_finished_complaints_cannot_be_joined() {
     let (status, problem) = server.post_with(&format!("/api/v1/complaints/{hidden}/joins"), &session, &json!({})).await;
     assert_eq!((status, problem["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     let (community, category) = ids(&server, QUIET_COMMUNITY, QUIET_CATEGORY).await;
-    let similar: Value =
-        server.get(&format!("/api/v1/communities/{community}/similar?category_id={category}")).await.json().await.unwrap();
+    let similar: Value = server
+        .get(&format!("/api/v1/communities/{community}/similar?category_id={category}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(!similar.as_array().unwrap().iter().any(|c| c["tracking_number"] == hidden.as_str()));
 
     let (shared, token) = file(&server, "13833330002", true).await;
@@ -290,8 +303,9 @@ async fn supervisors_act_by_hand_with_checked_deadlines() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&problem), [("due_at".to_owned(), "not_in_future".to_owned())]);
     let due = (chrono::Utc::now() + chrono::Duration::hours(8)).to_rfc3339();
-    let (status, view) =
-        server.post_with(&path, &bureau, &json!({ "action": "supervise", "note": "请今天内签收", "due_at": due })).await;
+    let (status, view) = server
+        .post_with(&path, &bureau, &json!({ "action": "supervise", "note": "请今天内签收", "due_at": due }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{view}");
     let (status, view) = server.post_with(&path, &bureau, &json!({ "action": "escalate", "note": "提级办理" })).await;
     assert_eq!(status, StatusCode::OK, "{view}");
@@ -299,7 +313,11 @@ async fn supervisors_act_by_hand_with_checked_deadlines() {
     assert_eq!(view["handler_role"], "community_office");
     // A resident cannot do any of it.
     let (status, _) = server
-        .post_with(&format!("/api/v1/complaints/{number}/actions"), &token, &json!({ "action": "escalate", "note": "提级" }))
+        .post_with(
+            &format!("/api/v1/complaints/{number}/actions"),
+            &token,
+            &json!({ "action": "escalate", "note": "提级" }),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not a resident's action");
 }
@@ -311,12 +329,18 @@ async fn a_repeat_is_linked_both_ways() {
     let staff = server.staff_token("wy-shujin").await;
     let path = format!("/api/v1/staff/complaints/{earlier}/actions");
     server.post_with(&path, &staff, &json!({ "action": "accept" })).await;
-    assert_eq!(server.post_with(&path, &staff, &json!({ "action": "resolve", "note": "已修剪" })).await.0, StatusCode::OK);
+    assert_eq!(
+        server.post_with(&path, &staff, &json!({ "action": "resolve", "note": "已修剪" })).await.0,
+        StatusCode::OK
+    );
     let (later, token) = file(&server, "13866660001", false).await;
     let (_, view) = server.get_with(&format!("/api/v1/complaints/{later}"), &token).await;
     let repeats = view["escalation"]["repeats"].as_array().unwrap();
     assert_eq!(repeats.len(), 1);
-    assert_eq!((repeats[0]["tracking_number"].as_str(), repeats[0]["earlier"].as_bool()), (Some(earlier.as_str()), Some(true)));
+    assert_eq!(
+        (repeats[0]["tracking_number"].as_str(), repeats[0]["earlier"].as_bool()),
+        (Some(earlier.as_str()), Some(true))
+    );
     let (_, view) = server.get_with(&format!("/api/v1/staff/complaints/{earlier}"), &staff).await;
     assert_eq!(view["escalation"]["repeats"][0]["tracking_number"], later.as_str());
     assert_eq!(view["escalation"]["repeats"][0]["earlier"], false);
@@ -401,7 +425,10 @@ async fn scorecards_equal_an_independent_count_of_the_seed_and_grade_most_compan
 async fn scorecard_requests_are_checked_and_answers_are_cacheable() {
     let server = TestServer::start().await;
     assert_eq!(server.get("/api/v1/scorecards/companies/999999").await.status(), StatusCode::NOT_FOUND);
-    for past_i64 in ["/api/v1/scorecards/companies/9223372036854775808", "/api/v1/communities/9223372036854775808/similar?category_id=1"] {
+    for past_i64 in [
+        "/api/v1/scorecards/companies/9223372036854775808",
+        "/api/v1/communities/9223372036854775808/similar?category_id=1",
+    ] {
         let response = server.get(past_i64).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{past_i64}");
         assert_eq!(response.headers()["content-type"], "application/problem+json");
@@ -427,8 +454,10 @@ async fn no_public_answer_carries_a_name_a_phone_or_a_photo() {
     let server = TestServer::start().await;
     let connection = rusqlite::Connection::open(&server.database).unwrap();
     let secrets: Vec<String> = connection
-        .prepare("SELECT phone FROM complaints UNION SELECT contact_name FROM complaints WHERE contact_name <> ''
-                  UNION SELECT phone FROM complaint_joins UNION SELECT id FROM photos")
+        .prepare(
+            "SELECT phone FROM complaints UNION SELECT contact_name FROM complaints WHERE contact_name <> ''
+                  UNION SELECT phone FROM complaint_joins UNION SELECT id FROM photos",
+        )
         .unwrap()
         .query_map([], |row| row.get(0))
         .unwrap()
@@ -440,15 +469,24 @@ async fn no_public_answer_carries_a_name_a_phone_or_a_photo() {
         answers.push(server.get(&format!("/api/v1/scorecards?period={period}")).await.text().await.unwrap());
     }
     let pairs: Vec<(i64, i64, i64)> = connection
-        .prepare("SELECT DISTINCT c.community_id, c.category_id, m.property_company_id FROM complaints c
-                  JOIN communities m ON m.id = c.community_id")
+        .prepare(
+            "SELECT DISTINCT c.community_id, c.category_id, m.property_company_id FROM complaints c
+                  JOIN communities m ON m.id = c.community_id",
+        )
         .unwrap()
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     for (community, category, company) in pairs {
-        answers.push(server.get(&format!("/api/v1/communities/{community}/similar?category_id={category}")).await.text().await.unwrap());
+        answers.push(
+            server
+                .get(&format!("/api/v1/communities/{community}/similar?category_id={category}"))
+                .await
+                .text()
+                .await
+                .unwrap(),
+        );
         answers.push(server.get(&format!("/api/v1/scorecards/communities/{community}")).await.text().await.unwrap());
         answers.push(server.get(&format!("/api/v1/scorecards/companies/{company}")).await.text().await.unwrap());
     }

@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mashang_model::{
     ComplaintSummary, ComplaintView, Field, FieldError, FieldErrorCode, FiledComplaint, LookupRequest,
-    MAX_HELD_COMPLAINTS, NeighbourComplaint, NewComplaint, ResidentActionRequest, SummariesRequest, TrackingNumber, validate_lookup,
-    validate_new_complaint, validate_resident_action,
+    MAX_HELD_COMPLAINTS, NeighbourComplaint, NewComplaint, ResidentActionRequest, SummariesRequest, TrackingNumber,
+    validate_lookup, validate_new_complaint, validate_resident_action,
 };
 use unicode_normalization::UnicodeNormalization;
 

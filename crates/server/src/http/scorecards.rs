@@ -9,9 +9,9 @@ use mashang_model::scorecard::{Period, Ranking, ScoreSubject, Scorecard};
 use mashang_model::{Field, FieldError, FieldErrorCode};
 use serde::{Deserialize, Serialize};
 
-use super::{AppState, path_id};
 use super::error::{ApiError, ApiResult};
 use super::openapi::ProblemResponse;
+use super::{AppState, path_id};
 use crate::store::ScorecardError;
 
 /// Figures change only as complaints move; a minute of staleness costs nobody anything and
@@ -34,11 +34,13 @@ pub struct PeriodQuery {
 impl PeriodQuery {
     /// The period asked for, or the current quarter.
     fn period(&self, state: &AppState) -> ApiResult<Period> {
-        let given = [&self.period, &self.quarter, &self.month].into_iter().flatten().find(|text| !text.trim().is_empty());
+        let given =
+            [&self.period, &self.quarter, &self.month].into_iter().flatten().find(|text| !text.trim().is_empty());
         match given {
             None => Ok(Period::quarter_of(state.clock.now())),
-            Some(text) => Period::parse(text)
-                .ok_or_else(|| ApiError::Validation(vec![FieldError::new(Field::Period, FieldErrorCode::InvalidPeriod)])),
+            Some(text) => Period::parse(text).ok_or_else(|| {
+                ApiError::Validation(vec![FieldError::new(Field::Period, FieldErrorCode::InvalidPeriod)])
+            }),
         }
     }
 }
@@ -54,7 +56,10 @@ where
         Some(body) => body,
         None => {
             let answer = compute.await?.ok_or(ApiError::NotFound)?;
-            let body = axum::body::Bytes::from(serde_json::to_vec(&answer).map_err(|e| ApiError::Store(crate::store::StoreError::Database(e.to_string())))?);
+            let body = axum::body::Bytes::from(
+                serde_json::to_vec(&answer)
+                    .map_err(|e| ApiError::Store(crate::store::StoreError::Database(e.to_string())))?,
+            );
             state.scorecards.keep(key, body.clone());
             body
         }

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use mashang_model::deadline::{Deadline, DeadlineRule, Weekdays, due_at};
 use mashang_model::escalation::{
-    Card, ConsultationState, EscalatingBody, EscalationDetail, EscalationFacts, EscalationPolicy, EscalationReason, Level,
-    raised,
+    Card, ConsultationState, EscalatingBody, EscalationDetail, EscalationFacts, EscalationPolicy, EscalationReason,
+    Level, raised,
 };
 use mashang_model::lifecycle::{self, Action, ComplaintFacts, Party, Policy, Refusal};
 use mashang_model::text::mask_name;
@@ -16,9 +16,9 @@ use mashang_model::{
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{escalations, photos};
 use super::staff::StaffMember;
 use super::{IDEMPOTENCY_KEY_LIFETIME, Store, StoreError, enum_name, parse_enum};
+use super::{escalations, photos};
 use crate::secrets;
 
 /// Tracking numbers are random; on the rare clash with an existing one a new one is drawn.
@@ -96,7 +96,15 @@ pub struct ActionInput {
 impl ActionInput {
     /// An action with nothing but its name.
     pub fn plain(action: Action) -> Self {
-        Self { action, note: None, rating: None, transfer_to: None, photo_ids: Vec::new(), due_at: None, units: Vec::new() }
+        Self {
+            action,
+            note: None,
+            rating: None,
+            transfer_to: None,
+            photo_ids: Vec::new(),
+            due_at: None,
+            units: Vec::new(),
+        }
     }
 }
 
@@ -237,8 +245,7 @@ fn file_idempotently(
         }
         return Ok(FilingOutcome::Replayed(receipt(connection, complaint_id, &filing.idempotency_key)?));
     }
-    let outcome =
-        insert_complaint(connection, &filing.complaint, filing.filed_at, &filing.idempotency_key, policies)?;
+    let outcome = insert_complaint(connection, &filing.complaint, filing.filed_at, &filing.idempotency_key, policies)?;
     if let FilingOutcome::Filed(receipt) = &outcome {
         let id: i64 = connection.query_row(
             "SELECT id FROM complaints WHERE tracking_number = ?1",
@@ -963,16 +970,15 @@ pub(crate) fn load_view(
 fn repeats(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<RepeatLink>> {
     let mut links = Vec::new();
     // Walk back along the chain, then the ones filed after it.
-    let mut earlier = connection
-        .prepare_cached(
-            "WITH RECURSIVE chain (id) AS (
+    let mut earlier = connection.prepare_cached(
+        "WITH RECURSIVE chain (id) AS (
                  SELECT repeat_of FROM complaints WHERE id = ?1
                  UNION SELECT c.repeat_of FROM complaints c JOIN chain ON c.id = chain.id WHERE c.repeat_of IS NOT NULL)
              SELECT c.tracking_number, c.filed_at, c.status, c.id < ?1 FROM complaints c JOIN chain ON chain.id = c.id
              UNION ALL
              SELECT tracking_number, filed_at, status, 0 FROM complaints WHERE repeat_of = ?1
              ORDER BY 2",
-        )?;
+    )?;
     let rows = earlier.query_map([complaint_id], |row| {
         let number: String = row.get(0)?;
         let status: String = row.get(2)?;

@@ -5,10 +5,10 @@
 //! filing event. Not for a real city's database.
 
 use chrono::{DateTime, Duration, Utc};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use mashang_model::TrackingNumber;
 use mashang_model::time::china_date;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
 use super::{Store, StoreError};

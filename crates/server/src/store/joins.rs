@@ -43,7 +43,15 @@ impl Store {
             let rows = statement.query_map(params![community_id, category_id, SIMILAR_LIMIT], |row| {
                 let number: String = row.get(0)?;
                 let status: String = row.get(5)?;
-                Ok((number, LocalizedText { zh: row.get(1)?, en: row.get(2)? }, row.get(3)?, row.get(4)?, status, row.get(6)?, row.get(7)?))
+                Ok((
+                    number,
+                    LocalizedText { zh: row.get(1)?, en: row.get(2)? },
+                    row.get(3)?,
+                    row.get(4)?,
+                    status,
+                    row.get(6)?,
+                    row.get(7)?,
+                ))
             })?;
             let mut similar = Vec::new();
             for row in rows {
@@ -51,7 +59,15 @@ impl Store {
                 if let (Some(tracking_number), Some(status)) =
                     (TrackingNumber::parse(&number), ComplaintStatus::from_str_opt(&status))
                 {
-                    similar.push(NeighbourComplaint { tracking_number, category, location, description, status, filed_at, joins });
+                    similar.push(NeighbourComplaint {
+                        tracking_number,
+                        category,
+                        location,
+                        description,
+                        status,
+                        filed_at,
+                        joins,
+                    });
                 }
             }
             Ok(similar)
@@ -99,11 +115,7 @@ pub(crate) fn join(
     }
     connection.execute("UPDATE complaints SET joins = joins + 1, updated_at = ?1 WHERE id = ?2", params![now, id])?;
     // The timeline says a household joined, never who.
-    append_event(
-        connection,
-        id,
-        &TimelineEvent::new(now, EventKind::Joined, ActorRole::Resident),
-    )?;
+    append_event(connection, id, &TimelineEvent::new(now, EventKind::Joined, ActorRole::Resident))?;
     recount_group(connection, id, now, policies)?;
     escalations::run_rules(connection, id, now, &policies.escalation)?;
     Ok(JoinOutcome::Joined(Box::new(load_view(connection, id, &Viewer::Neighbour, now, policies)?)))

@@ -24,8 +24,8 @@ mod writer;
 
 pub use complaints::{ActionInput, ActionOutcome, FilingOutcome, NewFiling, Policies, Viewer};
 pub use joins::JoinOutcome;
-pub use scorecards::ScorecardError;
 pub use residents::{CODE_LIFETIME, CodeCheck};
+pub use scorecards::ScorecardError;
 pub use seed::{DEMO_PHONE, DemoData};
 pub use staff::StaffMember;
 

@@ -131,8 +131,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<ComplaintSummary>, StoreError> {
         self.read(move |connection| {
-            let sql = format!("{} WHERE c.phone = ?1 OR c.id IN (SELECT complaint_id FROM complaint_joins WHERE phone = ?1)
-                 ORDER BY c.filed_at DESC LIMIT ?2", ComplaintRow::SELECT);
+            let sql = format!(
+                "{} WHERE c.phone = ?1 OR c.id IN (SELECT complaint_id FROM complaint_joins WHERE phone = ?1)
+                 ORDER BY c.filed_at DESC LIMIT ?2",
+                ComplaintRow::SELECT
+            );
             let mut statement = connection.prepare_cached(&sql)?;
             let rows = statement.query_map(params![phone.as_str(), MY_COMPLAINTS_LIMIT], ComplaintRow::from_row)?;
             Ok(rows.map(|row| row.map(|row| row.summary(now))).collect::<Result<Vec<_>, _>>()?)

@@ -111,7 +111,8 @@ fn counts(
     })?;
     // Every statement binds the same five parameters; `?5 = ?5` keeps the count at five where
     // the scope has no district.
-    let sql = format!("SELECT COALESCE(SUM(m.households), 0) FROM communities m WHERE {} AND ?5 = ?5", scope.condition());
+    let sql =
+        format!("SELECT COALESCE(SUM(m.households), 0) FROM communities m WHERE {} AND ?5 = ?5", scope.condition());
     counts.households =
         connection.prepare_cached(&sql)?.query_row(params![start, end, now, id, district], |row| row.get(0))?;
     let sql = format!("{SIGN_TIMES}{} AND ?5 = ?5", scope.condition());
@@ -206,8 +207,7 @@ impl Store {
     ) -> Result<Result<Ranking, ScorecardError>, StoreError> {
         self.read(move |connection| {
             if let Some(district) = &district {
-                let known =
-                    connection.prepare_cached("SELECT 1 FROM districts WHERE name = ?1")?.exists([district])?;
+                let known = connection.prepare_cached("SELECT 1 FROM districts WHERE name = ?1")?.exists([district])?;
                 if !known {
                     return Ok(Err(ScorecardError::UnknownSubject));
                 }
@@ -227,7 +227,11 @@ impl Store {
                     Some(district) => Scope::CompanyInDistrict(id, district),
                     None => Scope::Company(id),
                 };
-                rows.push(RankedCompany { id, name, score: PeriodScore::new(period, counts(connection, scope, period, now)?) });
+                rows.push(RankedCompany {
+                    id,
+                    name,
+                    score: PeriodScore::new(period, counts(connection, scope, period, now)?),
+                });
             }
             Ok(Ok(Ranking::build(period, district, rows)))
         })

@@ -11,7 +11,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Connection, params};
 
-use super::super::complaints::{ActionInput, Actor, ComplaintRow, FilingOutcome, Policies, apply_action, insert_complaint};
+use super::super::complaints::{
+    ActionInput, Actor, ComplaintRow, FilingOutcome, Policies, apply_action, insert_complaint,
+};
 use super::super::{StoreError, escalations};
 use crate::secrets;
 
@@ -27,12 +29,54 @@ struct Habits {
 }
 
 const HABITS: &[Habits] = &[
-    Habits { company: "蜀锦物业服务有限公司", signs_on_time: 0.97, resolves_on_time: 0.93, satisfies: 0.93, reopened: 0.04, per_month: 14 },
-    Habits { company: "芙蓉里物业管理有限公司", signs_on_time: 0.9, resolves_on_time: 0.85, satisfies: 0.86, reopened: 0.08, per_month: 12 },
-    Habits { company: "天府安居物业管理有限公司", signs_on_time: 0.82, resolves_on_time: 0.72, satisfies: 0.76, reopened: 0.12, per_month: 15 },
-    Habits { company: "金沙和家物业服务有限公司", signs_on_time: 0.7, resolves_on_time: 0.58, satisfies: 0.62, reopened: 0.2, per_month: 17 },
-    Habits { company: "锦官城物业服务有限公司", signs_on_time: 0.55, resolves_on_time: 0.42, satisfies: 0.45, reopened: 0.3, per_month: 20 },
-    Habits { company: "蓉新物业服务有限公司", signs_on_time: 0.9, resolves_on_time: 0.9, satisfies: 0.9, reopened: 0.0, per_month: 1 },
+    Habits {
+        company: "蜀锦物业服务有限公司",
+        signs_on_time: 0.97,
+        resolves_on_time: 0.93,
+        satisfies: 0.93,
+        reopened: 0.04,
+        per_month: 14,
+    },
+    Habits {
+        company: "芙蓉里物业管理有限公司",
+        signs_on_time: 0.9,
+        resolves_on_time: 0.85,
+        satisfies: 0.86,
+        reopened: 0.08,
+        per_month: 12,
+    },
+    Habits {
+        company: "天府安居物业管理有限公司",
+        signs_on_time: 0.82,
+        resolves_on_time: 0.72,
+        satisfies: 0.76,
+        reopened: 0.12,
+        per_month: 15,
+    },
+    Habits {
+        company: "金沙和家物业服务有限公司",
+        signs_on_time: 0.7,
+        resolves_on_time: 0.58,
+        satisfies: 0.62,
+        reopened: 0.2,
+        per_month: 17,
+    },
+    Habits {
+        company: "锦官城物业服务有限公司",
+        signs_on_time: 0.55,
+        resolves_on_time: 0.42,
+        satisfies: 0.45,
+        reopened: 0.3,
+        per_month: 20,
+    },
+    Habits {
+        company: "蓉新物业服务有限公司",
+        signs_on_time: 0.9,
+        resolves_on_time: 0.9,
+        satisfies: 0.9,
+        reopened: 0.0,
+        per_month: 1,
+    },
 ];
 
 /// (category, places, what residents write): problems that come back month after month.
@@ -56,7 +100,9 @@ pub(super) fn generate(connection: &Connection, now: DateTime<Utc>, policies: &P
         .iter()
         .map(|(name, _, _)| {
             connection
-                .query_row("SELECT id FROM categories WHERE name_zh = ?1 AND parent_id IS NOT NULL", [name], |row| row.get(0))
+                .query_row("SELECT id FROM categories WHERE name_zh = ?1 AND parent_id IS NOT NULL", [name], |row| {
+                    row.get(0)
+                })
                 .map(|id| (id, *name))
         })
         .collect::<Result<_, _>>()?;
@@ -74,7 +120,9 @@ pub(super) fn generate(connection: &Connection, now: DateTime<Utc>, policies: &P
         // Complaints filed up to three weeks ago, so that each story has had time to end.
         let total = habits.per_month * u32::try_from(MONTHS_OF_HISTORY).unwrap_or(12);
         let mut filings: Vec<DateTime<Utc>> = (0..total)
-            .map(|_| now - Duration::days(21) - Duration::minutes(rng.random_range(0..MONTHS_OF_HISTORY * 30 * 24 * 60)))
+            .map(|_| {
+                now - Duration::days(21) - Duration::minutes(rng.random_range(0..MONTHS_OF_HISTORY * 30 * 24 * 60))
+            })
             .collect();
         filings.sort();
         for filed_at in filings {
@@ -137,11 +185,8 @@ fn tell(
         params![filed.tracking_number.as_str()],
         |row| row.get(0),
     )?;
-    let unit = Actor {
-        party: Party::HandlingUnit,
-        role: ActorRole::PropertyCompany,
-        unit: Some(habits.company.to_owned()),
-    };
+    let unit =
+        Actor { party: Party::HandlingUnit, role: ActorRole::PropertyCompany, unit: Some(habits.company.to_owned()) };
     let resident = Actor { party: Party::Resident, role: ActorRole::Resident, unit: None };
     let hours = |rng: &mut StdRng, low: i64, high: i64| Duration::minutes(rng.random_range(low * 60..high * 60));
 
@@ -164,7 +209,10 @@ fn tell(
         rate(connection, id, &resident, satisfied, rng, rated_at, policies)?;
         if rng.random_bool(if satisfied { habits.reopened / 3.0 } else { habits.reopened * 3.0 }.min(1.0)) {
             let reopened_at = rated_at + hours(rng, 1, 24);
-            let reopened = ActionInput { note: Some("问题没有解决，又出现了。".into()), ..ActionInput::plain(Action::Reopen) };
+            let reopened = ActionInput {
+                note: Some("问题没有解决，又出现了。".into()),
+                ..ActionInput::plain(Action::Reopen)
+            };
             step(connection, id, &resident, reopened, reopened_at, policies)?;
             let due = ComplaintRow::load(connection, id)?.resolve_deadline(reopened_at).due_at;
             resolved_at = if rng.random_bool(habits.resolves_on_time) {
@@ -192,7 +240,9 @@ fn resolve(
     at: DateTime<Utc>,
     policies: &Policies,
 ) -> Result<(), StoreError> {
-    let reply = ActionInput { note: Some("已处理完毕，感谢您的监督。".into()), ..ActionInput::plain(Action::Resolve) };
+    let reply = ActionInput {
+        note: Some("已处理完毕，感谢您的监督。".into()), ..ActionInput::plain(Action::Resolve)
+    };
     step(connection, id, unit, reply, at, policies)
 }
 
