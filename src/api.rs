@@ -1,65 +1,28 @@
 //! The API client: one function per endpoint, each returning a typed error the pages can turn
 //! into a sentence.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::Request;
 use mashang_model::scorecard::{Ranking, Scorecard};
 use mashang_model::{
     Category, CodeRequest, CodeSent, CodeVerification, Community, ComplaintSummary, ComplaintView, FiledComplaint,
-    LookupRequest, NeighbourComplaint, NewComplaint, Problem, ResidentActionRequest, ResidentSession, SummariesRequest,
+    LookupRequest, NeighbourComplaint, NewComplaint, ResidentActionRequest, ResidentSession, SummariesRequest,
     UploadedPhoto,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use std::sync::Arc;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ApiError {
-    /// The request never got an answer: offline, DNS, the server down.
-    Network,
-    /// The server answered with a problem document.
-    Problem(Box<Problem>),
-    /// The server answered something that is neither the expected body nor a problem.
-    Unexpected(u16),
-}
-
-/// For logs and for Leptos's `ErrorBoundary`; residents see [`crate::i18n::Texts::api_error`].
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Network => f.write_str("no answer from the server"),
-            Self::Problem(problem) => write!(f, "the server answered {}", problem.status),
-            Self::Unexpected(status) => write!(f, "unexpected answer {status}"),
-        }
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-impl ApiError {
-    pub fn request_id(&self) -> Option<&str> {
-        match self {
-            Self::Problem(problem) => problem.request_id.as_deref(),
-            _ => None,
-        }
-    }
-
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::Problem(problem) if problem.status == 404)
-    }
-}
+pub use mashang_ui::http::ApiError;
+use mashang_ui::http::{ApiBase, decode, send, send_json};
 
 #[derive(Clone)]
 pub struct Api {
-    base: Arc<str>,
+    base: ApiBase,
 }
 
 impl Api {
     pub fn new(base: &str) -> Self {
-        Self { base: base.trim_end_matches('/').into() }
+        Self { base: ApiBase::new(base) }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        self.base.url(path)
     }
 
     /// Sends a six-digit sign-in code to this phone by SMS.
@@ -88,7 +51,7 @@ impl Api {
 
     /// Where a stored photo is served; usable directly as an `<img src>`.
     pub fn photo_url(&self, id: &str) -> String {
-        self.url(&format!("/photos/{id}"))
+        self.base.photo_url(id)
     }
 
     /// Communities whose name, street or district contains `search` (all, up to the server's cap,
@@ -168,25 +131,5 @@ impl Api {
         let builder = Request::post(&self.url(&format!("/complaints/{number}/actions")))
             .header("Authorization", &format!("Bearer {token}"));
         send_json(builder, request).await
-    }
-}
-
-async fn send_json<B: Serialize, T: DeserializeOwned>(request: RequestBuilder, body: &B) -> Result<T, ApiError> {
-    let request = request.json(body).map_err(|_| ApiError::Unexpected(0))?;
-    decode(request.send().await.map_err(|_| ApiError::Network)?).await
-}
-
-async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
-    decode(request.send().await.map_err(|_| ApiError::Network)?).await
-}
-
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    if response.ok() {
-        return response.json().await.map_err(|_| ApiError::Unexpected(status));
-    }
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
-        Err(_) => Err(ApiError::Unexpected(status)),
     }
 }

@@ -4,20 +4,17 @@ mod api;
 mod app;
 mod complaint_list;
 mod components;
-mod config;
 mod draft;
 mod elder;
-mod format;
 mod i18n;
-mod ime;
 mod outbox;
 mod pages;
 mod paths;
-mod photo_resize;
 mod storage;
 mod visibility;
 
 use leptos::prelude::*;
+use mashang_ui::{config, format, ime, photo_resize};
 
 fn main() {
     console_error_panic_hook::set_once();

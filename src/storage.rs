@@ -3,25 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-pub fn get(key: &str) -> Option<String> {
-    local_storage()?.get_item(key).ok().flatten()
-}
-
-pub fn remove(key: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(key);
-    }
-}
-
-pub fn set(key: &str, value: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.set_item(key, value);
-    }
-}
+pub use mashang_ui::storage::{get, remove, set};
 
 const COMPLAINTS_KEY: &str = "mashang.complaints";
 

@@ -23,7 +23,7 @@ pub fn MyComplaintsPage() -> impl IntoView {
             <LoadBoundary
                 outcome=Signal::derive(move || complaints.get().map(|(_, incomplete)| incomplete))
                 retry=move |()| complaints.refetch()
-                message=|t| t.mine_incomplete
+                message=Signal::derive(move || i18n.t().mine_incomplete.to_owned())
             />
             {move || match complaints.get() {
                 None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),

@@ -283,6 +283,10 @@ pub struct StaffActionRequest {
 pub struct StaffSignIn {
     pub username: String,
     pub password: String,
+    /// The workbench asks for an HttpOnly cookie instead of a token in the answer, so that no
+    /// script can read the session; API clients leave it out and get a bearer token.
+    #[serde(default)]
+    pub use_cookie: bool,
 }
 
 /// Staff roles, each bound to its organization.
@@ -298,8 +302,12 @@ pub enum StaffRole {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSession {
-    /// Sent as `Authorization: Bearer …` on staff requests.
-    pub token: String,
+    /// Sent as `Authorization: Bearer …` on staff requests; absent for a cookie session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// A cookie session's state-changing requests echo this in `X-CSRF-Token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
     pub expires_at: DateTime<Utc>,
     pub role: StaffRole,
     pub display_name: String,

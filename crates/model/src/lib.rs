@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod phone;
 pub mod problem;
 pub mod scorecard;
+pub mod staff;
 pub mod status;
 pub mod text;
 pub mod time;

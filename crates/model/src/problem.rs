@@ -69,6 +69,10 @@ pub enum ProblemCode {
     OwnComplaint,
     /// 附议: the complaint is over (closed, withdrawn, or resolved and rated).
     ComplaintFinished,
+    /// Signed in, but this role may not do this (see the complaint, read the audit log).
+    Forbidden,
+    /// A cookie session's state-changing request without its `X-CSRF-Token`, or from another site.
+    CsrfRejected,
     /// A code added by a newer server: the app falls back to a generic sentence.
     #[serde(other)]
     Unknown,
@@ -95,6 +99,8 @@ impl ProblemCode {
             Self::AlreadyJoined => "already_joined",
             Self::OwnComplaint => "own_complaint",
             Self::ComplaintFinished => "complaint_finished",
+            Self::Forbidden => "forbidden",
+            Self::CsrfRejected => "csrf_rejected",
             Self::Unknown => "unknown",
         }
     }

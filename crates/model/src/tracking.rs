@@ -21,6 +21,12 @@ const RANDOM_SPACE: u32 = 10_000_000;
 #[serde(try_from = "String", into = "String")]
 pub struct TrackingNumber(String);
 
+/// A number as typed or pasted, without the spaces and dashes people put in, full-width digits
+/// folded to ASCII.
+pub fn typed_digits(input: &str) -> String {
+    fold_full_width(input).chars().filter(|c| !matches!(c, ' ' | '-')).collect()
+}
+
 impl TrackingNumber {
     /// Builds the number for a complaint filed on `date` (CST); `random` is any random `u32`
     /// supplied by the caller, so that this crate needs no source of randomness.
@@ -39,7 +45,7 @@ impl TrackingNumber {
     /// Accepts the number as people type or paste it: spaces, dashes and full-width digits are
     /// ignored. Refuses anything of the wrong length or with a wrong check digit.
     pub fn parse(input: &str) -> Option<Self> {
-        let digits: String = fold_full_width(input).chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        let digits = typed_digits(input);
         let valid = digits.len() == TRACKING_NUMBER_DIGITS
             && digits.bytes().all(|b| b.is_ascii_digit())
             && luhn_check_digit(&digits[..TRACKING_NUMBER_DIGITS - 1])

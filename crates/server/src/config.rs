@@ -119,6 +119,15 @@ pub struct Config {
     #[arg(long, env = "MASHANG_DEV_TIME_TRAVEL")]
     pub dev_time_travel: bool,
 
+    /// Minutes without a request after which a staff session ends (it ends after 12 hours anyway).
+    #[arg(long, env = "MASHANG_STAFF_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub staff_idle_minutes: u32,
+
+    /// Mark the staff session cookie `Secure`. Turn on whenever the site is reached over HTTPS
+    /// (behind the city's reverse proxy it always should be).
+    #[arg(long, env = "MASHANG_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
     /// How long a request waits for a database lock held elsewhere before answering 503.
     #[arg(long, env = "MASHANG_BUSY_TIMEOUT_MS", default_value_t = 5000)]
     pub busy_timeout_ms: u64,

@@ -72,6 +72,9 @@ impl Server {
             dev_outbox,
             handoff_secret: config.handoff_secret.as_deref().filter(|s| !s.is_empty()).map(Arc::from),
             scorecards: Arc::default(),
+            base_path: Arc::from(config.base_path.as_str()),
+            secure_cookies: config.secure_cookies,
+            staff_idle: chrono::Duration::minutes(i64::from(config.staff_idle_minutes)),
             openapi: Arc::default(),
         };
         let app = http::router(state, &config.dist, &config.base_path);

@@ -22,6 +22,11 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
 }
 
+/// Whether two byte strings are equal, in time that depends only on their length.
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |difference, (x, y)| difference | (x ^ y)) == 0
+}
+
 /// A complaint's access token: an HMAC of the filing's idempotency key under the complaint's own
 /// salt. The same filing replayed with the same key gets the same token back, yet neither the
 /// token nor the raw key is ever stored.

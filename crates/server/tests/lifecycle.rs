@@ -231,10 +231,15 @@ async fn only_the_handling_unit_sees_who_filed_and_only_its_own_complaints() {
     body["name"] = json!("张三丰");
     let (number, token) = filed(&server, &body).await;
     let path = format!("/api/v1/staff/complaints/{number}");
+    let reveal = format!("/api/v1/staff/complaints/{number}/contact");
 
+    // The handling unit sees the details masked, and in full only by asking (显示联系方式).
     let handling = server.staff_token("wy-shujin").await;
     let (_, view) = server.get_with(&path, &handling).await;
-    assert_eq!((view["phone"].as_str(), view["name"].as_str()), (Some("13800138000"), Some("张三丰")));
+    assert_eq!((view["phone"].as_str(), view["name"].as_str()), (Some("138****8000"), Some("张*")));
+    let (status, contact) = server.post_with(&reveal, &handling, &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{contact}");
+    assert_eq!(contact, json!({ "phone": "13800138000", "name": "张三丰" }));
 
     let (_, view) = server.get_with(&format!("/api/v1/complaints/{number}"), &token).await;
     assert_eq!((view["phone"].as_str(), view["name"].as_str()), (Some("138****8000"), Some("张*")));
@@ -243,6 +248,7 @@ async fn only_the_handling_unit_sees_who_filed_and_only_its_own_complaints() {
     let (status, view) = server.get_with(&path, &supervisor).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!((view["phone"].as_str(), view["name"].as_str()), (Some("138****8000"), Some("张*")));
+    assert_eq!(server.post_with(&reveal, &supervisor, &json!({})).await.0, StatusCode::FORBIDDEN);
 
     let other_company = server.staff_token("wy-jinsha").await;
     assert_eq!(server.get_with(&path, &other_company).await.0, StatusCode::NOT_FOUND);
@@ -257,6 +263,9 @@ async fn only_the_handling_unit_sees_who_filed_and_only_its_own_complaints() {
     assert_eq!(view["phone"], "");
     assert!(view.get("name").is_none(), "{view}");
     assert!(!view.to_string().contains("13800138000") && !view.to_string().contains("张三"));
+    let (status, _) =
+        server.post_with(&format!("/api/v1/staff/complaints/{hidden}/contact"), &handling, &json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

@@ -33,6 +33,10 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("missing or invalid credentials")]
     Unauthorized,
+    #[error("not allowed for this role")]
+    Forbidden,
+    #[error("cross-site request refused")]
+    CsrfRejected,
     #[error("the lifecycle refused the action: {0:?}")]
     ActionRefused(Refusal),
     #[error("too many requests; retry in {0} s")]
@@ -77,6 +81,12 @@ impl ApiError {
             Self::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, ProblemCode::MethodNotAllowed, "Method not allowed")
             }
+            Self::Forbidden => (StatusCode::FORBIDDEN, ProblemCode::Forbidden, "Not allowed for your role"),
+            Self::CsrfRejected => (
+                StatusCode::FORBIDDEN,
+                ProblemCode::CsrfRejected,
+                "Send the session's X-CSRF-Token header from the workbench itself",
+            ),
             Self::Unauthorized => {
                 (StatusCode::UNAUTHORIZED, ProblemCode::Unauthorized, "Sign in, or use this complaint's access token")
             }

@@ -55,6 +55,12 @@ pub struct AppState {
     pub handoff_secret: Option<std::sync::Arc<str>>,
     /// Scorecard answers of the last minute.
     pub scorecards: std::sync::Arc<scorecards::ScorecardCache>,
+    /// Where the service is mounted (`/` or `/sub/path/`): the staff cookie's path starts with it.
+    pub base_path: std::sync::Arc<str>,
+    /// Mark cookies `Secure`: on whenever the service is reached over HTTPS.
+    pub secure_cookies: bool,
+    /// A staff session ends after this long without a request.
+    pub staff_idle: chrono::Duration,
     /// The OpenAPI document, set once the router that it describes is built.
     pub openapi: std::sync::Arc<std::sync::OnceLock<serde_json::Value>>,
 }
@@ -110,9 +116,17 @@ fn api_routes(dev_outbox: bool, dev_clock: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(residents::handoff))
         .routes(routes!(residents::my_complaints))
         .routes(routes!(staff::sign_in))
+        .routes(routes!(staff::me, staff::sign_out))
         .routes(routes!(staff::work_list))
+        .routes(routes!(staff::queue))
+        .routes(routes!(staff::export_queue))
+        .routes(routes!(staff::board))
+        .routes(routes!(staff::export_board))
         .routes(routes!(staff::show))
-        .routes(routes!(staff::act));
+        .routes(routes!(staff::reveal_contact))
+        .routes(routes!(staff::act))
+        .routes(routes!(staff::templates, staff::save_template))
+        .routes(routes!(staff::audit));
     let routes = if dev_outbox { routes.routes(routes!(residents::latest_code)) } else { routes };
     if dev_clock { routes.routes(routes!(dev::advance_clock)) } else { routes }
 }

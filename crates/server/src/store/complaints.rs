@@ -16,7 +16,8 @@ use mashang_model::{
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::staff::StaffMember;
+pub use super::viewer::Viewer;
+use super::viewer::{HOUSING_BUREAU, HeldBy};
 use super::{IDEMPOTENCY_KEY_LIFETIME, Store, StoreError, enum_name, parse_enum};
 use super::{escalations, photos};
 use crate::secrets;
@@ -41,16 +42,6 @@ pub enum FilingOutcome {
     KeyReused,
     /// The community or category does not exist, or the category is not specific enough.
     Rejected(Vec<FieldError>),
-}
-
-/// Who is looking at a complaint, which decides what is masked and which actions are offered.
-#[derive(Debug, Clone)]
-pub enum Viewer {
-    /// The filer: their access token or their phone's session.
-    Resident,
-    /// A neighbour who joined (附议): sees no name, phone or photo.
-    Neighbour,
-    Staff(StaffMember),
 }
 
 pub enum ActionOutcome {
@@ -687,16 +678,16 @@ pub(crate) struct ComplaintRow {
     status: ComplaintStatus,
     filed_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    community: String,
+    pub community: String,
     pub street: String,
-    property_company: String,
+    pub property_company: String,
     pub property_company_id: i64,
     category: LocalizedText,
     location: String,
     description: String,
-    contact_name: String,
+    pub contact_name: String,
     phone: String,
-    hide_identity_from_property: bool,
+    pub hide_identity_from_property: bool,
     pub handler_role: HandlerRole,
     sign_due_at: DateTime<Utc>,
     resolve_due_at: DateTime<Utc>,
@@ -716,7 +707,7 @@ pub(crate) struct ComplaintRow {
     warned_resolve_due_at: Option<DateTime<Utc>>,
     households: u32,
     group_escalated: bool,
-    repeat_position: u32,
+    pub repeat_position: u32,
     repeat_escalated: bool,
     dissatisfied_ratings: u32,
     consultation: ConsultationState,
@@ -740,6 +731,19 @@ impl ComplaintRow {
          JOIN districts d ON d.id = m.district_id
          JOIN property_companies p ON p.id = m.property_company_id
          JOIN categories k ON k.id = c.category_id";
+
+    /// The row's query with more columns after the row's own (read them from index
+    /// [`Self::COLUMNS`] on).
+    pub(crate) fn select_with(extra_columns: &str) -> String {
+        Self::SELECT.replacen(
+            "\n         FROM complaints c",
+            &format!(", {extra_columns}\n         FROM complaints c"),
+            1,
+        )
+    }
+
+    /// How many columns [`Self::SELECT`] reads.
+    pub(crate) const COLUMNS: usize = 45;
 
     pub(crate) fn load(connection: &Connection, id: i64) -> Result<Self, StoreError> {
         let sql = format!("{} WHERE c.id = ?1", Self::SELECT);
@@ -847,7 +851,7 @@ impl ComplaintRow {
         match body {
             EscalatingBody::System => None,
             EscalatingBody::StreetOffice => Some(format!("{}办事处", self.street)),
-            EscalatingBody::HousingBureau => Some(super::staff::HOUSING_BUREAU.to_owned()),
+            EscalatingBody::HousingBureau => Some(HOUSING_BUREAU.to_owned()),
             EscalatingBody::DistrictBureau => Some(format!("{}住房和城乡建设局", self.district)),
         }
     }
@@ -855,7 +859,7 @@ impl ComplaintRow {
     /// The units called to a 会商 when the supervisor names none: the company, the street office
     /// and the bureau.
     pub(crate) fn meeting_units(&self) -> Vec<String> {
-        vec![self.property_company.clone(), format!("{}办事处", self.street), super::staff::HOUSING_BUREAU.to_owned()]
+        vec![self.property_company.clone(), format!("{}办事处", self.street), HOUSING_BUREAU.to_owned()]
     }
 
     /// The name of the unit holding the complaint now.
@@ -879,6 +883,10 @@ impl ComplaintRow {
         Deadline::at(self.resolve_due_at, self.resolved_at, self.clocks_stopped(), now)
     }
 
+    pub(crate) fn held_by(&self) -> HeldBy<'_> {
+        HeldBy { handler_role: self.handler_role, property_company_id: self.property_company_id, street: &self.street }
+    }
+
     pub(crate) fn summary(&self, now: DateTime<Utc>) -> ComplaintSummary {
         ComplaintSummary {
             tracking_number: self.tracking_number.clone(),
@@ -897,11 +905,7 @@ impl ComplaintRow {
 
 /// The party a viewer is for this complaint, or `None` if they may not see it at all.
 pub(crate) fn party_of(viewer: &Viewer, row: &ComplaintRow) -> Option<Party> {
-    match viewer {
-        Viewer::Resident => Some(Party::Resident),
-        Viewer::Neighbour => Some(Party::Neighbour),
-        Viewer::Staff(staff) => staff.party_for(row),
-    }
+    viewer.party(&row.held_by())
 }
 
 pub(crate) fn load_view(
@@ -914,22 +918,16 @@ pub(crate) fn load_view(
     let row = ComplaintRow::load(connection, id)?;
     let neighbour = matches!(viewer, Viewer::Neighbour);
     let party = party_of(viewer, &row).unwrap_or(Party::Resident);
-    // Only the unit handling the complaint sees who filed it, and the property company not even
-    // that when the resident asked for it (对物业公司保密).
-    let identity_shown = party == Party::HandlingUnit
-        && !(row.hide_identity_from_property && row.handler_role == HandlerRole::PropertyCompany);
-    let identity_hidden = party == Party::HandlingUnit && !identity_shown;
-    let phone = if identity_shown {
-        row.phone.clone()
-    } else if identity_hidden || neighbour {
-        String::new()
-    } else {
-        mask_phone(&row.phone)
-    };
-    let name = match (row.contact_name.is_empty() || neighbour, identity_shown, identity_hidden) {
-        (true, _, _) | (false, _, true) => None,
-        (false, true, _) => Some(row.contact_name.clone()),
-        (false, false, false) => Some(mask_name(&row.contact_name)),
+    // Nobody reads who filed a complaint in full here: the unit handling it asks for that
+    // separately (`reveal_contact`), which is audited. The property company does not get even the
+    // masked details when the resident asked for it (对物业公司保密).
+    let identity_hidden = party == Party::HandlingUnit
+        && row.hide_identity_from_property
+        && row.handler_role == HandlerRole::PropertyCompany;
+    let phone = if identity_hidden || neighbour { String::new() } else { mask_phone(&row.phone) };
+    let name = match row.contact_name.is_empty() || neighbour || identity_hidden {
+        true => None,
+        false => Some(mask_name(&row.contact_name)),
     };
     Ok(ComplaintView {
         tracking_number: row.tracking_number.clone(),

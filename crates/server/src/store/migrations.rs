@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/0003_resident_sign_in.sql")),
     (4, include_str!("../../migrations/0004_photos.sql")),
     (5, include_str!("../../migrations/0005_escalation.sql")),
+    (6, include_str!("../../migrations/0006_workbench.sql")),
 ];
 
 pub fn apply(connection: &mut Connection) -> Result<(), StoreError> {

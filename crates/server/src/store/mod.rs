@@ -9,6 +9,7 @@
 //!
 //! Reads use a small pool of read-only connections, which WAL lets run beside the writer.
 
+mod audit;
 mod catalog;
 mod complaints;
 mod escalations;
@@ -20,14 +21,16 @@ mod residents;
 mod scorecards;
 mod seed;
 mod staff;
+mod viewer;
 mod writer;
 
+pub use audit::AuditRecord;
 pub use complaints::{ActionInput, ActionOutcome, FilingOutcome, NewFiling, Policies, Viewer};
 pub use joins::JoinOutcome;
 pub use residents::{CODE_LIFETIME, CodeCheck};
 pub use scorecards::ScorecardError;
 pub use seed::{DEMO_PHONE, DemoData};
-pub use staff::StaffMember;
+pub use staff::{OpenComplaint, Reveal, STAFF_SESSION_SECONDS, Scope, StaffMember};
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;

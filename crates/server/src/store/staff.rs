@@ -1,62 +1,27 @@
-//! Staff accounts, their sessions, their work lists and their actions.
+//! Staff accounts, their sessions, their queues and boards, and their actions.
 
 use chrono::{DateTime, Duration, Utc};
 use mashang_model::lifecycle::Party;
-use mashang_model::{ActorRole, ComplaintSummary, HandlerRole, StaffRole, StaffSession, TrackingNumber};
+use mashang_model::staff::{AuditKind, QueueItem, QueueQuery, ReplyTemplate, RevealedContact};
+use mashang_model::{ComplaintSummary, StaffRole, TrackingNumber};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::complaints::{ActionInput, ActionOutcome, Actor, ComplaintRow, Viewer, apply_action, load_view, party_of};
+use super::audit::{self, AuditRecord};
+use super::complaints::{ActionInput, ActionOutcome, Actor, ComplaintRow, apply_action, load_view, party_of};
+use super::viewer::Viewer;
+pub use super::viewer::{HOUSING_BUREAU, StaffMember};
 use super::{Store, StoreError, enum_name, parse_enum};
 use crate::secrets;
 
-/// A working day's shift; staff sign in again after it.
-const SESSION_LENGTH: Duration = Duration::hours(12);
-/// Work lists are capped; a unit with more open complaints pages through them (later).
+/// A working day's shift; staff sign in again after it, however busy they were.
+const SESSION_LENGTH: Duration = Duration::hours(STAFF_SESSION_SECONDS / 3600);
+/// The session cookie's lifetime; the server ends idle sessions sooner.
+pub const STAFF_SESSION_SECONDS: i64 = 12 * 3600;
+/// The old work list is capped; the queue pages instead.
 const WORK_LIST_LIMIT: i64 = 200;
-
-/// The city's housing bureau: it supervises every complaint.
-pub const HOUSING_BUREAU: &str = "成都市住房和城乡建设局";
-
-/// A signed-in member of staff and the organization they act for.
-#[derive(Debug, Clone)]
-pub struct StaffMember {
-    pub id: i64,
-    pub role: StaffRole,
-    pub display_name: String,
-    pub property_company_id: Option<i64>,
-    pub street: Option<String>,
-    pub organization: String,
-}
-
-impl StaffMember {
-    /// Which party this person is for a complaint: its handling unit only if their organization
-    /// holds it now; `None` when they may not see it.
-    pub(crate) fn party_for(&self, row: &ComplaintRow) -> Option<Party> {
-        match self.role {
-            StaffRole::HousingBureau => Some(Party::Supervisor),
-            StaffRole::PropertyCompany
-                if row.handler_role == HandlerRole::PropertyCompany
-                    && self.property_company_id == Some(row.property_company_id) =>
-            {
-                Some(Party::HandlingUnit)
-            }
-            StaffRole::CommunityOffice
-                if row.handler_role == HandlerRole::CommunityOffice && self.street.as_deref() == Some(&row.street) =>
-            {
-                Some(Party::HandlingUnit)
-            }
-            _ => None,
-        }
-    }
-
-    fn actor_role(&self) -> ActorRole {
-        match self.role {
-            StaffRole::PropertyCompany => ActorRole::PropertyCompany,
-            StaffRole::CommunityOffice => ActorRole::CommunityOffice,
-            StaffRole::HousingBureau => ActorRole::HousingBureau,
-        }
-    }
-}
+/// An idle session's expiry is pushed forward at most this often, so reading the queue every few
+/// seconds does not write to the database every few seconds.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 /// A new staff account, for seeding and administration.
 pub struct NewStaff<'a> {
@@ -84,27 +49,62 @@ pub(crate) fn insert_staff(connection: &Connection, staff: &NewStaff<'_>) -> rus
     Ok(())
 }
 
-const STAFF_SELECT: &str = "SELECT s.id, s.role, s.display_name, s.property_company_id, s.street, p.name
+const STAFF_SELECT: &str = "SELECT s.id, s.role, s.display_name, s.property_company_id, s.street, p.name, s.username
      FROM staff s LEFT JOIN property_companies p ON p.id = s.property_company_id";
 
-fn staff_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StaffMember> {
-    let role: String = row.get(1)?;
+/// A member of staff from [`STAFF_SELECT`]'s columns, starting at column `at`.
+fn staff_from_row(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<StaffMember> {
+    let role: String = row.get(at + 1)?;
     let role = parse_enum(&role).unwrap_or(StaffRole::PropertyCompany);
-    let street: Option<String> = row.get(4)?;
-    let company: Option<String> = row.get(5)?;
+    let street: Option<String> = row.get(at + 4)?;
+    let company: Option<String> = row.get(at + 5)?;
     let organization = match role {
         StaffRole::PropertyCompany => company.unwrap_or_default(),
         StaffRole::CommunityOffice => format!("{}办事处", street.clone().unwrap_or_default()),
         StaffRole::HousingBureau => HOUSING_BUREAU.to_owned(),
     };
     Ok(StaffMember {
-        id: row.get(0)?,
+        id: row.get(at)?,
+        username: row.get(at + 6)?,
         role,
-        display_name: row.get(2)?,
-        property_company_id: row.get(3)?,
+        display_name: row.get(at + 2)?,
+        property_company_id: row.get(at + 3)?,
         street,
         organization,
     })
+}
+
+/// A session as it is created: the secrets go to the client once and are kept only as hashes.
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub staff: StaffMember,
+}
+
+/// A signed-in session found by its token.
+pub struct ActiveSession {
+    pub staff: StaffMember,
+    /// `None` for sessions opened before the workbench, which only bearer clients hold.
+    pub csrf_token: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Which complaints a list covers: those the unit holds, or also those it supervises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Held,
+    Supervised,
+}
+
+/// A queue row with where the complaint is, for the supervisor board and exports.
+pub struct OpenComplaint {
+    pub item: QueueItem,
+    pub district: String,
+    pub company_id: i64,
+    pub company: String,
+    pub community: String,
+    pub repeat: bool,
 }
 
 impl Store {
@@ -119,25 +119,34 @@ impl Store {
         .await
     }
 
-    pub async fn create_staff_session(&self, staff_id: i64, now: DateTime<Utc>) -> Result<StaffSession, StoreError> {
+    /// Opens a session that ends after `idle` without use, and after a working day in any case.
+    pub async fn create_staff_session(
+        &self,
+        staff_id: i64,
+        now: DateTime<Utc>,
+        idle: Duration,
+    ) -> Result<NewSession, StoreError> {
         self.write(move |connection| {
             let token = secrets::random_token();
-            let expires_at = now + SESSION_LENGTH;
+            let csrf_token = secrets::random_token();
+            let ends_at = now + SESSION_LENGTH;
+            let expires_at = (now + idle).min(ends_at);
             connection.execute(
-                "INSERT INTO sessions (token_hash, staff_id, expires_at) VALUES (?1, ?2, ?3)",
-                params![secrets::sha256(token.as_bytes()).as_slice(), staff_id, expires_at],
+                "INSERT INTO sessions (token_hash, staff_id, expires_at, csrf_token, ends_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    secrets::sha256(token.as_bytes()).as_slice(),
+                    staff_id,
+                    expires_at,
+                    csrf_token,
+                    ends_at
+                ],
             )?;
             connection.execute("DELETE FROM sessions WHERE expires_at < ?1", [now])?;
             let staff = connection
                 .prepare_cached(&format!("{STAFF_SELECT} WHERE s.id = ?1"))?
-                .query_row([staff_id], staff_from_row)?;
-            Ok(StaffSession {
-                token,
-                expires_at,
-                role: staff.role,
-                display_name: staff.display_name,
-                organization: staff.organization,
-            })
+                .query_row([staff_id], |row| staff_from_row(row, 0))?;
+            audit::append(connection, &AuditRecord::new(&staff, now, AuditKind::SignedIn))?;
+            Ok(NewSession { token, csrf_token, expires_at, staff })
         })
         .await
     }
@@ -146,15 +155,58 @@ impl Store {
         &self,
         token: String,
         now: DateTime<Utc>,
-    ) -> Result<Option<StaffMember>, StoreError> {
+    ) -> Result<Option<ActiveSession>, StoreError> {
         self.read(move |connection| {
-            let sql = format!(
-                "{STAFF_SELECT} JOIN sessions x ON x.staff_id = s.id WHERE x.token_hash = ?1 AND x.expires_at > ?2"
-            );
+            let sql = STAFF_SELECT.replacen("SELECT ", "SELECT x.csrf_token, x.expires_at, ", 1)
+                + " JOIN sessions x ON x.staff_id = s.id WHERE x.token_hash = ?1 AND x.expires_at > ?2";
             Ok(connection
                 .prepare_cached(&sql)?
-                .query_row(params![secrets::sha256(token.as_bytes()).as_slice(), now], staff_from_row)
+                .query_row(params![secrets::sha256(token.as_bytes()).as_slice(), now], |row| {
+                    Ok(ActiveSession {
+                        staff: staff_from_row(row, 2)?,
+                        csrf_token: row.get(0)?,
+                        expires_at: row.get(1)?,
+                    })
+                })
                 .optional()?)
+        })
+        .await
+    }
+
+    /// Pushes an idle session's expiry forward after use, never past the end of its working day.
+    pub async fn touch_staff_session(
+        &self,
+        token: String,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        idle: Duration,
+    ) -> Result<(), StoreError> {
+        if now + idle - expires_at < TOUCH_EVERY {
+            return Ok(());
+        }
+        self.write(move |connection| {
+            connection.execute(
+                "UPDATE sessions SET expires_at = MIN(?2, COALESCE(ends_at, ?2)) WHERE token_hash = ?1 AND expires_at > ?3",
+                params![secrets::sha256(token.as_bytes()).as_slice(), now + idle, now],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn end_staff_session(
+        &self,
+        token: String,
+        staff: StaffMember,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.write(move |connection| {
+            connection.execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                [secrets::sha256(token.as_bytes()).as_slice()],
+            )?;
+            audit::append(connection, &AuditRecord::new(&staff, now, AuditKind::SignedOut))?;
+            Ok(())
         })
         .await
     }
@@ -184,6 +236,63 @@ impl Store {
         .await
     }
 
+    /// Every open complaint in scope that passes the query's category and community filters
+    /// (a category matches its subcategories too), with whether the resident did something this
+    /// person has not opened since. The queue's order, its other filters, counts and pages are the
+    /// contract's ([`mashang_model::staff::Queue`]).
+    pub async fn staff_open_complaints(
+        &self,
+        staff: StaffMember,
+        scope: Scope,
+        query: QueueQuery,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OpenComplaint>, StoreError> {
+        self.read(move |connection| {
+            let unread =
+                "(SELECT MAX(e.at) FROM complaint_events e WHERE e.complaint_id = c.id AND e.actor = 'resident')
+                > COALESCE((SELECT r.read_at FROM staff_reads r WHERE r.complaint_id = c.id AND r.staff_id = ?4), '')";
+            let sql = format!(
+                "{} WHERE c.status IN ('submitted', 'accepted', 'in_progress', 'needs_info')
+                   AND (?1 = 'housing_bureau'
+                        OR (?1 = 'property_company' AND c.handler_role = 'property_company' AND p.id = ?2)
+                        OR (?1 = 'community_office' AND m.street = ?3
+                            AND (?5 = 'supervised' OR c.handler_role = 'community_office')))
+                   AND (?6 IS NULL OR c.category_id = ?6 OR k.parent_id = ?6)
+                   AND (?7 IS NULL OR c.community_id = ?7)",
+                ComplaintRow::select_with(unread)
+            );
+            let scope = if scope == Scope::Supervised { "supervised" } else { "held" };
+            let mut statement = connection.prepare_cached(&sql)?;
+            let rows = statement.query_map(
+                params![
+                    enum_name(&staff.role),
+                    staff.property_company_id,
+                    staff.street,
+                    staff.id,
+                    scope,
+                    query.category_id,
+                    query.community_id
+                ],
+                |row| Ok((ComplaintRow::from_row(row)?, row.get::<_, Option<bool>>(ComplaintRow::COLUMNS)?)),
+            )?;
+            let mut open = Vec::new();
+            for row in rows {
+                let (row, unread) = row?;
+                open.push(OpenComplaint {
+                    item: QueueItem { complaint: row.summary(now), unread: unread.unwrap_or(false), joins: row.joins },
+                    district: row.district.clone(),
+                    company_id: row.property_company_id,
+                    company: row.property_company.clone(),
+                    community: row.community.clone(),
+                    repeat: row.repeat_position > 1,
+                });
+            }
+            Ok(open)
+        })
+        .await
+    }
+
+    /// A complaint as this member of staff sees it, marked read for them.
     pub async fn staff_complaint(
         &self,
         staff: StaffMember,
@@ -191,9 +300,92 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<mashang_model::ComplaintView>, StoreError> {
         let policies = self.policies;
-        self.read(move |connection| {
+        self.write(move |connection| {
             let Some(id) = visible_complaint(connection, &staff, &number)? else { return Ok(None) };
+            connection.execute(
+                "INSERT INTO staff_reads (staff_id, complaint_id, read_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (staff_id, complaint_id) DO UPDATE SET read_at = excluded.read_at",
+                params![staff.id, id, now],
+            )?;
             Ok(Some(load_view(connection, id, &Viewer::Staff(staff), now, &policies)?))
+        })
+        .await
+    }
+
+    /// The filer's phone and name, for the unit handling the complaint only (and not for the
+    /// property company when the resident asked so); each reveal is written to the audit log.
+    pub async fn reveal_contact(
+        &self,
+        staff: StaffMember,
+        number: TrackingNumber,
+        now: DateTime<Utc>,
+    ) -> Result<Reveal, StoreError> {
+        self.write(move |connection| {
+            let Some(id) = visible_complaint(connection, &staff, &number)? else { return Ok(Reveal::NotFound) };
+            let row = ComplaintRow::load(connection, id)?;
+            let hidden =
+                row.hide_identity_from_property && row.handler_role == mashang_model::HandlerRole::PropertyCompany;
+            if staff.party_for(&row.held_by()) != Some(Party::HandlingUnit) || hidden {
+                return Ok(Reveal::Forbidden);
+            }
+            let record = AuditRecord {
+                tracking_number: Some(number.as_str().to_owned()),
+                ..AuditRecord::new(&staff, now, AuditKind::RevealedContact)
+            };
+            audit::append(connection, &record)?;
+            let name = (!row.contact_name.is_empty()).then(|| row.contact_name.clone());
+            Ok(Reveal::Shown(RevealedContact { phone: row.phone().to_owned(), name }))
+        })
+        .await
+    }
+
+    /// The unit's reply templates, one per category at most.
+    pub async fn reply_templates(&self, staff: StaffMember) -> Result<Vec<ReplyTemplate>, StoreError> {
+        self.read(move |connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT category_id, text FROM reply_templates WHERE organization = ?1 ORDER BY category_id",
+            )?;
+            let rows = statement.query_map([&staff.organization], |row| {
+                Ok(ReplyTemplate { category_id: row.get(0)?, text: row.get(1)? })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    /// Sets (or, with empty text, removes) the unit's reply for a category; `false` when the
+    /// category does not exist.
+    pub async fn save_reply_template(
+        &self,
+        staff: StaffMember,
+        template: ReplyTemplate,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.write(move |connection| {
+            let exists: bool = connection
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM categories WHERE id = ?1)")?
+                .query_row([template.category_id], |row| row.get(0))?;
+            if !exists {
+                return Ok(false);
+            }
+            if template.text.is_empty() {
+                connection.execute(
+                    "DELETE FROM reply_templates WHERE organization = ?1 AND category_id = ?2",
+                    params![staff.organization, template.category_id],
+                )?;
+            } else {
+                connection.execute(
+                    "INSERT INTO reply_templates (organization, category_id, text) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (organization, category_id) DO UPDATE SET text = excluded.text",
+                    params![staff.organization, template.category_id, template.text],
+                )?;
+            }
+            let detail = format!("category {}", template.category_id);
+            audit::append(
+                connection,
+                &AuditRecord { detail, ..AuditRecord::new(&staff, now, AuditKind::TemplateChanged) },
+            )?;
+            Ok(true)
         })
         .await
     }
@@ -211,13 +403,28 @@ impl Store {
                 return Ok(ActionOutcome::NotFound);
             };
             let row = ComplaintRow::load(connection, id)?;
-            let party = staff.party_for(&row).unwrap_or(Party::Supervisor);
+            let party = staff.party_for(&row.held_by()).unwrap_or(Party::Supervisor);
             let actor = Actor { party, role: staff.actor_role(), unit: Some(staff.organization.clone()) };
             let applied = apply_action(connection, id, &actor, &input, now, &policies)?;
+            if applied.is_ok() {
+                let record = AuditRecord {
+                    tracking_number: Some(number.as_str().to_owned()),
+                    detail: enum_name(&input.action),
+                    ..AuditRecord::new(&staff, now, AuditKind::Action)
+                };
+                audit::append(connection, &record)?;
+            }
             ActionOutcome::from_applied(applied, || load_view(connection, id, &Viewer::Staff(staff), now, &policies))
         })
         .await
     }
+}
+
+pub enum Reveal {
+    Shown(RevealedContact),
+    /// They may see the complaint but not who filed it.
+    Forbidden,
+    NotFound,
 }
 
 /// The complaint's id if this member of staff may see it.

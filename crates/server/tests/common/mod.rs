@@ -70,6 +70,8 @@ impl TestServer {
             consultation_after_dissatisfied: 2,
             consultation_within_days: 3,
             escalation_interval_seconds: 60,
+            staff_idle_minutes: 30,
+            secure_cookies: false,
         };
         adjust(&mut config);
         let server = Server::bind(&config).await.expect("server starts");

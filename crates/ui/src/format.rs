@@ -1,15 +1,15 @@
-//! Turning data into text for residents.
+//! Turning data into text for people.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use mashang_model::time::in_china;
 
-use crate::i18n::{DateStyle, Texts};
+use crate::texts::{CommonTexts, DateStyle};
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// A moment as a wall-clock time in China, in the language's format. Written out by hand:
 /// chrono's format strings would ship their parser in the wasm.
-pub fn datetime(texts: &Texts, at: DateTime<Utc>) -> String {
+pub fn datetime(texts: &CommonTexts, at: DateTime<Utc>) -> String {
     let local = in_china(at);
     let (year, month, day, hour, minute) = (local.year(), local.month(), local.day(), local.hour(), local.minute());
     match texts.date_style {
@@ -23,7 +23,7 @@ pub fn datetime(texts: &Texts, at: DateTime<Utc>) -> String {
 
 /// Time left before a due time, in the largest two units that matter: days and hours, hours and
 /// minutes, or minutes (at least one, so "0 minutes left" never shows before the time is up).
-pub fn time_left(texts: &Texts, left: chrono::Duration) -> String {
+pub fn time_left(texts: &CommonTexts, left: chrono::Duration) -> String {
     let minutes = left.num_minutes().max(1);
     let (days, hours, minutes) = (minutes / (24 * 60), minutes / 60 % 24, minutes % 60);
     let template = match (days, hours) {
@@ -43,7 +43,7 @@ pub fn nfc(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::time_left;
-    use crate::i18n::{EN, ZH_CN};
+    use crate::texts::{EN, ZH_CN};
     use chrono::Duration;
 
     #[test]

@@ -1,10 +1,10 @@
 use leptos::error::Errors;
 use leptos::prelude::*;
 
-use crate::api::ApiError;
-use crate::i18n::{Texts, use_i18n};
+use crate::http::ApiError;
+use crate::i18n::use_locale;
 
-/// The error state of a data load: when the load's outcome is an error, the resident reads what
+/// The error state of a data load: when the load's outcome is an error, the reader sees what
 /// went wrong and what to do, in their language, and can try again; a successful retry clears it.
 /// The outcome is rendered inside a Leptos `ErrorBoundary`, through one closure for every page so
 /// that each use adds no rendering code of its own.
@@ -19,16 +19,16 @@ pub fn LoadBoundary(
     #[prop(optional)]
     inline: bool,
     /// Says this instead of the sentence for the error itself.
-    #[prop(optional)]
-    message: Option<fn(&'static Texts) -> &'static str>,
+    #[prop(optional, into)]
+    message: Option<Signal<String>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let fallback = move |errors: ArcRwSignal<Errors>| {
         let message = move || {
             let errors = errors.read();
             let first = errors.iter().find_map(|(_, error)| error.downcast_ref::<ApiError>().cloned());
             match (message, first) {
-                (Some(message), _) => message(i18n.t()).to_owned(),
+                (Some(message), _) => message.get(),
                 // The generic network sentence speaks of typed text being kept; here nothing was typed.
                 (None, Some(ApiError::Network) | None) => i18n.t().error_load_failed.to_owned(),
                 (None, Some(error)) => i18n.t().api_error(&error),

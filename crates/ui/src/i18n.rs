@@ -1,0 +1,80 @@
+//! The language machinery: which language is chosen, kept on the device and written into
+//! `<html lang>`. Each app keeps its own catalogue and reads it through the same locale signal.
+
+use leptos::prelude::*;
+use mashang_model::LocalizedText;
+
+use crate::texts::{self, CommonTexts};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    ZhCn,
+    En,
+}
+
+const STORAGE_KEY: &str = "mashang.locale";
+
+impl Locale {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Self::ZhCn => Self::En,
+            Self::En => Self::ZhCn,
+        }
+    }
+
+    pub fn pick(self, text: &LocalizedText) -> String {
+        match self {
+            Self::ZhCn => text.zh.clone(),
+            Self::En => text.en.clone(),
+        }
+    }
+
+    /// The shared catalogue in this language.
+    pub fn common(self) -> &'static CommonTexts {
+        match self {
+            Self::ZhCn => &texts::ZH_CN,
+            Self::En => &texts::EN,
+        }
+    }
+}
+
+/// The language chosen on this device, shared by every component of either app.
+#[derive(Clone, Copy)]
+pub struct LocaleContext {
+    pub locale: RwSignal<Locale>,
+}
+
+impl LocaleContext {
+    /// Starts in the language saved on this device, else Chinese.
+    pub fn provide() -> Self {
+        let saved = crate::storage::get(STORAGE_KEY);
+        let locale = if saved.as_deref() == Some("en") { Locale::En } else { Locale::ZhCn };
+        let context = Self { locale: RwSignal::new(locale) };
+        Effect::new(move |_| {
+            let locale = context.locale.get();
+            crate::storage::set(STORAGE_KEY, locale.tag());
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", locale.tag());
+            }
+        });
+        provide_context(context);
+        context
+    }
+
+    /// The shared catalogue of the current language; reading it inside a closure makes the view
+    /// follow a language switch.
+    pub fn t(&self) -> &'static CommonTexts {
+        self.locale.get().common()
+    }
+}
+
+pub fn use_locale() -> LocaleContext {
+    use_context::<LocaleContext>().unwrap_or_else(|| LocaleContext { locale: RwSignal::new(Locale::ZhCn) })
+}
