@@ -6,10 +6,9 @@ use mashang_model::scorecard::{Ranking, Scorecard};
 use mashang_model::{
     Category, CodeRequest, CodeSent, CodeVerification, Community, ComplaintSummary, ComplaintView, FiledComplaint,
     LookupRequest, NeighbourComplaint, NewComplaint, ResidentActionRequest, ResidentSession, SummariesRequest,
-    UploadedPhoto,
 };
 pub use mashang_ui::http::ApiError;
-use mashang_ui::http::{ApiBase, decode, send, send_json};
+use mashang_ui::http::{ApiBase, send, send_json};
 
 #[derive(Clone)]
 pub struct Api {
@@ -38,15 +37,6 @@ impl Api {
     /// Every complaint filed with the signed-in phone, wherever it was filed.
     pub async fn my_complaints(&self, session: &str) -> Result<Vec<ComplaintSummary>, ApiError> {
         send(Request::get(&self.url("/me/complaints")).header("Authorization", &format!("Bearer {session}"))).await
-    }
-
-    /// Uploads one photo (already shrunk by the browser); the server checks and re-encodes it.
-    pub async fn upload_photo(&self, photo: &web_sys::Blob) -> Result<UploadedPhoto, ApiError> {
-        let request = Request::post(&self.url("/photos"))
-            .header("Content-Type", "image/jpeg")
-            .body(photo.clone())
-            .map_err(|_| ApiError::Unexpected(0))?;
-        decode(request.send().await.map_err(|_| ApiError::Network)?).await
     }
 
     /// Where a stored photo is served; usable directly as an `<img src>`.

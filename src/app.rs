@@ -24,6 +24,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
     let base = config.router_base();
     crate::paths::set_base(base.clone());
     provide_context(api.clone());
+    provide_context(mashang_ui::http::ApiBase::new(config.api_base()));
     crate::outbox::Outbox::provide(api);
     provide_context(LastReceipt(RwSignal::new(None)));
 

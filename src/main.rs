@@ -11,10 +11,9 @@ mod outbox;
 mod pages;
 mod paths;
 mod storage;
-mod visibility;
 
 use leptos::prelude::*;
-use mashang_ui::{config, format, ime, photo_resize};
+use mashang_ui::{config, format, ime};
 
 fn main() {
     console_error_panic_hook::set_once();

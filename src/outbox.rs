@@ -51,7 +51,7 @@ impl Outbox {
         outbox.send();
         let on_online = window_event_listener_untyped("online", move |_| outbox.send());
         on_cleanup(move || on_online.remove());
-        crate::visibility::on_visible_again(move || outbox.send());
+        mashang_ui::live::on_visible_again(move || outbox.send());
         outbox
     }
 

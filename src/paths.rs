@@ -3,19 +3,7 @@
 //! navigation must not resolve them again.
 
 use mashang_model::TrackingNumber;
-use std::sync::OnceLock;
-
-static BASE: OnceLock<String> = OnceLock::new();
-
-/// Called once at start with the router's base from the runtime config (`/city/mashang`, or empty
-/// at the root).
-pub fn set_base(base: String) {
-    let _ = BASE.set(base);
-}
-
-fn at(route: &str) -> String {
-    format!("{}{route}", BASE.get().map_or("", String::as_str))
-}
+pub use mashang_ui::paths::{at, set_base};
 
 pub fn home() -> String {
     at("/")

@@ -1,28 +1,23 @@
 mod actions;
 mod choice;
 mod complaint_card;
-mod error_summary;
 mod escalation_banner;
-mod field_error;
 mod network_banner;
 mod page;
-mod photo_picker;
 mod sign_in;
 mod stages;
 mod text_input;
-mod timeline;
 
 pub use actions::ResidentActions;
 pub use choice::Choice;
 pub use complaint_card::ComplaintCard;
-pub use error_summary::{ErrorSummary, SUMMARY_ID, focus_element};
 pub use escalation_banner::EscalationBanner;
-pub use field_error::{FieldMessage, described_by, has_error};
-pub use mashang_ui::{LoadBoundary, StatusBadge};
+pub use mashang_ui::{
+    ErrorSummary, FieldMessage, LoadBoundary, PhotoItem, PhotoPicker, SUMMARY_ID, StatusBadge, Timeline, any_in_flight,
+    described_by, focus_element, has_error, uploaded_ids,
+};
 pub use network_banner::NetworkBanner;
 pub use page::Page;
-pub use photo_picker::{PhotoItem, PhotoPicker, any_in_flight, uploaded_ids};
 pub use sign_in::SignIn;
 pub use stages::Stages;
 pub use text_input::{FieldFrame, FieldLabel, TextInput};
-pub use timeline::Timeline;

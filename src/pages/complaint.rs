@@ -9,28 +9,11 @@ use crate::app::use_api;
 use crate::components::{ComplaintCard, EscalationBanner, LoadBoundary, Page, ResidentActions, Stages, focus_element};
 use crate::i18n::use_i18n;
 use crate::pages::NotFoundPage;
-use crate::visibility::{on_visible_again, page_is_visible};
 use crate::{paths, storage};
+use mashang_ui::live::Refresh;
 
 /// New steps appear without a reload: the complaint is fetched again this often.
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
-/// After failures the refresh waits twice as long each time, up to this many periods (two
-/// minutes), so a phone on a failing network is not kept busy.
-const MOST_PERIODS_SKIPPED: u32 = 11;
-
-/// How many refresh periods to let pass before the next fetch, after failures.
-#[derive(Clone, Copy, Default)]
-struct Backoff {
-    skip: u32,
-    next_wait: u32,
-}
-
-impl Backoff {
-    fn failed(self) -> Self {
-        let wait = (self.next_wait * 2 + 1).min(MOST_PERIODS_SKIPPED);
-        Self { skip: wait, next_wait: wait }
-    }
-}
 
 /// The progress view (进度可视) of a complaint filed on this device.
 #[component]
@@ -62,20 +45,21 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let complaint = RwSignal::new(None::<Result<ComplaintView, ApiError>>);
-    let backoff = StoredValue::new(Backoff::default());
+    let refresh = StoredValue::new(None::<Refresh>);
     let load = {
         let (number, token) = (number.as_str().to_owned(), token.clone());
         move || {
             let (api, number, token) = (api.clone(), number.clone(), token.clone());
             leptos::task::spawn_local(async move {
                 let result = api.complaint(&number, &token).await;
+                let refresh = refresh.try_get_value().flatten();
                 match &result {
                     Ok(view) => {
                         storage::mark_seen(&number, view.updated_at);
-                        backoff.try_set_value(Backoff::default());
+                        refresh.map(Refresh::succeeded);
                     }
                     Err(_) => {
-                        backoff.try_update_value(|backoff| *backoff = backoff.failed());
+                        refresh.map(Refresh::failed);
                     }
                 }
                 // A failed refresh keeps what is on screen; only a first failure is shown.
@@ -87,23 +71,7 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
     };
     load();
     // Refreshes only while the resident can see the page, and at once when they come back to it.
-    let tick = {
-        let load = load.clone();
-        move || {
-            let waiting = backoff.try_update_value(|backoff| {
-                let waiting = backoff.skip > 0;
-                backoff.skip = backoff.skip.saturating_sub(1);
-                waiting
-            });
-            if page_is_visible() && waiting == Some(false) {
-                load();
-            }
-        }
-    };
-    if let Ok(handle) = set_interval_with_handle(tick, REFRESH_EVERY) {
-        on_cleanup(move || handle.clear());
-    }
-    on_visible_again(load.clone());
+    refresh.set_value(Some(Refresh::every(REFRESH_EVERY, load.clone())));
 
     // The actions are rebuilt only when what is allowed changes, so that a refresh never wipes
     // what the resident is typing.
@@ -138,21 +106,5 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
             }}
             {move || complaint.get().and_then(Result::ok).map(|complaint| view! { <ComplaintCard complaint /> })}
         </Page>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Backoff, MOST_PERIODS_SKIPPED};
-
-    #[test]
-    fn failed_refreshes_wait_twice_as_long_each_time_up_to_two_minutes() {
-        let mut backoff = Backoff::default();
-        let mut waits = Vec::new();
-        for _ in 0..6 {
-            backoff = backoff.failed();
-            waits.push(backoff.skip);
-        }
-        assert_eq!(waits, [1, 3, 7, MOST_PERIODS_SKIPPED, MOST_PERIODS_SKIPPED, MOST_PERIODS_SKIPPED]);
     }
 }

@@ -1,45 +1,4 @@
-import { deflateSync } from 'node:zlib';
-import { test, expect, expectAccessible, screenshot, openApp, fillComplaint, fileReceipt, keepOnDevice, sendComplaint } from './fixtures';
-
-function crc32(bytes: Buffer) {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** A real PNG photo-sized image: a gradient, width × height. */
-function png(width: number, height: number) {
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    for (let x = 0; x < width; x++) {
-      rows[row + 1 + x * 3] = x % 256;
-      rows[row + 2 + x * 3] = y % 256;
-      rows[row + 3 + x * 3] = 128;
-    }
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const typed = Buffer.concat([Buffer.from(type), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(typed));
-    return Buffer.concat([length, typed, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+import { test, expect, expectAccessible, screenshot, openApp, fillComplaint, fileReceipt, keepOnDevice, sendComplaint, png } from './fixtures';
 
 test('photos are shrunk in the browser, uploaded one by one, kept in the draft and filed', async ({ page }) => {
   test.setTimeout(60_000);

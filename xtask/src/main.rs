@@ -53,9 +53,17 @@ fn root() -> PathBuf {
 fn build() -> Result<PathBuf> {
     let root = root();
     tools::ensure_build_tools(&root)?;
-    step("building the app (Trunk, release)");
+    step("building the resident app (Trunk, release)");
     let mut trunk = Command::new("trunk");
     trunk.args(["build", "--release", "--offline"]).current_dir(&root);
+    tools::with_tool_path(&mut trunk, &root);
+    tools::run_checked(&mut trunk)?;
+    // After the resident app, whose build replaces `dist` as a whole.
+    step("building the staff workbench (Trunk, release) into dist/staff");
+    let mut trunk = Command::new("trunk");
+    trunk
+        .args(["build", "crates/workbench/index.html", "--release", "--offline", "--dist", "dist/staff"])
+        .current_dir(&root);
     tools::with_tool_path(&mut trunk, &root);
     tools::run_checked(&mut trunk)?;
     step("building the server");

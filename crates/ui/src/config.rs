@@ -18,7 +18,12 @@ pub struct RuntimeConfig {
 
 impl RuntimeConfig {
     pub fn api_base(&self) -> &str {
-        self.api_base.as_deref().filter(|base| !base.is_empty()).unwrap_or(DEFAULT_API_BASE)
+        self.api_base_or(DEFAULT_API_BASE)
+    }
+
+    /// The configured API base, else `default` (relative to the page's base).
+    pub fn api_base_or<'a>(&'a self, default: &'a str) -> &'a str {
+        self.api_base.as_deref().filter(|base| !base.is_empty()).unwrap_or(default)
     }
 
     /// The router's base: the sub-path without its trailing slash, empty when served at the root.

@@ -63,6 +63,15 @@ impl ApiBase {
         format!("{}{path}", self.0)
     }
 
+    /// Uploads one photo (already shrunk by the browser); the server checks and re-encodes it.
+    pub async fn upload_photo(&self, photo: &web_sys::Blob) -> Result<mashang_model::UploadedPhoto, ApiError> {
+        let request = gloo_net::http::Request::post(&self.url("/photos"))
+            .header("Content-Type", "image/jpeg")
+            .body(photo.clone())
+            .map_err(|_| ApiError::Unexpected(0))?;
+        decode(request.send().await.map_err(|_| ApiError::Network)?).await
+    }
+
     /// Where a stored photo is served; usable directly as an `<img src>`.
     pub fn photo_url(&self, id: &str) -> String {
         self.url(&format!("/photos/{id}"))
@@ -79,24 +88,26 @@ pub async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, Api
 }
 
 pub async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
     if response.ok() {
+        let status = response.status();
         return response.json().await.map_err(|_| ApiError::Unexpected(status));
     }
+    Err(refusal(response).await)
+}
+
+/// The error of an answer that is not a success. Not generic, so both apps' many `decode`s share
+/// one copy of the problem document's decoding instead of each carrying its own.
+#[inline(never)]
+async fn refusal(response: Response) -> ApiError {
+    let status = response.status();
     match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
-        Err(_) => Err(ApiError::Unexpected(status)),
+        Ok(problem) => ApiError::Problem(Box::new(problem)),
+        Err(_) => ApiError::Unexpected(status),
     }
 }
 
 /// An answer with no body worth reading (204, or one the caller ignores): only its status matters.
 pub async fn send_empty(request: RequestBuilder) -> Result<(), ApiError> {
     let response = request.send().await.map_err(|_| ApiError::Network)?;
-    if response.ok() {
-        return Ok(());
-    }
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem(Box::new(problem))),
-        Err(_) => Err(ApiError::Unexpected(response.status())),
-    }
+    if response.ok() { Ok(()) } else { Err(refusal(response).await) }
 }

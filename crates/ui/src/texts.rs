@@ -82,6 +82,7 @@ pub struct CommonTexts {
     pub err_too_many_pixels: &'static str,
     pub err_undecodable: &'static str,
     pub photo_alt: &'static str,
+    pub photo_viewer: &'static str,
     pub err_unknown: &'static str,
     pub status_submitted: &'static str,
     pub status_accepted: &'static str,
@@ -147,6 +148,19 @@ pub struct CommonTexts {
     pub actor_system: &'static str,
     /// How a date and time is written.
     pub date_style: DateStyle,
+    pub photos_label: &'static str,
+    pub photos_hint: &'static str,
+    pub add_photos: &'static str,
+    pub photo_preparing: &'static str,
+    pub photo_uploading: &'static str,
+    pub photo_done: &'static str,
+    pub remove_photo: &'static str,
+    pub none_given: &'static str,
+    pub photos_busy: &'static str,
+    pub switch_language: &'static str,
+    pub switch_language_label: &'static str,
+    pub sign_in: &'static str,
+    pub sign_out: &'static str,
 }
 
 pub static ZH_CN: CommonTexts = CommonTexts {
@@ -211,6 +225,7 @@ pub static ZH_CN: CommonTexts = CommonTexts {
     err_too_many_pixels: "照片太大（超过 {limit} 百万像素），请换一张。",
     err_undecodable: "这张照片打不开，请换一张。",
     photo_alt: "照片 {n}",
+    photo_viewer: "照片",
     err_unknown: "{field}填写有误，请检查。",
     status_submitted: "已提交",
     status_accepted: "已签收",
@@ -273,6 +288,19 @@ pub static ZH_CN: CommonTexts = CommonTexts {
     actor_housing_bureau: "住建部门",
     actor_system: "系统",
     date_style: DateStyle::Chinese,
+    photos_label: "照片",
+    photos_hint: "最多9张，可以拍照或从相册选，会自动压缩。",
+    add_photos: "拍照或选择照片",
+    photo_preparing: "正在处理…",
+    photo_uploading: "正在上传…",
+    photo_done: "已上传",
+    remove_photo: "删除这张照片",
+    none_given: "未填写",
+    photos_busy: "照片还在上传，请稍等片刻再提交。",
+    switch_language: "English",
+    switch_language_label: "Switch to English",
+    sign_in: "登录",
+    sign_out: "退出登录",
 };
 
 pub static EN: CommonTexts = CommonTexts {
@@ -337,6 +365,7 @@ pub static EN: CommonTexts = CommonTexts {
     err_too_many_pixels: "That photo is too large (over {limit} megapixels); choose another.",
     err_undecodable: "That photo cannot be opened; choose another.",
     photo_alt: "Photo {n}",
+    photo_viewer: "Photos",
     err_unknown: "{field} is not right; please check it.",
     status_submitted: "Submitted",
     status_accepted: "Accepted",
@@ -399,6 +428,19 @@ pub static EN: CommonTexts = CommonTexts {
     actor_housing_bureau: "Housing bureau",
     actor_system: "System",
     date_style: DateStyle::English,
+    photos_label: "Photos",
+    photos_hint: "Up to 9; take them or choose from your album. They are made smaller automatically.",
+    add_photos: "Take or choose photos",
+    photo_preparing: "Preparing…",
+    photo_uploading: "Uploading…",
+    photo_done: "Uploaded",
+    remove_photo: "Remove this photo",
+    none_given: "Not given",
+    photos_busy: "Photos are still uploading; please wait a moment before sending.",
+    switch_language: "中文",
+    switch_language_label: "切换到中文",
+    sign_in: "Sign in",
+    sign_out: "Sign out",
 };
 
 impl CommonTexts {

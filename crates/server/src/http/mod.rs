@@ -65,7 +65,12 @@ pub struct AppState {
     pub openapi: std::sync::Arc<std::sync::OnceLock<serde_json::Value>>,
 }
 
-/// The whole service: the API and the app under `base_path` (`/` or `/sub/path/`).
+/// The staff workbench is built into this folder of the resident app's `dist` and served at
+/// `{base}staff/`; residents' pages never load anything from it.
+const WORKBENCH_DIR: &str = "staff";
+
+/// The whole service: the API, the resident app under `base_path` (`/` or `/sub/path/`) and the
+/// workbench under `{base_path}staff/`.
 pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
     let (api, document) = api_routes(state.dev_outbox.is_some(), state.clock.can_travel()).split_for_parts();
     let mut document = serde_json::to_value(&document).unwrap_or_default();
@@ -78,10 +83,16 @@ pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
         .layer(middleware::from_fn(no_store))
         .with_state(state);
 
-    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    let policy = HeaderValue::from_str(&csp::policy_for(&index))
+    // One policy for both apps: it allows each page's own inline blocks by their hashes.
+    let workbench = dist.join(WORKBENCH_DIR);
+    let pages =
+        [dist.join("index.html"), workbench.join("index.html")].map(|p| std::fs::read_to_string(p).unwrap_or_default());
+    let policy = HeaderValue::from_str(&csp::policy_for(&pages.concat()))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    let app = Router::new().nest(mashang_model::API_PREFIX, api).merge(spa::router(dist, base_path));
+    let app = Router::new()
+        .nest(mashang_model::API_PREFIX, api)
+        .merge(spa::mounted(WORKBENCH_DIR, dist, base_path))
+        .merge(spa::router(dist, base_path));
     base::under(app, base_path)
         .layer(middleware::from_fn(move |request, next| security_headers(policy.clone(), request, next)))
         .layer(middleware::from_fn(request_id))

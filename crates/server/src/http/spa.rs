@@ -12,8 +12,33 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
 use std::path::Path;
-use tower::service_fn;
+use tower::{ServiceExt, service_fn};
 use tower_http::services::ServeDir;
+
+/// A second app under `/{folder}/` of this service, built into `dist/{folder}`; `base_path` is
+/// where the whole service is mounted.
+pub fn mounted(folder: &str, dist: &Path, base_path: &str) -> Router {
+    let app = router(&dist.join(folder), &format!("{base_path}{folder}/"));
+    // `nest` serves `/staff` and `/staff/…` but not `/staff/` itself, the app's home: that is
+    // answered as the app's `/`.
+    let home = {
+        let app = app.clone();
+        service_fn(move |mut request: Request| {
+            let app = app.clone();
+            async move {
+                let home = match request.uri().query() {
+                    Some(query) => format!("/?{query}"),
+                    None => "/".to_owned(),
+                };
+                if let Ok(uri) = home.parse() {
+                    *request.uri_mut() = uri;
+                }
+                app.oneshot(request).await
+            }
+        })
+    };
+    Router::new().route_service(&format!("/{folder}/"), home).nest(&format!("/{folder}"), app)
+}
 
 pub fn router(dist: &Path, base_path: &str) -> Router {
     let index_path = dist.join("index.html");

@@ -5,10 +5,9 @@ use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, HtmlInputElement, Url};
 
-use super::{FieldLabel, FieldMessage, has_error};
-use crate::api::ApiError;
-use crate::app::use_api;
-use crate::i18n::use_i18n;
+use crate::field_error::{FieldMessage, has_error};
+use crate::http::{ApiBase, ApiError};
+use crate::i18n::use_locale;
 use crate::photo_resize::shrink;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -54,9 +53,16 @@ pub fn any_in_flight(photos: &[PhotoItem]) -> bool {
 /// Up to nine photos, each shrunk in the browser and uploaded on its own, with its state, a
 /// remove button, and a retry when its upload failed.
 #[component]
-pub fn PhotoPicker(photos: RwSignal<Vec<PhotoItem>>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let api = use_api();
+pub fn PhotoPicker(
+    photos: RwSignal<Vec<PhotoItem>>,
+    errors: RwSignal<Vec<FieldError>>,
+    /// Opens the camera at once on phones (staff photographing the work done), instead of
+    /// offering the album first.
+    #[prop(optional)]
+    camera: bool,
+) -> impl IntoView {
+    let i18n = use_locale();
+    let api = use_context::<ApiBase>().unwrap_or_else(|| ApiBase::new("api/v1"));
     // The shrunk photos, kept for a retry; browser objects stay on this thread.
     let blobs = StoredValue::new_local(HashMap::<u32, Blob>::new());
     let next_key = StoredValue::new(photos.with_untracked(|list| list.iter().map(|p| p.key).max().unwrap_or(0)) + 1);
@@ -127,7 +133,10 @@ pub fn PhotoPicker(photos: RwSignal<Vec<PhotoItem>>, errors: RwSignal<Vec<FieldE
 
     view! {
         <div class="field" class:field-invalid=has_error(errors, Field::Photos)>
-            <FieldLabel id="photo-input" label=|t| t.photos_label required=false />
+            <label for="photo-input">
+                {move || i18n.t().photos_label}
+                <span class="required">{move || i18n.t().optional}</span>
+            </label>
             <p class="hint" id="photo-input-hint">{move || i18n.t().photos_hint}</p>
             <FieldMessage input_id="photo-input" field=Field::Photos errors />
             <ul class="photo-list">
@@ -144,6 +153,7 @@ pub fn PhotoPicker(photos: RwSignal<Vec<PhotoItem>>, errors: RwSignal<Vec<FieldE
                 type="file"
                 accept="image/*"
                 multiple
+                capture=camera.then_some("environment")
                 aria-describedby="photo-input-hint"
                 on:change=on_choose
             />
@@ -157,7 +167,7 @@ fn PhotoTile(
     remove: impl Fn(u32) + Copy + Send + Sync + 'static,
     retry: Callback<u32>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let PhotoItem { key, preview, state } = item;
     let failed = matches!(state, PhotoState::Failed(_));
     let status = state.clone();

@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use mashang_model::{Field, FieldError};
 
-use crate::i18n::use_i18n;
+use crate::i18n::use_locale;
 
 /// The error message under a field, if it has one. Its id is `<input id>-error`, which the field
 /// names in `aria-describedby`.
 #[component]
 pub fn FieldMessage(input_id: &'static str, field: Field, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let message = move || errors.with(|all| all.iter().find(|e| e.field == field).map(|e| i18n.t().field_error(e)));
     move || {
         message().map(|text| {

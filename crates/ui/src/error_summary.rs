@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use mashang_model::{Field, FieldError};
 use wasm_bindgen::JsCast;
 
-use crate::i18n::use_i18n;
+use crate::i18n::use_locale;
 
 pub const SUMMARY_ID: &str = "error-summary";
 
@@ -10,7 +10,7 @@ pub const SUMMARY_ID: &str = "error-summary";
 /// focus so that screen readers announce it, and each entry jumps to its field.
 #[component]
 pub fn ErrorSummary(errors: RwSignal<Vec<FieldError>>, input_id: fn(Field) -> &'static str) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     move || {
         let current = errors.get();
         (!current.is_empty()).then(|| {

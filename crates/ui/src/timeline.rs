@@ -2,15 +2,15 @@ use leptos::prelude::*;
 use mashang_model::TimelineEvent;
 use mashang_model::escalation::Card;
 
-use crate::app::use_api;
 use crate::format;
-use crate::i18n::use_i18n;
+use crate::http::ApiBase;
+use crate::i18n::use_locale;
 
 /// The complaint's steps, oldest first: when, who, what they said.
 #[component]
 pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
-    let i18n = use_i18n();
-    let api = use_api();
+    let i18n = use_locale();
+    let api = use_context::<ApiBase>().unwrap_or_else(|| ApiBase::new("api/v1"));
     let viewing = RwSignal::new(None::<(String, usize)>);
     let items = events
         .into_iter()
@@ -64,7 +64,7 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
 /// and the focus returns to the thumbnail.
 #[component]
 fn PhotoViewer(viewing: RwSignal<Option<(String, usize)>>) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = use_locale();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
         let Some(dialog) = dialog.get() else { return };
@@ -78,7 +78,7 @@ fn PhotoViewer(viewing: RwSignal<Option<(String, usize)>>) -> impl IntoView {
     });
     view! {
         <dialog class="photo-viewer" node_ref=dialog on:close=move |_| viewing.set(None)
-            aria-label=move || i18n.t().photos_label>
+            aria-label=move || i18n.t().photo_viewer>
             {move || viewing.get().map(|(url, number)| view! {
                 <img src=url alt=move || i18n.t().photo_alt.replace("{n}", &number.to_string()) />
             })}

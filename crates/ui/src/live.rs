@@ -1,0 +1,96 @@
+//! Keeping a screen current without a reload: whether the person can see the page (a phone keeps
+//! a backgrounded tab alive, and work for it waits until they come back), and a refresh on a
+//! timer that backs off while the network fails.
+
+use leptos::prelude::*;
+use std::time::Duration;
+
+pub fn page_is_visible() -> bool {
+    document().visibility_state() == web_sys::VisibilityState::Visible
+}
+
+/// Runs `again` each time the page becomes visible again, until the owner is cleaned up.
+pub fn on_visible_again(again: impl Fn() + 'static) {
+    let listener = window_event_listener_untyped("visibilitychange", move |_| {
+        if page_is_visible() {
+            again();
+        }
+    });
+    on_cleanup(move || listener.remove());
+}
+
+/// After failures a refresh waits twice as long each time, up to this many periods, so a phone
+/// on a failing network is not kept busy.
+const MOST_PERIODS_SKIPPED: u32 = 11;
+
+/// How many refresh periods to let pass before the next fetch, after failures.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+struct Backoff {
+    skip: u32,
+    next_wait: u32,
+}
+
+impl Backoff {
+    fn failed(self) -> Self {
+        let wait = (self.next_wait * 2 + 1).min(MOST_PERIODS_SKIPPED);
+        Self { skip: wait, next_wait: wait }
+    }
+}
+
+/// A refresh that runs every period while the page is visible, at once when it becomes visible
+/// again, and less often after failures. The loader reports each outcome.
+#[derive(Clone, Copy)]
+pub struct Refresh {
+    backoff: StoredValue<Backoff>,
+}
+
+impl Refresh {
+    /// Starts refreshing with `load` every `every`, until the owner is cleaned up.
+    pub fn every(every: Duration, load: impl Fn() + Clone + 'static) -> Self {
+        let refresh = Self { backoff: StoredValue::new(Backoff::default()) };
+        let tick = {
+            let load = load.clone();
+            move || {
+                let waiting = refresh.backoff.try_update_value(|backoff| {
+                    let waiting = backoff.skip > 0;
+                    backoff.skip = backoff.skip.saturating_sub(1);
+                    waiting
+                });
+                if page_is_visible() && waiting == Some(false) {
+                    load();
+                }
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(tick, every) {
+            on_cleanup(move || handle.clear());
+        }
+        on_visible_again(load);
+        refresh
+    }
+
+    /// The last load succeeded: back to every period.
+    pub fn succeeded(self) {
+        self.backoff.try_set_value(Backoff::default());
+    }
+
+    /// The last load failed: wait longer before the next.
+    pub fn failed(self) {
+        self.backoff.try_update_value(|backoff| *backoff = backoff.failed());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Backoff, MOST_PERIODS_SKIPPED};
+
+    #[test]
+    fn failed_refreshes_wait_twice_as_long_each_time_up_to_two_minutes() {
+        let mut backoff = Backoff::default();
+        let mut waits = Vec::new();
+        for _ in 0..6 {
+            backoff = backoff.failed();
+            waits.push(backoff.skip);
+        }
+        assert_eq!(waits, [1, 3, 7, MOST_PERIODS_SKIPPED, MOST_PERIODS_SKIPPED, MOST_PERIODS_SKIPPED]);
+    }
+}

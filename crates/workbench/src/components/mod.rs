@@ -1,0 +1,5 @@
+mod shell;
+mod sign_in;
+
+pub use shell::Shell;
+pub use sign_in::SignInForm;

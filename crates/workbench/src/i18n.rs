@@ -1,0 +1,452 @@
+//! The workbench's text catalogue. Chinese first, English second; it derefs to the shared
+//! catalogue (`mashang_ui::texts`) for statuses, events, field errors and the like. A missing
+//! translation is a compile error because each language fills the whole struct.
+
+use leptos::prelude::*;
+use mashang_model::lifecycle::Action;
+use mashang_model::staff::AuditKind;
+use mashang_ui::i18n::{Locale, LocaleContext, use_locale};
+use mashang_ui::texts::{self, CommonTexts};
+
+/// The language chosen on this device (the same choice as in the resident app).
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    pub fn t(&self) -> &'static Texts {
+        match self.locale.get() {
+            Locale::ZhCn => &ZH_CN,
+            Locale::En => &EN,
+        }
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    let LocaleContext { locale } = use_locale();
+    I18n { locale }
+}
+
+impl std::ops::Deref for Texts {
+    type Target = CommonTexts;
+
+    fn deref(&self) -> &CommonTexts {
+        self.common
+    }
+}
+
+pub struct Texts {
+    pub common: &'static CommonTexts,
+    pub app_name: &'static str,
+    pub sections_label: &'static str,
+    pub queue_title: &'static str,
+    pub board_title: &'static str,
+    pub audit_title: &'static str,
+    pub templates_title: &'static str,
+    pub complaint_title: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+
+    pub sign_in_title: &'static str,
+    pub username_label: &'static str,
+    pub password_label: &'static str,
+    pub signing_in: &'static str,
+    pub sign_in_missing: &'static str,
+    pub sign_in_rejected: &'static str,
+    pub session_expired: &'static str,
+
+    pub filter_stage: &'static str,
+    pub filter_category: &'static str,
+    pub filter_community: &'static str,
+    pub filter_number: &'static str,
+    pub filter_escalated: &'static str,
+    pub filter_overdue: &'static str,
+    pub filter_repeat: &'static str,
+    pub filter_all: &'static str,
+    pub counts_label: &'static str,
+    pub queue_summary: &'static str,
+    pub queue_empty: &'static str,
+    pub show_more: &'static str,
+    pub export_csv: &'static str,
+    pub select_label: &'static str,
+    pub select_one: &'static str,
+    pub bulk_sign: &'static str,
+    pub bulk_signed: &'static str,
+    pub bulk_failed: &'static str,
+    pub unread: &'static str,
+
+    pub col_number: &'static str,
+    pub col_status: &'static str,
+    pub col_district: &'static str,
+    pub col_company: &'static str,
+    pub col_community: &'static str,
+    pub col_category: &'static str,
+    pub col_due: &'static str,
+    pub col_flags: &'static str,
+    pub flag_red: &'static str,
+    pub flag_yellow: &'static str,
+    pub flag_escalated: &'static str,
+    pub flag_repeat: &'static str,
+    pub flag_joins: &'static str,
+
+    pub back_to_queue: &'static str,
+    pub complaint_not_found: &'static str,
+    pub location_label: &'static str,
+    pub description_label: &'static str,
+    pub filed_at_label: &'static str,
+    pub handling_unit_label: &'static str,
+    pub sign_due_label: &'static str,
+    pub resolve_due_label: &'static str,
+    pub done_on_time: &'static str,
+    pub done_late: &'static str,
+    pub contact_phone: &'static str,
+    pub contact_name: &'static str,
+    pub reveal_contact: &'static str,
+    pub reveal_hint: &'static str,
+    pub reveal_refused: &'static str,
+    pub identity_hidden: &'static str,
+
+    pub actions_title: &'static str,
+    pub action_done: &'static str,
+    pub transfer_to_label: &'static str,
+    pub to_street_office: &'static str,
+    pub to_property_company: &'static str,
+    pub due_label: &'static str,
+    pub meeting_label: &'static str,
+    pub units_label: &'static str,
+    pub units_hint: &'static str,
+    pub use_template: &'static str,
+
+    pub board_rows_title: &'static str,
+    pub interview_title: &'static str,
+    pub interview_hint: &'static str,
+    pub on_time_rate: &'static str,
+
+    pub audit_username: &'static str,
+    pub audit_kind: &'static str,
+    pub audit_when: &'static str,
+    pub audit_who: &'static str,
+    pub audit_detail: &'static str,
+    pub audit_empty: &'static str,
+
+    pub templates_intro: &'static str,
+    pub template_saved: &'static str,
+    pub save: &'static str,
+
+    pub act_accept: &'static str,
+    pub act_progress: &'static str,
+    pub act_request_info: &'static str,
+    pub act_transfer: &'static str,
+    pub act_resolve: &'static str,
+    pub act_reopen: &'static str,
+    pub act_close: &'static str,
+    pub act_supervise: &'static str,
+    pub act_escalate: &'static str,
+    pub act_schedule_meeting: &'static str,
+    pub act_record_meeting: &'static str,
+    pub act_other: &'static str,
+    pub note_resolve: &'static str,
+    pub note_request_info: &'static str,
+    pub note_reason: &'static str,
+    pub note_accept: &'static str,
+    pub note_schedule_meeting: &'static str,
+    pub note_other: &'static str,
+    pub audit_kind_signed_in: &'static str,
+    pub audit_kind_signed_out: &'static str,
+    pub audit_kind_revealed: &'static str,
+    pub audit_kind_action: &'static str,
+    pub audit_kind_exported: &'static str,
+    pub audit_kind_template: &'static str,
+}
+
+pub static ZH_CN: Texts = Texts {
+    common: &texts::ZH_CN,
+    app_name: "马上办 · 工作台",
+    sections_label: "栏目",
+    queue_title: "待办",
+    board_title: "督办看板",
+    audit_title: "审计日志",
+    templates_title: "回复模板",
+    complaint_title: "投诉详情",
+    not_found_title: "找不到这个页面",
+    not_found_body: "这个地址没有内容，请从待办开始。",
+
+    sign_in_title: "工作人员登录",
+    username_label: "用户名",
+    password_label: "密码",
+    signing_in: "正在登录…",
+    sign_in_missing: "请填写用户名和密码。",
+    sign_in_rejected: "用户名或密码不正确。",
+    session_expired: "登录已过期，请重新登录。刚才填写的内容还在。",
+
+    filter_stage: "状态",
+    filter_category: "类别",
+    filter_community: "小区",
+    filter_number: "受理编号",
+    filter_escalated: "已督办",
+    filter_overdue: "已超期",
+    filter_repeat: "重复投诉",
+    filter_all: "全部",
+    counts_label: "各状态件数",
+    queue_summary: "共 {total} 件 · 超期 {overdue} · 督办 {escalated} · 未读 {unread}",
+    queue_empty: "没有符合条件的投诉。",
+    show_more: "显示更多",
+    export_csv: "导出 CSV（Excel）",
+    select_label: "选择",
+    select_one: "选择 {number}",
+    bulk_sign: "签收所选（{n} 件）",
+    bulk_signed: "已签收 {n} 件。",
+    bulk_failed: "未能签收：{numbers}。",
+    unread: "新",
+
+    col_number: "受理编号",
+    col_status: "状态",
+    col_district: "区",
+    col_company: "物业公司",
+    col_community: "小区",
+    col_category: "类别",
+    col_due: "期限",
+    col_flags: "标记",
+    flag_red: "红牌",
+    flag_yellow: "黄牌",
+    flag_escalated: "督办",
+    flag_repeat: "重复",
+    flag_joins: "附议 {n}",
+
+    back_to_queue: "返回待办",
+    complaint_not_found: "找不到这件投诉，或它不归您的单位办理。",
+    location_label: "具体位置",
+    description_label: "问题描述",
+    filed_at_label: "提交时间",
+    handling_unit_label: "办理单位",
+    sign_due_label: "签收期限",
+    resolve_due_label: "办结期限",
+    done_on_time: "按时完成",
+    done_late: "超期完成",
+    contact_phone: "联系电话",
+    contact_name: "称呼",
+    reveal_contact: "显示联系方式",
+    reveal_hint: "每次查看都会记入审计日志。",
+    reveal_refused: "您的单位不能查看这位居民的联系方式。",
+    identity_hidden: "居民要求对物业公司保密，不显示姓名和电话。",
+
+    actions_title: "办理",
+    action_done: "已{action}，居民可以看到这一步。",
+    transfer_to_label: "转给",
+    to_street_office: "街道办事处",
+    to_property_company: "物业公司",
+    due_label: "要求办结时间",
+    meeting_label: "会商时间",
+    units_label: "参会单位",
+    units_hint: "用顿号或逗号分隔；不填则为办理单位、街道和住建局。",
+    use_template: "使用回复模板",
+
+    board_rows_title: "超期、督办和重复投诉",
+    interview_title: "约谈提醒",
+    interview_hint: "本季度按时办结率低于 80% 的物业公司。",
+    on_time_rate: "按时办结率",
+
+    audit_username: "用户名",
+    audit_kind: "操作",
+    audit_when: "时间",
+    audit_who: "人员",
+    audit_detail: "内容",
+    audit_empty: "没有符合条件的记录。",
+
+    templates_intro: "办结时可一键填入本单位的回复，再按实际情况修改。",
+    template_saved: "已保存。",
+    save: "保存",
+
+    act_accept: "签收",
+    act_progress: "处理进展",
+    act_request_info: "要求补充",
+    act_transfer: "转办",
+    act_resolve: "办结",
+    act_reopen: "重新办理",
+    act_close: "关闭",
+    act_supervise: "督办",
+    act_escalate: "提级办理",
+    act_schedule_meeting: "召开会商",
+    act_record_meeting: "记录会商结果",
+    act_other: "其他",
+    note_resolve: "给居民的答复（必填）",
+    note_request_info: "需要居民补充什么（必填）",
+    note_reason: "理由（必填）",
+    note_accept: "备注（选填）",
+    note_schedule_meeting: "会商事项（选填）",
+    note_other: "说明（必填）",
+    audit_kind_signed_in: "登录",
+    audit_kind_signed_out: "退出",
+    audit_kind_revealed: "查看联系方式",
+    audit_kind_action: "办理操作",
+    audit_kind_exported: "导出",
+    audit_kind_template: "修改模板",
+};
+
+pub static EN: Texts = Texts {
+    common: &texts::EN,
+    app_name: "Mashang · Workbench",
+    sections_label: "Sections",
+    queue_title: "Queue",
+    board_title: "Supervision",
+    audit_title: "Audit log",
+    templates_title: "Reply templates",
+    complaint_title: "Complaint",
+    not_found_title: "Page not found",
+    not_found_body: "Nothing is at this address; start from the queue.",
+
+    sign_in_title: "Staff sign-in",
+    username_label: "Username",
+    password_label: "Password",
+    signing_in: "Signing in…",
+    sign_in_missing: "Enter your username and password.",
+    sign_in_rejected: "Wrong username or password.",
+    session_expired: "Your session has ended; please sign in again. What you typed is kept.",
+
+    filter_stage: "Status",
+    filter_category: "Category",
+    filter_community: "Community",
+    filter_number: "Tracking number",
+    filter_escalated: "Escalated",
+    filter_overdue: "Overdue",
+    filter_repeat: "Repeated",
+    filter_all: "All",
+    counts_label: "Complaints by status",
+    queue_summary: "{total} in all · {overdue} overdue · {escalated} escalated · {unread} unread",
+    queue_empty: "No complaints match.",
+    show_more: "Show more",
+    export_csv: "Export CSV (Excel)",
+    select_label: "Select",
+    select_one: "Select {number}",
+    bulk_sign: "Sign for selected ({n})",
+    bulk_signed: "Signed for {n}.",
+    bulk_failed: "Could not sign for: {numbers}.",
+    unread: "New",
+
+    col_number: "Tracking number",
+    col_status: "Status",
+    col_district: "District",
+    col_company: "Company",
+    col_community: "Community",
+    col_category: "Category",
+    col_due: "Due",
+    col_flags: "Flags",
+    flag_red: "Red card",
+    flag_yellow: "Yellow card",
+    flag_escalated: "Escalated",
+    flag_repeat: "Repeat",
+    flag_joins: "{n} joined",
+
+    back_to_queue: "Back to the queue",
+    complaint_not_found: "This complaint does not exist, or your unit does not handle it.",
+    location_label: "Exact place",
+    description_label: "Description",
+    filed_at_label: "Filed",
+    handling_unit_label: "Handled by",
+    sign_due_label: "Sign by",
+    resolve_due_label: "Resolve by",
+    done_on_time: "done on time",
+    done_late: "done late",
+    contact_phone: "Phone",
+    contact_name: "Name",
+    reveal_contact: "Show contact details",
+    reveal_hint: "Every look is written to the audit log.",
+    reveal_refused: "Your unit may not see this resident's contact details.",
+    identity_hidden: "The resident asked to stay anonymous to the property company: no name or phone.",
+
+    actions_title: "Handle",
+    action_done: "Done: {action}. The resident can see this step.",
+    transfer_to_label: "Transfer to",
+    to_street_office: "Street office",
+    to_property_company: "Property company",
+    due_label: "Must be resolved by",
+    meeting_label: "Meeting time",
+    units_label: "Units to attend",
+    units_hint: "Separate with commas; leave empty for the handling unit, the street office and the bureau.",
+    use_template: "Use the reply template",
+
+    board_rows_title: "Overdue, escalated and repeated complaints",
+    interview_title: "To call in (约谈)",
+    interview_hint: "Companies resolving less than 80% on time this quarter.",
+    on_time_rate: "On time",
+
+    audit_username: "Username",
+    audit_kind: "Action",
+    audit_when: "When",
+    audit_who: "Who",
+    audit_detail: "Detail",
+    audit_empty: "No entries match.",
+
+    templates_intro: "When resolving, your unit's reply fills in with one tap; adjust it to the case.",
+    template_saved: "Saved.",
+    save: "Save",
+
+    act_accept: "Sign for it",
+    act_progress: "Report progress",
+    act_request_info: "Ask for more",
+    act_transfer: "Transfer",
+    act_resolve: "Resolve",
+    act_reopen: "Reopen",
+    act_close: "Close",
+    act_supervise: "Supervise",
+    act_escalate: "Raise a level",
+    act_schedule_meeting: "Call a meeting",
+    act_record_meeting: "Record the meeting",
+    act_other: "Other",
+    note_resolve: "Reply to the resident (required)",
+    note_request_info: "What the resident should add (required)",
+    note_reason: "Reason (required)",
+    note_accept: "Note (optional)",
+    note_schedule_meeting: "What the meeting is about (optional)",
+    note_other: "Note (required)",
+    audit_kind_signed_in: "Signed in",
+    audit_kind_signed_out: "Signed out",
+    audit_kind_revealed: "Saw contact details",
+    audit_kind_action: "Action",
+    audit_kind_exported: "Export",
+    audit_kind_template: "Template changed",
+};
+
+impl Texts {
+    /// A staff action's name, on its button and in the confirmation.
+    pub fn staff_action(&self, action: Action) -> &'static str {
+        match action {
+            Action::Accept => self.act_accept,
+            Action::AddProgress => self.act_progress,
+            Action::RequestInfo => self.act_request_info,
+            Action::Transfer => self.act_transfer,
+            Action::Resolve => self.act_resolve,
+            Action::Reopen => self.act_reopen,
+            Action::Close => self.act_close,
+            Action::Supervise => self.act_supervise,
+            Action::Escalate => self.act_escalate,
+            Action::ScheduleConsultation => self.act_schedule_meeting,
+            Action::RecordConsultation => self.act_record_meeting,
+            _ => self.act_other,
+        }
+    }
+
+    /// The label of an action's text box: a reply, a reason, a note.
+    pub fn note_label(&self, action: Action) -> &'static str {
+        match action {
+            Action::Resolve => self.note_resolve,
+            Action::RequestInfo => self.note_request_info,
+            Action::Transfer | Action::Escalate => self.note_reason,
+            Action::Accept => self.note_accept,
+            Action::ScheduleConsultation => self.note_schedule_meeting,
+            _ => self.note_other,
+        }
+    }
+
+    pub fn audit_kind_name(&self, kind: AuditKind) -> &'static str {
+        match kind {
+            AuditKind::SignedIn => self.audit_kind_signed_in,
+            AuditKind::SignedOut => self.audit_kind_signed_out,
+            AuditKind::RevealedContact => self.audit_kind_revealed,
+            AuditKind::Action => self.audit_kind_action,
+            AuditKind::Exported => self.audit_kind_exported,
+            AuditKind::TemplateChanged => self.audit_kind_template,
+        }
+    }
+}
