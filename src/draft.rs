@@ -24,7 +24,8 @@ pub struct Draft {
     /// place decides (shared areas yes, homes no).
     pub visible_to_neighbours: Option<bool>,
     pub consent: bool,
-    /// Photos already uploaded; they come back with the draft.
+    /// Photos already uploaded, each with the capability that shows it to this uploader; they
+    /// come back with the draft.
     pub photo_ids: Vec<String>,
     /// Made when the draft starts and sent with every attempt, so the server files it once.
     pub idempotency_key: String,

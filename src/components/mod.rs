@@ -14,7 +14,7 @@ pub use complaint_card::ComplaintCard;
 pub use escalation_banner::EscalationBanner;
 pub use mashang_ui::{
     ErrorSummary, FieldMessage, LoadBoundary, PhotoItem, PhotoPicker, SUMMARY_ID, StatusBadge, Timeline, any_in_flight,
-    described_by, focus_element, has_error, uploaded_ids,
+    described_by, focus_element, has_error, uploaded_ids, uploaded_paths,
 };
 pub use network_banner::NetworkBanner;
 pub use page::Page;

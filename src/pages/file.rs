@@ -12,7 +12,7 @@ use crate::api::ApiError;
 use crate::app::{LastReceipt, use_api};
 use crate::components::{
     ErrorSummary, FieldFrame, FieldLabel, FieldMessage, LoadBoundary, Page, PhotoItem, PhotoPicker, SUMMARY_ID,
-    TextInput, any_in_flight, described_by, focus_element, has_error, uploaded_ids,
+    TextInput, any_in_flight, described_by, focus_element, has_error, uploaded_ids, uploaded_paths,
 };
 use crate::draft::Draft;
 use crate::format::nfc;
@@ -83,7 +83,7 @@ impl FormState {
             hide_identity_from_property: self.hide_identity_from_property.get(),
             visible_to_neighbours: self.visible_to_neighbours.get(),
             consent: self.consent.get(),
-            photo_ids: self.uploaded_photos(),
+            photo_ids: self.photos.with(|list| uploaded_paths(list)),
             idempotency_key,
             pending: None,
         }

@@ -18,7 +18,9 @@ test('photos are shrunk in the browser, uploaded one by one, kept in the draft a
   // A reload keeps the uploaded photo with the rest of the draft.
   await page.reload();
   await expect(page.locator('#app-shell')).toHaveCount(0);
-  await expect(page.locator('.photo-tile img')).toHaveAttribute('src', new RegExp(`/photos/${photo.id}$`));
+  // The preview comes back through the uploader's signed capability, and loads.
+  await expect(page.locator('.photo-tile img')).toHaveAttribute('src', new RegExp(`/photos/${photo.id}\\?exp=\\d+&sig=`));
+  await expect.poll(() => page.locator('.photo-tile img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   await expect(page.locator('.photo-status')).toHaveText('已上传');
 
   // Removing and adding again works; then the complaint is filed with its photo.

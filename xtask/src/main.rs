@@ -264,9 +264,38 @@ fn bench() -> Result {
     let outcome =
         tools::run_checked(Command::new(root.join("target/server/examples/load")).arg(&server.url).args(["10", "32"]));
     drop(server);
-    let outcome = outcome.and_then(|()| bench_large_database(&root, &scratch));
+    let outcome =
+        outcome.and_then(|()| bench_large_database(&root, &scratch)).and_then(|()| bench_queue(&root, &scratch));
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
+}
+
+/// A property company's queue in the workbench when it holds about 2,000 open complaints: 10,000
+/// generated open complaints over the demo's five companies.
+fn bench_queue(root: &Path, scratch: &Path) -> Result {
+    const PASSWORD: &str = "bench-staff-password";
+    let server_binary = root.join("target/server/mashang-server");
+    let folder = scratch.join("queue");
+    std::fs::create_dir_all(&folder).map_err(|e| format!("creating {}: {e}", folder.display()))?;
+    let database = folder.join("mashang.db");
+    step("mashang-server generate --open 10000 --finished 0 (a unit with about 2,000 open)");
+    tools::run_checked(Command::new(&server_binary).arg("--database").arg(&database).args([
+        "--demo-staff-password",
+        PASSWORD,
+        "generate",
+        "--open",
+        "10000",
+        "--finished",
+        "0",
+    ]))?;
+    let server = TestServer::start_with(&server_binary, &root.join("dist"), &folder, &[])?;
+    step(&format!("a unit's queue against {}", server.url));
+    tools::run_checked(
+        Command::new(root.join("target/server/examples/load"))
+            .arg(&server.url)
+            .args(["10", "4", "queue"])
+            .env("STAFF_PASSWORD", PASSWORD),
+    )
 }
 
 /// Escalation and the public reads over a generated database of 100,000 open and 100,000

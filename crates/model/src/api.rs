@@ -177,7 +177,9 @@ pub struct TimelineEvent {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rating>,
-    /// Ids of the photos attached to this step; each is served at `/photos/{id}`.
+    /// The photos attached to this step, each as `{id}?exp=…&sig=…`: served at `/photos/{photo}`
+    /// to whoever holds this signed capability, which only viewers of the complaint are given and
+    /// which expires within two hours.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<String>,
     /// For an escalation (预警, 督办, 提级, 会商): why, by whom, and what changed.
@@ -198,6 +200,10 @@ impl TimelineEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadedPhoto {
     pub id: String,
+    /// Where the uploader sees it until it is attached: `{id}?exp=…&sig=…`, under `/photos/`.
+    /// Nobody else is given this capability; it expires after a day.
+    #[serde(default)]
+    pub path: String,
     pub width: u32,
     pub height: u32,
     pub bytes: u64,

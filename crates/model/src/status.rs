@@ -61,6 +61,11 @@ impl ComplaintStatus {
         matches!(self, Self::Submitted | Self::Accepted | Self::InProgress | Self::NeedsInfo)
     }
 
+    /// Whether the deadlines' clocks have stopped: withdrawn or closed, nothing is due any more.
+    pub fn stops_clocks(self) -> bool {
+        matches!(self, Self::Withdrawn | Self::Closed)
+    }
+
     /// Whether the handling is over from the resident's point of view.
     pub fn is_finished(self) -> bool {
         matches!(self, Self::Rated | Self::Closed | Self::Withdrawn)

@@ -1,8 +1,9 @@
-//! Load generator for `cargo xtask bench`: lookups/s and filings/s (`resident`), or the public
-//! scorecard and suggestion endpoints (`public`), with p50/p99 latency against a running server on
-//! loopback. Prints figures; asserts nothing.
+//! Load generator for `cargo xtask bench`: lookups/s and filings/s (`resident`), the public
+//! scorecard and suggestion endpoints (`public`), or a unit's queue in the workbench (`queue`,
+//! signed in as `STAFF_USER` with `STAFF_PASSWORD`), with p50/p99 latency against a running server
+//! on loopback. Prints figures; asserts nothing.
 //!
-//! Usage: load <base URL> [seconds per phase] [concurrent clients] [resident|public]
+//! Usage: load <base URL> [seconds per phase] [concurrent clients] [resident|public|queue]
 
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -18,6 +19,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
     if phases == "public" {
         return public(client, base, seconds, clients).await;
+    }
+    if phases == "queue" {
+        return queue(client, base, seconds, clients).await;
     }
 
     let communities: Value = client.get(format!("{base}/api/v1/communities")).send().await?.json().await?;
@@ -137,6 +141,47 @@ async fn public(
                 async move {
                     let url = &urls[(worker * 7919 + i) % urls.len()];
                     succeeded(client.get(url).send().await, reqwest::StatusCode::OK).await
+                }
+            }
+        })
+        .await;
+        report(name, &phase, seconds);
+    }
+    Ok(())
+}
+
+/// A unit's queue, first page and a filtered one, as the workbench asks for them.
+async fn queue(
+    client: reqwest::Client,
+    base: String,
+    seconds: u64,
+    clients: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let username = std::env::var("STAFF_USER").unwrap_or_else(|_| "wy-shujin".to_owned());
+    let password = std::env::var("STAFF_PASSWORD").map_err(|_| "set STAFF_PASSWORD")?;
+    let session: Value = client
+        .post(format!("{base}/api/v1/staff/sessions"))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = session["token"].as_str().ok_or("staff sign-in failed")?.to_owned();
+    let first: Value =
+        client.get(format!("{base}/api/v1/staff/queue")).bearer_auth(&token).send().await?.json().await?;
+    println!(
+        "machine: {} cores; {clients} concurrent clients; {seconds} s per phase; {username} holds {} open complaints",
+        std::thread::available_parallelism()?,
+        first["total"]
+    );
+    for (name, query) in [("queue, first page", ""), ("queue, overdue and escalated", "overdue=true&escalated=true")] {
+        let url = Arc::new(format!("{base}/api/v1/staff/queue?{query}"));
+        let phase = run_phase(clients, seconds, {
+            let (client, token) = (client.clone(), token.clone());
+            move |_, _| {
+                let (client, token, url) = (client.clone(), token.clone(), url.clone());
+                async move {
+                    succeeded(client.get(url.as_str()).bearer_auth(&token).send().await, reqwest::StatusCode::OK).await
                 }
             }
         })

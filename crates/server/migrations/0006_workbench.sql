@@ -48,4 +48,18 @@ CREATE TABLE reply_templates (
     PRIMARY KEY (organization, category_id)
 ) WITHOUT ROWID;
 
-CREATE INDEX complaint_events_by_complaint_actor ON complaint_events (complaint_id, actor, at);
+-- The queue: a unit's open complaints, found through its communities without reading anyone
+-- else's, and when a resident last did something in each (filed, added, urged, joined), kept by
+-- a trigger so that no writer can forget it.
+ALTER TABLE complaints ADD COLUMN resident_acted_at TEXT;
+-- Covering: a queue row is read from the index alone, never from the wide complaint rows.
+CREATE INDEX complaints_queue ON complaints (community_id, status, handler_role, category_id, tracking_number,
+    filed_at, updated_at, sign_due_at, accepted_at, resolve_due_at, resolved_at, level, card, joins, repeat_position,
+    resident_acted_at);
+UPDATE complaints SET resident_acted_at =
+    (SELECT MAX(e.at) FROM complaint_events e WHERE e.complaint_id = complaints.id AND e.actor = 'resident');
+CREATE TRIGGER complaint_events_resident_acted AFTER INSERT ON complaint_events WHEN NEW.actor = 'resident'
+BEGIN
+    UPDATE complaints SET resident_acted_at = NEW.at
+    WHERE id = NEW.complaint_id AND (resident_acted_at IS NULL OR resident_acted_at < NEW.at);
+END;

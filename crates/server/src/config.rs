@@ -128,6 +128,17 @@ pub struct Config {
     #[arg(long, env = "MASHANG_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// The file with the server's secret key (signed photo URLs), created on first start when
+    /// missing. Default: the database's path with `.key` added. Every instance of a deployment
+    /// must use the same key; back the file up apart from the database.
+    #[arg(long, env = "MASHANG_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+
+    /// The secret key itself, 64 hex digits, instead of a key file (for containers and secret
+    /// stores).
+    #[arg(long, env = "MASHANG_DATA_KEY", hide_env_values = true)]
+    pub data_key: Option<String>,
+
     /// How long a request waits for a database lock held elsewhere before answering 503.
     #[arg(long, env = "MASHANG_BUSY_TIMEOUT_MS", default_value_t = 5000)]
     pub busy_timeout_ms: u64,
@@ -144,6 +155,15 @@ pub struct Config {
 
 impl Config {
     /// The lifecycle's and the escalation rules' times and thresholds, from the flags.
+    /// The key file: as configured, else beside the database.
+    pub fn key_file(&self) -> PathBuf {
+        self.key_file.clone().unwrap_or_else(|| {
+            let mut path = self.database.clone().into_os_string();
+            path.push(".key");
+            PathBuf::from(path)
+        })
+    }
+
     pub fn policies(&self) -> crate::store::Policies {
         use mashang_model::deadline::DeadlineRule;
         use mashang_model::escalation::EscalationPolicy;

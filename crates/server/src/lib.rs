@@ -5,6 +5,7 @@ pub mod clock;
 pub mod codes;
 pub mod config;
 pub mod http;
+pub mod keys;
 pub mod photos;
 pub mod secrets;
 pub mod store;
@@ -73,6 +74,7 @@ impl Server {
             handoff_secret: config.handoff_secret.as_deref().filter(|s| !s.is_empty()).map(Arc::from),
             scorecards: Arc::default(),
             base_path: Arc::from(config.base_path.as_str()),
+            keys: Arc::new(keys::Keys::load(config.data_key.as_deref(), &config.key_file())?),
             secure_cookies: config.secure_cookies,
             staff_idle: chrono::Duration::minutes(i64::from(config.staff_idle_minutes)),
             openapi: Arc::default(),

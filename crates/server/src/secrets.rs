@@ -85,8 +85,32 @@ pub fn verify_handoff(secret: &[u8], token: &str, now: DateTime<Utc>) -> Option<
     Some(Handoff { phone: PhoneNumber::parse(phone).ok()?, expires_at, signature })
 }
 
-fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
+pub(crate) fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
     <Hmac<Sha256>>::new_from_slice(key).unwrap_or_else(|_| unreachable_hmac())
+}
+
+/// How long a signed photo URL serves its photo, at least. URLs are signed for whole hours, so
+/// the same photo has the same URL for an hour and the browser's cache keeps working.
+pub const PHOTO_URL_HOURS: i64 = 1;
+/// An uploader's URL lasts longer: a draft with its photos may be picked up the next day.
+pub const UPLOADER_URL_HOURS: i64 = 24;
+
+/// `exp=<Unix seconds>&sig=<HMAC>`: the capability that serves photo `id` until `exp`, which is
+/// the end of the hour `hours` from now.
+pub fn photo_access(key: &[u8], id: &str, now: DateTime<Utc>, hours: i64) -> String {
+    let expires = (now.timestamp() / 3600 + 1 + hours) * 3600;
+    format!("exp={expires}&sig={}", photo_signature(key, id, expires))
+}
+
+/// Whether `sig` signs photo `id` until `exp`, and `exp` has not passed.
+pub fn photo_access_valid(key: &[u8], id: &str, expires: i64, signature: &str, now: DateTime<Utc>) -> bool {
+    expires > now.timestamp() && same_bytes(photo_signature(key, id, expires).as_bytes(), signature.as_bytes())
+}
+
+fn photo_signature(key: &[u8], id: &str, expires: i64) -> String {
+    let mut mac = hmac_with(key);
+    mac.update(format!("photo.{id}.{expires}").as_bytes());
+    URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
 }
 
 pub fn hash_password(password: &str) -> Result<String, String> {
@@ -153,5 +177,30 @@ mod tests {
         assert!(verify_password("正确的密码 horse", &hash));
         assert!(!verify_password("wrong", &hash));
         assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn a_photo_url_serves_its_photo_only_until_it_expires() {
+        let key = [7u8; 32];
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_123, 0).unwrap_or_default();
+        let id = "ab".repeat(32);
+        let access = photo_access(&key, &id, now, PHOTO_URL_HOURS);
+        let (expires, signature) = access
+            .strip_prefix("exp=")
+            .and_then(|rest| rest.split_once("&sig="))
+            .map(|(e, s)| (e.parse::<i64>().unwrap_or_default(), s.to_owned()))
+            .unwrap_or_default();
+        assert!(expires - now.timestamp() > 3600 && expires - now.timestamp() <= 7200, "one to two hours");
+        assert_eq!(
+            access,
+            photo_access(&key, &id, now + Duration::minutes(10), PHOTO_URL_HOURS),
+            "stable within the hour"
+        );
+        assert!(photo_access_valid(&key, &id, expires, &signature, now));
+        assert!(!photo_access_valid(&key, &"cd".repeat(32), expires, &signature, now), "another photo");
+        assert!(!photo_access_valid(&key, &id, expires + 3600, &signature, now), "a later expiry");
+        assert!(!photo_access_valid(&[8u8; 32], &id, expires, &signature, now), "another key");
+        let after = DateTime::<Utc>::from_timestamp(expires, 0).unwrap_or_default();
+        assert!(!photo_access_valid(&key, &id, expires, &signature, after), "expired");
     }
 }

@@ -74,8 +74,9 @@ async fn upload(server: &TestServer, bytes: Vec<u8>, content_type: &str) -> (Sta
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn stored(server: &TestServer, id: &str) -> Vec<u8> {
-    let response = server.get(&format!("/api/v1/photos/{id}")).await;
+/// The photo at `path` (its id and the capability the upload answer gave).
+async fn stored(server: &TestServer, path: &str) -> Vec<u8> {
+    let response = server.get(&format!("/api/v1/photos/{path}")).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "image/jpeg");
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
@@ -94,7 +95,7 @@ async fn a_real_photo_is_accepted_whatever_type_it_is_sent_as() {
     let id = photo["id"].as_str().unwrap();
     assert!(mashang_model::validation::is_photo_id(id));
     assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(640), Some(480)));
-    let bytes = stored(&server, id).await;
+    let bytes = stored(&server, photo["path"].as_str().unwrap()).await;
     assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
     assert_eq!(hex::encode(mashang_server::secrets::sha256(&bytes)), id, "named by its content");
 
@@ -108,7 +109,7 @@ async fn large_photos_are_scaled_down_and_pngs_become_jpegs() {
     let (status, photo) = upload(&server, png(3000, 1000), "image/png").await;
     assert_eq!(status, StatusCode::CREATED, "{photo}");
     assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(2048), Some(683)));
-    let bytes = stored(&server, photo["id"].as_str().unwrap()).await;
+    let bytes = stored(&server, photo["path"].as_str().unwrap()).await;
     assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
 }
 
@@ -120,7 +121,7 @@ async fn exif_data_and_smuggled_markup_do_not_survive() {
     assert!(contains(&with_exif, marker.as_bytes()));
     let (status, photo) = upload(&server, with_exif, "image/jpeg").await;
     assert_eq!(status, StatusCode::CREATED, "{photo}");
-    let bytes = stored(&server, photo["id"].as_str().unwrap()).await;
+    let bytes = stored(&server, photo["path"].as_str().unwrap()).await;
     assert!(!contains(&bytes, b"Zhang San") && !contains(&bytes, b"Exif"), "metadata dropped");
 
     // A polyglot: a valid JPEG followed by HTML and script.
@@ -128,7 +129,7 @@ async fn exif_data_and_smuggled_markup_do_not_survive() {
     polyglot.extend_from_slice(b"<html><script>alert(document.cookie)</script></html>");
     let (status, photo) = upload(&server, polyglot, "text/html").await;
     assert_eq!(status, StatusCode::CREATED, "{photo}");
-    let bytes = stored(&server, photo["id"].as_str().unwrap()).await;
+    let bytes = stored(&server, photo["path"].as_str().unwrap()).await;
     assert!(!contains(&bytes, b"<script>"), "re-encoded from the pixels only");
 }
 
@@ -191,8 +192,19 @@ async fn photos_attach_to_filings_and_to_later_steps() {
     let (status, view) =
         server.post_with(&path, token, &json!({ "action": "supplement", "photo_ids": [ids[2]] })).await;
     assert_eq!(status, StatusCode::OK, "{view}");
-    assert_eq!(view["timeline"][0]["photos"], json!(ids[..2]));
-    assert_eq!(view["timeline"][1]["photos"], json!([ids[2]]));
+    let attached = |event: &Value| -> Vec<String> {
+        event["photos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().split('?').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(attached(&view["timeline"][0]), ids[..2]);
+    assert_eq!(attached(&view["timeline"][1]), [ids[2].clone()]);
+    // Each comes with the capability that serves it.
+    let served = server.get(&format!("/api/v1/photos/{}", view["timeline"][1]["photos"][0].as_str().unwrap())).await;
+    assert_eq!(served.status(), StatusCode::OK);
 
     let unknown = format!("{:064x}", 42);
     let (status, problem) =
@@ -212,4 +224,51 @@ async fn photos_attach_to_filings_and_to_later_steps() {
     for bad in ["..%2F..%2Fetc%2Fpasswd", "abc", &"G".repeat(64), &"A".repeat(64)] {
         assert_eq!(server.get(&format!("/api/v1/photos/{bad}")).await.status(), StatusCode::NOT_FOUND, "{bad}");
     }
+}
+
+#[tokio::test]
+async fn a_photo_is_served_only_with_its_own_unexpired_capability() {
+    let server = TestServer::start_with(|config| config.dev_time_travel = true).await;
+    let upload_a = upload(&server, jpeg(120, 90), "image/jpeg").await.1;
+    let upload_b = upload(&server, jpeg(121, 90), "image/jpeg").await.1;
+    let (id_a, id_b) = (upload_a["id"].as_str().unwrap().to_owned(), upload_b["id"].as_str().unwrap().to_owned());
+    let mut body = server.valid_complaint().await;
+    body["photo_ids"] = json!([id_a]);
+    let a = server.file(&body).await.1;
+    body["photo_ids"] = json!([id_b]);
+    let b = server.file(&body).await.1;
+    let (number_a, token_b) = (a["tracking_number"].as_str().unwrap(), b["access_token"].as_str().unwrap());
+    let (_, view_a) =
+        server.get_with(&format!("/api/v1/complaints/{number_a}"), a["access_token"].as_str().unwrap()).await;
+    let path_a = view_a["timeline"][0]["photos"][0].as_str().unwrap().to_owned();
+    assert!(path_a.starts_with(&format!("{id_a}?exp=")), "{path_a}");
+    let get = |path: String, token: Option<&str>| {
+        let request = server.client.get(server.url(&format!("/api/v1/photos/{path}")));
+        let request = match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        async move { request.send().await.unwrap() }
+    };
+
+    let served = get(path_a.clone(), None).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    let cache = served.headers()["cache-control"].to_str().unwrap().to_owned();
+    assert!(cache.starts_with("private, max-age="), "{cache}");
+    // Without a capability, with complaint B's token, or with B's capability on A's photo: refused.
+    assert_eq!(get(id_a.clone(), None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(id_a.clone(), Some(token_b)).await.status(), StatusCode::NOT_FOUND);
+    let access_b = upload_b["path"].as_str().unwrap().split_once('?').unwrap().1.to_owned();
+    assert_eq!(get(format!("{id_a}?{access_b}"), Some(token_b)).await.status(), StatusCode::NOT_FOUND);
+    let (expires, signature) = path_a.split_once("?exp=").unwrap().1.split_once("&sig=").unwrap();
+    let stretched = format!("{id_a}?exp={}&sig={signature}", expires.parse::<i64>().unwrap() + 3600);
+    assert_eq!(get(stretched, None).await.status(), StatusCode::NOT_FOUND, "an expiry cannot be moved");
+    // A neighbour's view has no photos at all; the uploader's capability serves a photo not yet attached.
+    let spare = upload(&server, jpeg(122, 90), "image/jpeg").await.1;
+    assert_eq!(get(spare["path"].as_str().unwrap().to_owned(), None).await.status(), StatusCode::OK);
+    assert_eq!(get(spare["id"].as_str().unwrap().to_owned(), None).await.status(), StatusCode::NOT_FOUND);
+
+    // After two hours the view's capability has expired.
+    server.post_json("/api/v1/dev/clock", &json!({ "minutes": 121 })).await;
+    assert_eq!(get(path_a, None).await.status(), StatusCode::NOT_FOUND);
 }

@@ -21,6 +21,6 @@ mod timeline;
 pub use error_summary::{ErrorSummary, SUMMARY_ID, focus_element};
 pub use field_error::{FieldMessage, described_by, has_error};
 pub use load_boundary::LoadBoundary;
-pub use photo_picker::{PhotoItem, PhotoPicker, PhotoState, any_in_flight, uploaded_ids};
+pub use photo_picker::{PhotoItem, PhotoPicker, PhotoState, any_in_flight, uploaded_ids, uploaded_paths};
 pub use status_badge::StatusBadge;
 pub use timeline::Timeline;

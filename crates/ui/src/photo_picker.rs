@@ -14,7 +14,8 @@ use crate::photo_resize::shrink;
 pub enum PhotoState {
     Preparing,
     Uploading,
-    /// Stored on the server under this id.
+    /// Stored on the server: its path under `/photos/` (the id, then the uploader's signed
+    /// capability), or a bare id.
     Done(String),
     /// The sentence to show; the photo can be retried.
     Failed(String),
@@ -34,12 +35,18 @@ impl PhotoItem {
     }
 }
 
-/// The server ids of the photos already uploaded, in order.
+/// The server ids of the photos already uploaded, in order: what a filing or an action names.
 pub fn uploaded_ids(photos: &[PhotoItem]) -> Vec<String> {
+    uploaded_paths(photos).into_iter().map(|path| path.split('?').next().unwrap_or_default().to_owned()).collect()
+}
+
+/// The photos already uploaded with their capabilities, in order: what a draft keeps so that its
+/// previews still show when it is picked up again.
+pub fn uploaded_paths(photos: &[PhotoItem]) -> Vec<String> {
     photos
         .iter()
         .filter_map(|item| match &item.state {
-            PhotoState::Done(id) => Some(id.clone()),
+            PhotoState::Done(path) => Some(path.clone()),
             _ => None,
         })
         .collect()
@@ -80,7 +87,10 @@ pub fn PhotoPicker(
         let api = api.clone();
         leptos::task::spawn_local(async move {
             match api.upload_photo(&blob).await {
-                Ok(photo) => set_state(key, PhotoState::Done(photo.id)),
+                Ok(photo) => {
+                    let path = if photo.path.is_empty() { photo.id } else { photo.path };
+                    set_state(key, PhotoState::Done(path))
+                }
                 Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
                     set_state(key, PhotoState::Failed(i18n.t().field_error(&problem.errors[0])))
                 }

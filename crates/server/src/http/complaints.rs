@@ -19,6 +19,7 @@ use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
 use super::limits::ClientIp;
 use super::openapi::ProblemResponse;
+use super::photos::with_photo_access;
 use crate::secrets;
 use crate::store::{ActionInput, ActionOutcome, FilingOutcome, JoinOutcome, NewFiling};
 
@@ -77,7 +78,7 @@ pub async fn lookup(
         ApiError::RateLimited(wait)
     })?;
     match state.store.lookup_complaint(number, phone, state.clock.now()).await? {
-        Some(view) => Ok(Json(view)),
+        Some(view) => Ok(Json(with_photo_access(&state, view))),
         None => Err(ApiError::NotFound),
     }
 }
@@ -116,7 +117,7 @@ pub async fn show(
 ) -> ApiResult<Json<ComplaintView>> {
     let number = path_number(&number)?;
     match state.store.complaint_for_token(number, token, state.clock.now()).await? {
-        Some(view) => Ok(Json(view)),
+        Some(view) => Ok(Json(with_photo_access(&state, view))),
         None => Err(ApiError::NotFound),
     }
 }
@@ -140,12 +141,12 @@ pub async fn act(
         due_at: None,
         units: Vec::new(),
     };
-    action_answer(state.store.resident_action(number, token, input, state.clock.now()).await?)
+    action_answer(&state, state.store.resident_action(number, token, input, state.clock.now()).await?)
 }
 
-pub(super) fn action_answer(outcome: ActionOutcome) -> ApiResult<Json<ComplaintView>> {
+pub(super) fn action_answer(state: &AppState, outcome: ActionOutcome) -> ApiResult<Json<ComplaintView>> {
     match outcome {
-        ActionOutcome::Done(view) => Ok(Json(*view)),
+        ActionOutcome::Done(view) => Ok(Json(with_photo_access(state, *view))),
         ActionOutcome::Refused(refusal) => Err(ApiError::ActionRefused(refusal)),
         ActionOutcome::Invalid(errors) => Err(ApiError::Validation(errors)),
         ActionOutcome::NotFound => Err(ApiError::NotFound),
@@ -180,7 +181,7 @@ pub async fn join(
     let phone = state.store.resident_for_session(token, now).await?.ok_or(ApiError::Unauthorized)?;
     let number = path_number(&number)?;
     match state.store.join_complaint(number, phone, now).await? {
-        JoinOutcome::Joined(view) => Ok(Json(*view)),
+        JoinOutcome::Joined(view) => Ok(Json(with_photo_access(&state, *view))),
         JoinOutcome::NotFound => Err(ApiError::NotFound),
         JoinOutcome::AlreadyJoined => Err(ApiError::AlreadyJoined),
         JoinOutcome::OwnComplaint => Err(ApiError::OwnComplaint),

@@ -57,6 +57,8 @@ pub struct AppState {
     pub scorecards: std::sync::Arc<scorecards::ScorecardCache>,
     /// Where the service is mounted (`/` or `/sub/path/`): the staff cookie's path starts with it.
     pub base_path: std::sync::Arc<str>,
+    /// The keys signed photo URLs are made with.
+    pub keys: std::sync::Arc<crate::keys::Keys>,
     /// Mark cookies `Secure`: on whenever the service is reached over HTTPS.
     pub secure_cookies: bool,
     /// A staff session ends after this long without a request.

@@ -26,6 +26,7 @@ use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
 use super::limits::ClientIp;
 use super::openapi::ProblemResponse;
+use super::photos::with_photo_access;
 use crate::secrets;
 use crate::store::{ActionInput, AuditRecord, OpenComplaint, Reveal, Scope, StaffMember};
 
@@ -246,7 +247,8 @@ pub async fn show(
     Path(number): Path<String>,
 ) -> ApiResult<Json<ComplaintView>> {
     let number = TrackingNumber::parse(&number).ok_or(ApiError::NotFound)?;
-    state.store.staff_complaint(staff, number, state.clock.now()).await?.map(Json).ok_or(ApiError::NotFound)
+    let view = state.store.staff_complaint(staff, number, state.clock.now()).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(with_photo_access(&state, view)))
 }
 
 #[utoipa::path(post, operation_id = "staff_reveal_contact", path = "/staff/complaints/{number}/contact", tag = "staff", params(("number" = String, Path, description = "Tracking number")), security(("bearer" = []), ("cookie" = [])), responses((status = 200, description = "The filer's phone and name, written to the audit log", body = RevealedContact), ProblemResponse))]
@@ -282,7 +284,7 @@ pub async fn act(
         due_at: action.due_at,
         units: action.units,
     };
-    action_answer(state.store.staff_action(staff, number, input, state.clock.now()).await?)
+    action_answer(&state, state.store.staff_action(staff, number, input, state.clock.now()).await?)
 }
 
 #[utoipa::path(get, operation_id = "staff_templates", path = "/staff/templates", tag = "staff", security(("bearer" = []), ("cookie" = [])), responses((status = 200, description = "The unit's reply templates by category", body = Vec<ReplyTemplate>), ProblemResponse))]

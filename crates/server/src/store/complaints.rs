@@ -732,19 +732,6 @@ impl ComplaintRow {
          JOIN property_companies p ON p.id = m.property_company_id
          JOIN categories k ON k.id = c.category_id";
 
-    /// The row's query with more columns after the row's own (read them from index
-    /// [`Self::COLUMNS`] on).
-    pub(crate) fn select_with(extra_columns: &str) -> String {
-        Self::SELECT.replacen(
-            "\n         FROM complaints c",
-            &format!(", {extra_columns}\n         FROM complaints c"),
-            1,
-        )
-    }
-
-    /// How many columns [`Self::SELECT`] reads.
-    pub(crate) const COLUMNS: usize = 45;
-
     pub(crate) fn load(connection: &Connection, id: i64) -> Result<Self, StoreError> {
         let sql = format!("{} WHERE c.id = ?1", Self::SELECT);
         Ok(connection.prepare_cached(&sql)?.query_row([id], Self::from_row)?)
@@ -871,16 +858,12 @@ impl ComplaintRow {
     }
 
     /// A withdrawn or closed complaint waits for nobody.
-    fn clocks_stopped(&self) -> bool {
-        matches!(self.status, ComplaintStatus::Withdrawn | ComplaintStatus::Closed)
-    }
-
     pub(crate) fn sign_deadline(&self, now: DateTime<Utc>) -> Deadline {
-        Deadline::at(self.sign_due_at, self.accepted_at, self.clocks_stopped(), now)
+        Deadline::at(self.sign_due_at, self.accepted_at, self.status.stops_clocks(), now)
     }
 
     pub(crate) fn resolve_deadline(&self, now: DateTime<Utc>) -> Deadline {
-        Deadline::at(self.resolve_due_at, self.resolved_at, self.clocks_stopped(), now)
+        Deadline::at(self.resolve_due_at, self.resolved_at, self.status.stops_clocks(), now)
     }
 
     pub(crate) fn held_by(&self) -> HeldBy<'_> {

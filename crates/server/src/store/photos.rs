@@ -22,7 +22,7 @@ impl Store {
                  ON CONFLICT (id) DO NOTHING",
                 params![id, jpeg, width, height, now],
             )?;
-            Ok(UploadedPhoto { id, width, height, bytes: jpeg.len() as u64 })
+            Ok(UploadedPhoto { id, path: String::new(), width, height, bytes: jpeg.len() as u64 })
         })
         .await
     }

@@ -71,6 +71,8 @@ impl TestServer {
             consultation_within_days: 3,
             escalation_interval_seconds: 60,
             staff_idle_minutes: 30,
+            key_file: None,
+            data_key: None,
             secure_cookies: false,
         };
         adjust(&mut config);

@@ -1,0 +1,96 @@
+//! The server's secret key, from which the keys for signed photo URLs (and later, encryption at
+//! rest) are derived. Every instance of a deployment must share it: a photo URL signed by one
+//! instance is checked by another. It comes from `MASHANG_DATA_KEY` (64 hex digits) or from a key
+//! file, created on first start next to the database with owner-only permissions. Back the key
+//! file up apart from the database: the database alone must not be enough.
+
+use hmac::Mac;
+use std::path::Path;
+
+#[derive(Clone)]
+pub struct Keys {
+    photo: [u8; 32],
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys(..)")
+    }
+}
+
+impl Keys {
+    /// The keys derived from a master key.
+    pub fn from_master(master: &[u8; 32]) -> Self {
+        Self { photo: derive(master, b"mashang photo urls v1") }
+    }
+
+    /// `MASHANG_DATA_KEY` if set, else the key file (created when missing).
+    pub fn load(environment: Option<&str>, key_file: &Path) -> anyhow::Result<Self> {
+        if let Some(hex_key) = environment.map(str::trim).filter(|k| !k.is_empty()) {
+            return Ok(Self::from_master(&parse(hex_key)?));
+        }
+        match std::fs::read_to_string(key_file) {
+            Ok(text) => Ok(Self::from_master(&parse(text.trim())?)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                let master: [u8; 32] = rand::random();
+                write_private(key_file, &hex::encode(master))?;
+                tracing::info!("created the key file {}; back it up apart from the database", key_file.display());
+                Ok(Self::from_master(&master))
+            }
+            Err(error) => Err(anyhow::anyhow!("reading the key file {}: {error}", key_file.display())),
+        }
+    }
+
+    pub fn photo(&self) -> &[u8] {
+        &self.photo
+    }
+}
+
+fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
+    let mut mac = crate::secrets::hmac_with(master);
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
+fn parse(hex_key: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = hex::decode(hex_key).map_err(|_| anyhow::anyhow!("the data key must be 64 hex digits"))?;
+    bytes.try_into().map_err(|_| anyhow::anyhow!("the data key must be 64 hex digits (32 bytes)"))
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Keys;
+
+    #[test]
+    fn a_key_file_is_made_once_and_read_back() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let path = folder.path().join("mashang.key");
+        let first = Keys::load(None, &path).expect("created");
+        let second = Keys::load(None, &path).expect("read back");
+        assert_eq!(first.photo(), second.photo());
+        let from_environment = Keys::load(Some(&"ab".repeat(32)), &path).expect("from the environment");
+        assert_ne!(from_environment.photo(), first.photo());
+        assert!(Keys::load(Some("not hex"), &path).is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
+            assert_eq!(mode & 0o077, 0, "owner only");
+        }
+    }
+}
