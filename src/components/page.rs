@@ -32,15 +32,7 @@ pub fn Page(
                 </A>
             })}
             <h1 class="app-title">{move || title(i18n.t())}</h1>
-            <button
-                type="button"
-                class="language-switch"
-                lang=move || i18n.locale.get().other().tag()
-                aria-label=move || i18n.t().switch_language_label
-                on:click=move |_| i18n.locale.update(|locale| *locale = locale.other())
-            >
-                {move || i18n.t().switch_language}
-            </button>
+            <mashang_ui::LanguageSwitch />
         </header>
         <NetworkBanner />
         <main id="main" class="app-main">{children()}</main>

@@ -10,7 +10,7 @@ use crate::components::{ComplaintCard, EscalationBanner, LoadBoundary, Page, Res
 use crate::i18n::use_i18n;
 use crate::pages::NotFoundPage;
 use crate::{paths, storage};
-use mashang_ui::live::Refresh;
+use mashang_ui::live::Live;
 
 /// New steps appear without a reload: the complaint is fetched again this often.
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
@@ -44,34 +44,24 @@ fn NoPass(number: TrackingNumber) -> impl IntoView {
 fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let complaint = RwSignal::new(None::<Result<ComplaintView, ApiError>>);
-    let refresh = StoredValue::new(None::<Refresh>);
-    let load = {
-        let (number, token) = (number.as_str().to_owned(), token.clone());
-        move || {
-            let (api, number, token) = (api.clone(), number.clone(), token.clone());
-            leptos::task::spawn_local(async move {
-                let result = api.complaint(&number, &token).await;
-                let refresh = refresh.try_get_value().flatten();
-                match &result {
-                    Ok(view) => {
-                        storage::mark_seen(&number, view.updated_at);
-                        refresh.map(Refresh::succeeded);
-                    }
-                    Err(_) => {
-                        refresh.map(Refresh::failed);
-                    }
-                }
-                // A failed refresh keeps what is on screen; only a first failure is shown.
-                if result.is_ok() || complaint.try_with_untracked(|c| c.is_none()).unwrap_or(false) {
-                    complaint.try_set(Some(result));
-                }
-            });
-        }
-    };
-    load();
     // Refreshes only while the resident can see the page, and at once when they come back to it.
-    refresh.set_value(Some(Refresh::every(REFRESH_EVERY, load.clone())));
+    let live = {
+        let (number, token) = (number.as_str().to_owned(), token.clone());
+        let seen = number.clone();
+        Live::every(
+            REFRESH_EVERY,
+            move || {
+                let (api, number, token) = (api.clone(), number.clone(), token.clone());
+                async move { api.complaint(&number, &token).await }
+            },
+            move |answer: &Result<ComplaintView, ApiError>| {
+                if let Ok(view) = answer {
+                    storage::mark_seen(&seen, view.updated_at);
+                }
+            },
+        )
+    };
+    let complaint = live.data;
 
     // The actions are rebuilt only when what is allowed changes, so that a refresh never wipes
     // what the resident is typing.
@@ -91,10 +81,10 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
     view! {
         <Page title=|t| t.detail_title back=true>
             {move || complaint.with(|c| c.is_none()).then(|| view! { <p class="loading" role="status">{move || i18n.t().loading}</p> })}
-            <LoadBoundary
-                outcome=Signal::derive(move || complaint.with(|c| c.as_ref().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone))))
-                retry=move |()| load()
-            />
+            <LoadBoundary outcome=live.outcome() retry={
+                let live = live.clone();
+                move |()| live.reload()
+            } />
             {move || status.get().map(|status| view! { <Stages status /> })}
             <EscalationBanner complaint=Signal::derive(move || complaint.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned())) />
             <p id="action-status" class="action-status" role="status" tabindex="-1">

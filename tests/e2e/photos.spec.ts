@@ -32,7 +32,7 @@ test('photos are shrunk in the browser, uploaded one by one, kept in the draft a
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('提交成功');
   await page.getByRole('link', { name: '查看办理进度' }).click();
   await expect(page.locator('.timeline-photo img')).toHaveCount(1);
-  await expect(page.locator('.timeline-photo img')).toHaveAttribute('src', new RegExp(`/photos/${photo.id}$`));
+  await expect(page.locator('.timeline-photo img')).toHaveAttribute('src', new RegExp(`/photos/${photo.id}\\?exp=\\d+&sig=`));
 
   // A photo opens full-screen, and Esc closes it.
   await page.locator('.timeline-photo').click();

@@ -8,6 +8,7 @@ pub mod format;
 pub mod http;
 pub mod i18n;
 pub mod ime;
+mod language_switch;
 pub mod live;
 mod load_boundary;
 pub mod paths;
@@ -20,6 +21,7 @@ mod timeline;
 
 pub use error_summary::{ErrorSummary, SUMMARY_ID, focus_element};
 pub use field_error::{FieldMessage, described_by, has_error};
+pub use language_switch::LanguageSwitch;
 pub use load_boundary::LoadBoundary;
 pub use photo_picker::{PhotoItem, PhotoPicker, PhotoState, any_in_flight, uploaded_ids, uploaded_paths};
 pub use status_badge::StatusBadge;

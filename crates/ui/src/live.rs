@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use std::time::Duration;
 
+use crate::http::ApiError;
+
 pub fn page_is_visible() -> bool {
     document().visibility_state() == web_sys::VisibilityState::Visible
 }
@@ -76,6 +78,81 @@ impl Refresh {
     /// The last load failed: wait longer before the next.
     pub fn failed(self) {
         self.backoff.try_update_value(|backoff| *backoff = backoff.failed());
+    }
+}
+
+/// Data that keeps itself current: loaded at once, then every period while the page is visible,
+/// and again on [`Live::reload`]. A failed refresh keeps what is on screen; only a failure before
+/// anything was shown (or after a failure) is shown.
+pub struct Live<T: Send + Sync + 'static> {
+    pub data: RwSignal<Option<Result<T, ApiError>>>,
+    reload: std::sync::Arc<dyn Fn() + Send + Sync>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Live<T> {
+    fn clone(&self) -> Self {
+        Self { data: self.data, reload: self.reload.clone() }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Live<T> {
+    /// Starts loading with `fetch`; `on_answer` sees every answer first (to mark it seen, or to
+    /// notice a session that ended).
+    pub fn every<Fut>(
+        period: Duration,
+        fetch: impl Fn() -> Fut + Send + Sync + 'static,
+        on_answer: impl Fn(&Result<T, ApiError>) + Send + Sync + 'static,
+    ) -> Self
+    where
+        Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+    {
+        let data = RwSignal::new(None::<Result<T, ApiError>>);
+        let refresh = StoredValue::new(None::<Refresh>);
+        let (fetch, on_answer) = (std::sync::Arc::new(fetch), std::sync::Arc::new(on_answer));
+        let reload: std::sync::Arc<dyn Fn() + Send + Sync> = std::sync::Arc::new(move || {
+            let (fetch, on_answer) = (fetch.clone(), on_answer.clone());
+            leptos::task::spawn_local(async move {
+                let result = fetch().await;
+                on_answer(&result);
+                if let Some(refresh) = refresh.try_get_value().flatten() {
+                    if result.is_ok() { refresh.succeeded() } else { refresh.failed() }
+                }
+                let showing = data.try_with_untracked(|d| matches!(d, Some(Ok(_)))).unwrap_or(true);
+                if result.is_ok() || !showing {
+                    data.try_set(Some(result));
+                }
+            });
+        });
+        reload();
+        let again = reload.clone();
+        refresh.set_value(Some(Refresh::every(period, move || again())));
+        Self { data, reload }
+    }
+
+    pub fn reload(&self) {
+        (self.reload)()
+    }
+
+    /// Loads again at once whenever `query` changes (the first load is the data's own).
+    pub fn reload_on_change<Q: Send + Sync + 'static>(&self, query: RwSignal<Q>) {
+        let live = self.clone();
+        Effect::new(move |previous: Option<()>| {
+            query.track();
+            if previous.is_some() {
+                live.reload();
+            }
+        });
+    }
+
+    /// The data, once loaded and while the last answer that was shown was not an error.
+    pub fn loaded(&self) -> Option<T> {
+        self.data.with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).cloned())
+    }
+
+    /// The outcome for a [`crate::LoadBoundary`]: nothing yet, done, or failed.
+    pub fn outcome(&self) -> Signal<Option<Result<(), ApiError>>> {
+        let data = self.data;
+        Signal::derive(move || data.with(|d| d.as_ref().map(|d| d.as_ref().map(|_| ()).map_err(Clone::clone))))
     }
 }
 

@@ -40,6 +40,13 @@ impl Session {
         self.me.with(|me| me.as_ref().and_then(|me| me.as_ref().map(|me| me.role)))
     }
 
+    /// Notices, in any answer, that the session has ended.
+    pub fn check_answer<T>(&self, answer: &Result<T, ApiError>) {
+        if let Err(error) = answer {
+            self.check(error);
+        }
+    }
+
     /// A request came back 401: the session is over; the page shows the sign-in form and keeps
     /// what was typed for after it.
     pub fn check(&self, error: &ApiError) {

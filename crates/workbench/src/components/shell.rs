@@ -25,15 +25,7 @@ pub fn Shell(title: fn(&Texts) -> &'static str, children: ChildrenFn) -> impl In
         <header class="app-header wb-header">
             <p class="app-title wb-brand">{move || i18n.t().app_name}</p>
             <Who />
-            <button
-                type="button"
-                class="language-switch"
-                lang=move || i18n.locale.get().other().tag()
-                aria-label=move || i18n.t().switch_language_label
-                on:click=move |_| i18n.locale.update(|locale| *locale = locale.other())
-            >
-                {move || i18n.t().switch_language}
-            </button>
+            <mashang_ui::LanguageSwitch />
         </header>
         {move || session.me.with(|me| me.as_ref().is_some_and(Option::is_some)).then(|| view! { <Sections /> })}
         <main id="main" class="app-main wb-main">

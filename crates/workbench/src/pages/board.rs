@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use mashang_model::staff::{Board, BoardGroup, BoardQuery, BoardRow};
 use mashang_ui::LoadBoundary;
-use mashang_ui::live::Refresh;
+use mashang_ui::live::Live;
 use std::time::Duration;
 
 use crate::api::ApiError;
@@ -27,45 +27,29 @@ fn BoardView() -> impl IntoView {
     let api = use_api();
     let session = use_session();
     let query = RwSignal::new(BoardQuery::default());
-    let board = RwSignal::new(None::<Result<Board, ApiError>>);
     // The choices of district and company come from the unfiltered board, so they stay put.
     let choices = RwSignal::new((Vec::<String>::new(), Vec::<(i64, String)>::new()));
-    let refresh = StoredValue::new(None::<Refresh>);
-    let load = move || {
-        let (api, wanted) = (api.clone(), query.get_untracked());
-        leptos::task::spawn_local(async move {
-            let result = api.board(&wanted).await;
-            let refresh = refresh.try_get_value().flatten();
-            match &result {
-                Ok(found) => {
-                    if wanted == BoardQuery::default() {
-                        let districts = found.by_district.iter().map(|g| g.name.clone()).collect();
-                        let companies = found
-                            .by_company
-                            .iter()
-                            .filter_map(|g| g.company_id.map(|id| (id, g.name.clone())))
-                            .collect();
-                        choices.try_set((districts, companies));
-                    }
-                    refresh.map(Refresh::succeeded)
-                }
-                Err(error) => {
-                    session.check(error);
-                    refresh.map(Refresh::failed)
-                }
-            };
-            board.try_set(Some(result));
-        });
-    };
-    Effect::new({
-        let load = load.clone();
-        move |_| {
-            query.track();
-            load();
-        }
-    });
-    refresh.set_value(Some(Refresh::every(REFRESH_EVERY, load.clone())));
-    let loaded = move || board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).cloned());
+    let live = Live::every(
+        REFRESH_EVERY,
+        move || {
+            let (api, wanted) = (api.clone(), query.get_untracked());
+            async move { api.board(&wanted).await.map(|board| (wanted, board)) }
+        },
+        move |answer: &Result<(BoardQuery, Board), ApiError>| {
+            session.check_answer(answer);
+            if let Ok((wanted, found)) = answer
+                && *wanted == BoardQuery::default()
+            {
+                let districts = found.by_district.iter().map(|g| g.name.clone()).collect();
+                let companies =
+                    found.by_company.iter().filter_map(|g| g.company_id.map(|id| (id, g.name.clone()))).collect();
+                choices.try_set((districts, companies));
+            }
+        },
+    );
+    let board = live.data;
+    live.reload_on_change(query);
+    let loaded = move || board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).map(|(_, board)| board.clone()));
     let flag = move |label: fn(&Texts) -> &'static str, set: fn(&mut BoardQuery, bool)| {
         view! {
             <label class="checkbox-field">
@@ -108,10 +92,10 @@ fn BoardView() -> impl IntoView {
                 {move || i18n.t().export_csv}
             </a>
         </div>
-        <LoadBoundary
-            outcome=Signal::derive(move || board.with(|b| b.as_ref().map(|b| b.as_ref().map(|_| ()).map_err(Clone::clone))))
-            retry=move |()| load()
-        />
+        <LoadBoundary outcome=live.outcome() retry={
+            let live = live.clone();
+            move |()| live.reload()
+        } />
         {move || board.with(|b| b.is_none()).then(|| view! { <p class="loading" role="status">{move || i18n.t().loading}</p> })}
         {move || loaded().map(|board| view! { <BoardSections board /> })}
     }

@@ -12,7 +12,7 @@ use mashang_model::{
     validate_staff_action,
 };
 use mashang_ui::format::{self, nfc};
-use mashang_ui::live::Refresh;
+use mashang_ui::live::Live;
 use mashang_ui::{
     FieldMessage, LoadBoundary, PhotoItem, PhotoPicker, StatusBadge, Timeline, any_in_flight, has_error, uploaded_ids,
 };
@@ -54,32 +54,18 @@ fn ComplaintView(number: TrackingNumber) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let session = use_session();
-    let complaint = RwSignal::new(None::<Result<ComplaintView, ApiError>>);
-    let refresh = StoredValue::new(None::<Refresh>);
-    let load = {
+    let live = {
         let number = number.as_str().to_owned();
-        move || {
-            let (api, number) = (api.clone(), number.clone());
-            leptos::task::spawn_local(async move {
-                let result = api.complaint(&number).await;
-                let refresh = refresh.try_get_value().flatten();
-                match &result {
-                    Ok(_) => refresh.map(Refresh::succeeded),
-                    Err(error) => {
-                        session.check(error);
-                        refresh.map(Refresh::failed)
-                    }
-                };
-                if result.is_ok()
-                    || complaint.try_with_untracked(|c| c.as_ref().is_none_or(Result::is_err)).unwrap_or(false)
-                {
-                    complaint.try_set(Some(result));
-                }
-            });
-        }
+        Live::every(
+            REFRESH_EVERY,
+            move || {
+                let (api, number) = (api.clone(), number.clone());
+                async move { api.complaint(&number).await }
+            },
+            move |answer: &Result<ComplaintView, ApiError>| session.check_answer(answer),
+        )
     };
-    load();
-    refresh.set_value(Some(Refresh::every(REFRESH_EVERY, load.clone())));
+    let complaint = live.data;
     let view_of = move || complaint.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned());
     let missing = move || complaint.with(|c| matches!(c, Some(Err(e)) if e.is_not_found()));
     // Rebuilt only when what is allowed changes, so a refresh never wipes what is being typed.
@@ -99,8 +85,14 @@ fn ComplaintView(number: TrackingNumber) -> impl IntoView {
         </A>
         {move || missing().then(|| view! { <NotFound /> })}
         <LoadBoundary
-            outcome=Signal::derive(move || complaint.with(|c| c.as_ref().map(|c| c.as_ref().map(|_| ()).map_err(Clone::clone)).filter(|_| !missing())))
-            retry=move |()| load()
+            outcome=Signal::derive({
+                let outcome = live.outcome();
+                move || outcome.get().filter(|_| !missing())
+            })
+            retry={
+                let live = live.clone();
+                move |()| live.reload()
+            }
         />
         {move || complaint.with(|c| c.is_none()).then(|| view! { <p class="loading" role="status">{move || i18n.t().loading}</p> })}
         <p id="action-status" class="action-status" role="status" tabindex="-1">

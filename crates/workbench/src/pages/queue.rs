@@ -4,7 +4,7 @@ use mashang_model::lifecycle::Action;
 use mashang_model::staff::{DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE, Queue, QueueItem, QueueQuery};
 use mashang_model::{Category, Community, ComplaintStatus, StaffActionRequest};
 use mashang_ui::LoadBoundary;
-use mashang_ui::live::Refresh;
+use mashang_ui::live::Live;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 
@@ -33,39 +33,23 @@ fn QueueView() -> impl IntoView {
     let api = use_api();
     let session = use_session();
     let query = RwSignal::new(QueueQuery::default());
-    let queue = RwSignal::new(None::<Result<Queue, ApiError>>);
-    let refresh = StoredValue::new(None::<Refresh>);
+    let live = Live::every(
+        REFRESH_EVERY,
+        {
+            let api = api.clone();
+            move || {
+                let (api, wanted) = (api.clone(), query.get_untracked());
+                async move { api.queue(&wanted).await }
+            }
+        },
+        move |answer: &Result<Queue, ApiError>| session.check_answer(answer),
+    );
+    let queue = live.data;
+    live.reload_on_change(query);
     let load = {
-        let api = api.clone();
-        move || {
-            let (api, wanted) = (api.clone(), query.get_untracked());
-            leptos::task::spawn_local(async move {
-                let result = api.queue(&wanted).await;
-                let refresh = refresh.try_get_value().flatten();
-                match &result {
-                    Ok(_) => refresh.map(Refresh::succeeded),
-                    Err(error) => {
-                        session.check(error);
-                        refresh.map(Refresh::failed)
-                    }
-                };
-                // A failed refresh keeps the list on screen; only a first failure is shown.
-                if result.is_ok()
-                    || queue.try_with_untracked(|q| q.as_ref().is_none_or(Result::is_err)).unwrap_or(false)
-                {
-                    queue.try_set(Some(result));
-                }
-            });
-        }
+        let live = live.clone();
+        move || live.reload()
     };
-    Effect::new({
-        let load = load.clone();
-        move |_| {
-            query.track();
-            load();
-        }
-    });
-    refresh.set_value(Some(Refresh::every(REFRESH_EVERY, load.clone())));
 
     let selected = RwSignal::new(Vec::<String>::new());
     let bulk_message = RwSignal::new(None::<String>);
@@ -125,10 +109,10 @@ fn QueueView() -> impl IntoView {
         <p class="notice notice-success" role="status" hidden=move || bulk_message.with(Option::is_none)>
             {move || bulk_message.get()}
         </p>
-        <LoadBoundary
-            outcome=Signal::derive(move || queue.with(|q| q.as_ref().map(|q| q.as_ref().map(|_| ()).map_err(Clone::clone))))
-            retry=move |()| load()
-        />
+        <LoadBoundary outcome=live.outcome() retry={
+            let live = live.clone();
+            move |()| live.reload()
+        } />
         {move || queue.with(|q| q.is_none()).then(|| view! { <p class="loading" role="status">{move || i18n.t().loading}</p> })}
         {move || loaded().map(|queue| view! { <QueueTable queue selected /> })}
         {move || loaded().filter(|q| (q.items.len() as u32) < q.total && q.items.len() < MAX_QUEUE_PAGE as usize).map(|_| view! {
