@@ -91,6 +91,10 @@ test('a handler signs, asks for more, the resident adds it, the handler resolves
   await staff.locator('#photo-input').setInputFiles({ name: 'done.png', mimeType: 'image/png', buffer: png(1600, 1200) });
   await expect(staff.locator('.photo-status')).toHaveText('已上传', { timeout: 20_000 });
   await staff.locator('#action-note').fill('已疏通东门入口排水沟，清出淤泥两车，并加装了防堵格栅。');
+  // The page refreshes every 15 s; what is being typed survives it.
+  await staff.waitForTimeout(16_000);
+  await expect(staff.locator('#action-note')).toHaveValue('已疏通东门入口排水沟，清出淤泥两车，并加装了防堵格栅。');
+  await expect(staff.locator('.photo-tile')).toHaveCount(1);
   await screenshot(staff, 'workbench-resolve-360-zh');
   await expectAccessible(staff);
   await staff.getByRole('button', { name: '提交', exact: true }).click();

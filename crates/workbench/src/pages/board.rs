@@ -49,7 +49,10 @@ fn BoardView() -> impl IntoView {
     );
     let board = live.data;
     live.reload_on_change(query);
-    let loaded = move || board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).map(|(_, board)| board.clone()));
+    // A refresh that brings nothing new re-renders nothing, so the keyboard focus stays put.
+    let shown =
+        Memo::new(move |_| board.with(|b| b.as_ref().and_then(|b| b.as_ref().ok()).map(|(_, board)| board.clone())));
+    let loaded = move || shown.get();
     let flag = move |label: fn(&Texts) -> &'static str, set: fn(&mut BoardQuery, bool)| {
         view! {
             <label class="checkbox-field">

@@ -66,7 +66,11 @@ fn ComplaintView(number: TrackingNumber) -> impl IntoView {
         )
     };
     let complaint = live.data;
-    let view_of = move || complaint.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned());
+    // Memos, so that a refresh that brings nothing new re-renders nothing: an open form keeps
+    // what is being typed, and a revealed contact stays shown.
+    let shown = Memo::new(move |_| complaint.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned()));
+    let view_of = move || shown.get();
+    let category = Memo::new(move |_| shown.with(|v| v.as_ref().map(|v| v.category.clone())));
     let missing = move || complaint.with(|c| matches!(c, Some(Err(e)) if e.is_not_found()));
     // Rebuilt only when what is allowed changes, so a refresh never wipes what is being typed.
     let actions = Memo::new(move |_| {
@@ -101,7 +105,7 @@ fn ComplaintView(number: TrackingNumber) -> impl IntoView {
         {move || view_of().map(|view| view! { <Facts view /> })}
         {move || {
             let number = number_text.clone();
-            let category = view_of().map(|v| v.category)?;
+            let category = category.get()?;
             actions.get().filter(|a| !a.is_empty()).map(|actions| view! { <StaffActions number actions category on_done /> })
         }}
         {move || view_of().map(|view| view! {

@@ -93,7 +93,9 @@ fn QueueView() -> impl IntoView {
         }
     };
 
-    let loaded = move || queue.with(|q| q.as_ref().and_then(|q| q.as_ref().ok()).cloned());
+    // A refresh that brings nothing new re-renders nothing, so the keyboard focus stays put.
+    let shown = Memo::new(move |_| queue.with(|q| q.as_ref().and_then(|q| q.as_ref().ok()).cloned()));
+    let loaded = move || shown.get();
     view! {
         <Filters query />
         {move || loaded().map(|queue| view! { <Counts queue query /> })}
