@@ -20,6 +20,11 @@ impl Api {
         Self { base: ApiBase::new(base) }
     }
 
+    /// The API's location, which the shared components (timeline, photo picker) use.
+    pub fn base(&self) -> ApiBase {
+        self.base.clone()
+    }
+
     fn url(&self, path: &str) -> String {
         self.base.url(path)
     }

@@ -5,7 +5,6 @@ use mashang_model::FiledComplaint;
 
 use crate::api::Api;
 use crate::config::RuntimeConfig;
-use crate::i18n::I18n;
 use crate::pages::{
     ComplaintPage, FilePage, HomePage, MyComplaintsPage, NotFoundPage, RankingPage, ReceiptPage, ScorecardPage,
     TrackPage,
@@ -18,13 +17,13 @@ pub struct LastReceipt(pub RwSignal<Option<FiledComplaint>>);
 
 #[component]
 pub fn App(config: RuntimeConfig) -> impl IntoView {
-    I18n::provide();
+    mashang_ui::i18n::LocaleContext::provide();
     crate::elder::ElderMode::provide();
     let api = Api::new(config.api_base());
     let base = config.router_base();
     crate::paths::set_base(base.clone());
     provide_context(api.clone());
-    provide_context(mashang_ui::http::ApiBase::new(config.api_base()));
+    provide_context(api.base());
     crate::outbox::Outbox::provide(api);
     provide_context(LastReceipt(RwSignal::new(None)));
 

@@ -2,45 +2,26 @@
 //! from here or from the shared catalogue it derefs to (`mashang_ui::texts`); a missing
 //! translation is a compile error because each language fills the whole struct.
 
-use leptos::prelude::*;
-
 use crate::complaint_list::ListFilter;
 use mashang_model::lifecycle::Action;
+use mashang_ui::i18n::Catalogue;
 pub use mashang_ui::i18n::Locale;
-use mashang_ui::i18n::LocaleContext;
 use mashang_ui::texts::CommonTexts;
 
-/// The language chosen on this device, shared by every component.
-#[derive(Clone, Copy)]
-pub struct I18n {
-    pub locale: RwSignal<Locale>,
-}
-
-impl I18n {
-    /// Starts in the language saved on this device, else Chinese; the shared components read the
-    /// same signal.
-    pub fn provide() -> Self {
-        let i18n = Self { locale: LocaleContext::provide().locale };
-        provide_context(i18n);
-        i18n
-    }
-
-    /// The catalogue of the current language; reading it inside a closure makes the view follow
-    /// a language switch.
-    pub fn t(&self) -> &'static Texts {
-        texts(self.locale.get())
-    }
-}
-
-pub fn texts(locale: Locale) -> &'static Texts {
-    match locale {
-        Locale::ZhCn => &ZH_CN,
-        Locale::En => &EN,
-    }
-}
+/// The language chosen on this device with this app's catalogue.
+pub type I18n = mashang_ui::i18n::I18n<Texts>;
 
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| I18n { locale: RwSignal::new(Locale::ZhCn) })
+    mashang_ui::i18n::use_i18n()
+}
+
+impl Catalogue for Texts {
+    fn of(locale: Locale) -> &'static Self {
+        match locale {
+            Locale::ZhCn => &ZH_CN,
+            Locale::En => &EN,
+        }
+    }
 }
 
 impl std::ops::Deref for Texts {

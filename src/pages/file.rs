@@ -526,7 +526,7 @@ fn community_options(list: Vec<Community>, form: FormState) -> impl IntoView {
 
 /// The two-level category tree as groups of specific problems.
 fn category_options(tree: Vec<Category>, form: FormState, locale: Locale) -> impl IntoView {
-    let urgent_mark = crate::i18n::texts(locale).urgent_mark;
+    let urgent_mark = <crate::i18n::Texts as mashang_ui::i18n::Catalogue>::of(locale).urgent_mark;
     tree.into_iter()
         .map(|group| {
             let options = group

@@ -78,3 +78,35 @@ impl LocaleContext {
 pub fn use_locale() -> LocaleContext {
     use_context::<LocaleContext>().unwrap_or_else(|| LocaleContext { locale: RwSignal::new(Locale::ZhCn) })
 }
+
+/// An app's own catalogue: its texts in each language (each derefs to [`CommonTexts`]).
+pub trait Catalogue: Sync + 'static {
+    fn of(locale: Locale) -> &'static Self;
+}
+
+/// The chosen language with an app's catalogue `T`, read through the one locale signal that the
+/// shared components read too.
+pub struct I18n<T: Catalogue> {
+    pub locale: RwSignal<Locale>,
+    catalogue: std::marker::PhantomData<fn() -> &'static T>,
+}
+
+impl<T: Catalogue> Clone for I18n<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Catalogue> Copy for I18n<T> {}
+
+impl<T: Catalogue> I18n<T> {
+    /// The catalogue of the current language; reading it inside a closure makes the view follow
+    /// a language switch.
+    pub fn t(&self) -> &'static T {
+        T::of(self.locale.get())
+    }
+}
+
+pub fn use_i18n<T: Catalogue>() -> I18n<T> {
+    I18n { locale: use_locale().locale, catalogue: std::marker::PhantomData }
+}

@@ -2,30 +2,26 @@
 //! catalogue (`mashang_ui::texts`) for statuses, events, field errors and the like. A missing
 //! translation is a compile error because each language fills the whole struct.
 
-use leptos::prelude::*;
 use mashang_model::lifecycle::Action;
 use mashang_model::staff::AuditKind;
-use mashang_ui::i18n::{Locale, LocaleContext, use_locale};
+use mashang_ui::i18n::{Catalogue, Locale};
 use mashang_ui::texts::{self, CommonTexts};
 
-/// The language chosen on this device (the same choice as in the resident app).
-#[derive(Clone, Copy)]
-pub struct I18n {
-    pub locale: RwSignal<Locale>,
+/// The language chosen on this device (the same choice as in the resident app) with the
+/// workbench's catalogue.
+pub type I18n = mashang_ui::i18n::I18n<Texts>;
+
+pub fn use_i18n() -> I18n {
+    mashang_ui::i18n::use_i18n()
 }
 
-impl I18n {
-    pub fn t(&self) -> &'static Texts {
-        match self.locale.get() {
+impl Catalogue for Texts {
+    fn of(locale: Locale) -> &'static Self {
+        match locale {
             Locale::ZhCn => &ZH_CN,
             Locale::En => &EN,
         }
     }
-}
-
-pub fn use_i18n() -> I18n {
-    let LocaleContext { locale } = use_locale();
-    I18n { locale }
 }
 
 impl std::ops::Deref for Texts {

@@ -28,7 +28,7 @@ use super::limits::ClientIp;
 use super::openapi::ProblemResponse;
 use super::photos::with_photo_access;
 use crate::secrets;
-use crate::store::{ActionInput, AuditRecord, OpenComplaint, Reveal, Scope, StaffMember};
+use crate::store::{ActionInput, AuditRecord, Reveal, Scope, StaffMember};
 
 /// A reply template's length limit: a paragraph, as a reply to a resident is.
 const TEMPLATE_MAX_CHARS: usize = 500;
@@ -139,18 +139,7 @@ async fn board_for(state: &AppState, staff: StaffMember, params: &BoardQuery) ->
             .collect(),
         Err(_) => Vec::new(),
     };
-    Ok(Board::build(open.into_iter().map(board_row).collect(), &on_time, params))
-}
-
-fn board_row(open: OpenComplaint) -> BoardRow {
-    BoardRow {
-        item: open.item,
-        district: open.district,
-        company_id: open.company_id,
-        company: open.company,
-        community: open.community,
-        repeat: open.repeat,
-    }
+    Ok(Board::build(open, &on_time, params))
 }
 
 #[utoipa::path(get, operation_id = "staff_board", path = "/staff/board", tag = "staff", params(BoardQuery), security(("bearer" = []), ("cookie" = [])), responses((status = 200, description = "Overdue, escalated and repeated complaints by district, company and community; companies to call in for 约谈", body = Board), ProblemResponse))]
@@ -211,7 +200,7 @@ pub async fn export_queue(
         .store
         .staff_open_complaints(staff.clone(), queue_scope(&staff), params.clone(), state.clock.now())
         .await?;
-    let mut rows: Vec<BoardRow> = open.into_iter().map(board_row).filter(|row| row.item.matches(&params)).collect();
+    let mut rows: Vec<BoardRow> = open.into_iter().filter(|row| row.item.matches(&params)).collect();
     rows.sort_by(|a, b| mashang_model::staff::by_urgency(&a.item, &b.item));
     csv_answer(&state, &staff, "queue", &rows).await
 }

@@ -30,7 +30,7 @@ pub use joins::JoinOutcome;
 pub use residents::{CODE_LIFETIME, CodeCheck};
 pub use scorecards::ScorecardError;
 pub use seed::{DEMO_PHONE, DemoData};
-pub use staff::{OpenComplaint, Reveal, STAFF_SESSION_SECONDS, Scope, StaffMember};
+pub use staff::{Reveal, STAFF_SESSION_SECONDS, Scope, StaffMember};
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;

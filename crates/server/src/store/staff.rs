@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use mashang_model::deadline::Deadline;
 use mashang_model::escalation::{Card, Level};
 use mashang_model::lifecycle::Party;
-use mashang_model::staff::{AuditKind, QueueItem, QueueQuery, ReplyTemplate, RevealedContact};
+use mashang_model::staff::{AuditKind, BoardRow, QueueItem, QueueQuery, ReplyTemplate, RevealedContact};
 use mashang_model::{ComplaintStatus, ComplaintSummary, LocalizedText, StaffRole, TrackingNumber};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -97,16 +97,6 @@ pub struct ActiveSession {
 pub enum Scope {
     Held,
     Supervised,
-}
-
-/// A queue row with where the complaint is, for the supervisor board and exports.
-pub struct OpenComplaint {
-    pub item: QueueItem,
-    pub district: String,
-    pub company_id: i64,
-    pub company: String,
-    pub community: String,
-    pub repeat: bool,
 }
 
 impl Store {
@@ -248,7 +238,7 @@ impl Store {
         scope: Scope,
         query: QueueQuery,
         now: DateTime<Utc>,
-    ) -> Result<Vec<OpenComplaint>, StoreError> {
+    ) -> Result<Vec<BoardRow>, StoreError> {
         self.read(move |connection| {
             let sql = format!("SELECT {ROW_COLUMNS} {}", open_in_scope(&staff, scope));
             let mut statement = connection.prepare_cached(&sql)?;
@@ -425,7 +415,7 @@ fn scope_params<'a>(staff: &'a StaffMember, query: &'a QueueQuery) -> [&'a dyn r
 }
 
 /// A queue row from [`ROW_COLUMNS`].
-fn open_complaint(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<OpenComplaint> {
+fn open_complaint(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<BoardRow> {
     let number: String = row.get(0)?;
     let status = ComplaintStatus::from_str_opt(&row.get::<_, String>(1)?).unwrap_or(ComplaintStatus::Submitted);
     let deadline = |due: usize, done: usize| -> rusqlite::Result<Deadline> {
@@ -443,7 +433,7 @@ fn open_complaint(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Resu
         level: Level::from_str_opt(&row.get::<_, String>(11)?).unwrap_or_default(),
         card: Card::from_str_opt(&row.get::<_, String>(12)?).unwrap_or_default(),
     };
-    Ok(OpenComplaint {
+    Ok(BoardRow {
         item: QueueItem { complaint, unread: row.get::<_, Option<bool>>(18)?.unwrap_or(false), joins: row.get(13)? },
         district: row.get(15)?,
         company_id: row.get(16)?,
