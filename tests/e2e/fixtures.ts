@@ -102,11 +102,21 @@ export function unfiledTrackingNumber(): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
+/** The last sign-in code sent to `phone`, read back from the test server's development outbox.
+ *  Fails, rather than handing back an error's fields, when no code has been sent. */
+export async function sentCode(request: APIRequestContext, phone: string): Promise<string> {
+  const answer = await request.get(`/api/v1/dev/codes/${phone}`);
+  expect(answer.status(), `a code was sent to ${phone}`).toBe(200);
+  const { code } = await answer.json();
+  expect(code).toMatch(/^\d{6}$/);
+  return code as string;
+}
+
 /** How many complaints were filed with this phone, asked of the server as a signed-in resident
  *  (the test server exposes sign-in codes for this). */
 export async function complaintsFiledWith(request: APIRequestContext, phone: string) {
   expect((await request.post('/api/v1/auth/codes', { data: { phone } })).status()).toBe(202);
-  const { code } = await (await request.get(`/api/v1/dev/codes/${phone}`)).json();
+  const code = await sentCode(request, phone);
   const session = await (await request.post('/api/v1/auth/codes/verify', { data: { phone, code } })).json();
   const mine = await request.get('/api/v1/me/complaints', { headers: { Authorization: `Bearer ${session.token}` } });
   return (await mine.json()) as { tracking_number: string }[];

@@ -154,7 +154,6 @@ pub struct Config {
 }
 
 impl Config {
-    /// The lifecycle's and the escalation rules' times and thresholds, from the flags.
     /// The key file: as configured, else beside the database.
     pub fn key_file(&self) -> PathBuf {
         self.key_file.clone().unwrap_or_else(|| {
@@ -164,6 +163,7 @@ impl Config {
         })
     }
 
+    /// The lifecycle's and the escalation rules' times and thresholds, from the flags.
     pub fn policies(&self) -> crate::store::Policies {
         use mashang_model::deadline::DeadlineRule;
         use mashang_model::escalation::EscalationPolicy;

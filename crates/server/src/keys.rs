@@ -1,5 +1,5 @@
-//! The server's secret key, from which the keys for signed photo URLs (and later, encryption at
-//! rest) are derived. Every instance of a deployment must share it: a photo URL signed by one
+//! The server's secret key, from which the keys for signed photo URLs and for personal data at
+//! rest (sealing names and numbers, hashing numbers for lookups) are derived. Every instance of a deployment must share it: a photo URL signed by one
 //! instance is checked by another. It comes from `MASHANG_DATA_KEY` (64 hex digits) or from a key
 //! file, created on first start next to the database with owner-only permissions. Back the key
 //! file up apart from the database: the database alone must not be enough.
@@ -10,6 +10,8 @@ use std::path::Path;
 #[derive(Clone)]
 pub struct Keys {
     photo: [u8; 32],
+    seal: [u8; 32],
+    phone_lookup: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -21,7 +23,11 @@ impl std::fmt::Debug for Keys {
 impl Keys {
     /// The keys derived from a master key.
     pub fn from_master(master: &[u8; 32]) -> Self {
-        Self { photo: derive(master, b"mashang photo urls v1") }
+        Self {
+            photo: derive(master, b"mashang photo urls v1"),
+            seal: derive(master, b"mashang personal data seal v1"),
+            phone_lookup: derive(master, b"mashang phone lookup v1"),
+        }
     }
 
     /// `MASHANG_DATA_KEY` if set, else the key file (created when missing).
@@ -43,6 +49,11 @@ impl Keys {
 
     pub fn photo(&self) -> &[u8] {
         &self.photo
+    }
+
+    /// The keys the store seals names and numbers with.
+    pub fn personal_data(&self) -> crate::store::PersonalData {
+        crate::store::PersonalData::new(self.seal, self.phone_lookup)
     }
 }
 

@@ -19,7 +19,8 @@ use tokio::net::TcpListener;
 pub use config::Config;
 use store::Store;
 
-async fn open_store(config: &Config) -> anyhow::Result<(Store, store::DemoData)> {
+async fn open_store(config: &Config) -> anyhow::Result<(Store, store::DemoData, keys::Keys)> {
+    let keys = keys::Keys::load(config.data_key.as_deref(), &config.key_file())?;
     let store = Store::open(
         &config.database,
         store::StoreOptions {
@@ -28,13 +29,14 @@ async fn open_store(config: &Config) -> anyhow::Result<(Store, store::DemoData)>
             busy_timeout: std::time::Duration::from_millis(config.busy_timeout_ms),
             max_size_bytes: config.max_database_mb.map(|mb| mb * 1024 * 1024),
         },
+        keys.personal_data(),
     )?;
     let demo = if config.no_demo_data {
         store::DemoData::default()
     } else {
         store.seed_demo_if_empty(Utc::now(), config.demo_staff_password.clone()).await?
     };
-    Ok((store, demo))
+    Ok((store, demo, keys))
 }
 
 /// A server bound to its port, ready to serve.
@@ -50,7 +52,7 @@ pub struct Server {
 
 impl Server {
     pub async fn bind(config: &Config) -> anyhow::Result<Self> {
-        let (store, demo) = open_store(config).await?;
+        let (store, demo, keys) = open_store(config).await?;
         let dev_outbox = config.dev_expose_codes.then(|| {
             tracing::warn!("development mode: sign-in codes are readable at /api/v1/dev/codes/{{phone}}");
             Arc::new(codes::DevOutbox::default())
@@ -74,7 +76,7 @@ impl Server {
             handoff_secret: config.handoff_secret.as_deref().filter(|s| !s.is_empty()).map(Arc::from),
             scorecards: Arc::default(),
             base_path: Arc::from(config.base_path.as_str()),
-            keys: Arc::new(keys::Keys::load(config.data_key.as_deref(), &config.key_file())?),
+            keys: Arc::new(keys),
             secure_cookies: config.secure_cookies,
             staff_idle: chrono::Duration::minutes(i64::from(config.staff_idle_minutes)),
             openapi: Arc::default(),

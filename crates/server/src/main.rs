@@ -44,6 +44,15 @@ async fn main() -> anyhow::Result<()> {
     if let Some(Command::Backup { destination }) = command {
         mashang_server::store::backup(&config.database, &destination)?;
         println!("Backed up {} to {}", config.database.display(), destination.display());
+        // Names and numbers in the copy are sealed: it is worth nothing without its key.
+        match config.data_key.as_deref().filter(|key| !key.trim().is_empty()) {
+            Some(_) => println!("Names and phone numbers in it open only with the key in MASHANG_DATA_KEY."),
+            None => println!(
+                "Names and phone numbers in it open only with the key in {}: keep a copy of that file, apart from \
+                 the backup.",
+                config.key_file().display()
+            ),
+        }
         return Ok(());
     }
     match command {

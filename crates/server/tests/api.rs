@@ -306,9 +306,9 @@ async fn demo_data_has_complaints_at_several_stages_with_timelines() {
     // The stories filed with the phone a newcomer is told to try (the history behind them has
     // phones of its own).
     let numbers: Vec<String> = connection
-        .prepare("SELECT tracking_number FROM complaints WHERE phone = ?1 ORDER BY id")
+        .prepare("SELECT tracking_number FROM complaints WHERE phone_key = ?1 ORDER BY id")
         .unwrap()
-        .query_map([mashang_server::store::DEMO_PHONE], |row| row.get(0))
+        .query_map([server.phone_key(mashang_server::store::DEMO_PHONE)], |row| row.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();

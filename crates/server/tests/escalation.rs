@@ -5,6 +5,7 @@
 mod common;
 
 use common::{TestServer, field_errors};
+use mashang_server::store::Sealed;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -128,7 +129,10 @@ fn another_instance(server: &TestServer) -> mashang_server::store::Store {
         busy_timeout: std::time::Duration::from_secs(5),
         max_size_bytes: None,
     };
-    mashang_server::store::Store::open(&server.database, options).unwrap()
+    let mut key_file = server.database.clone().into_os_string();
+    key_file.push(".key");
+    let keys = mashang_server::keys::Keys::load(None, std::path::Path::new(&key_file)).unwrap();
+    mashang_server::store::Store::open(&server.database, options, keys.personal_data()).unwrap()
 }
 
 #[tokio::test]
@@ -219,7 +223,9 @@ async fn neighbours_join_once_each_and_the_fifth_household_raises_the_complaint(
         }
         view = joined;
     }
-    assert_eq!(server.count("complaint_joins WHERE phone LIKE '138222200%'"), 4);
+    let joined = ["13822220001", "13822220002", "13822220003", "13822220004"].map(|phone| server.phone_key(phone));
+    let joined = joined.iter().map(|key| format!("'{}'", key.as_str())).collect::<Vec<_>>().join(", ");
+    assert_eq!(server.count(&format!("complaint_joins WHERE phone_key IN ({joined})")), 4);
     assert_eq!(view["escalation"]["level"], "street_office", "{}", view["escalation"]);
     assert!(escalations(&view).contains(&("escalated".into(), "group_complaint".into())));
     let (_, own) = server.get_with(&format!("/api/v1/complaints/{number}"), &token).await;
@@ -249,7 +255,8 @@ async fn hidden_and_finished_complaints_cannot_be_joined() {
     assert_eq!(status, StatusCode::OK);
     let (status, problem) = server.post_with(&format!("/api/v1/complaints/{shared}/joins"), &session, &json!({})).await;
     assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("complaint_finished")));
-    assert_eq!(server.count("complaint_joins WHERE phone = '13833330001'"), 0);
+    let joiner = server.phone_key("13833330001");
+    assert_eq!(server.count(&format!("complaint_joins WHERE phone_key = '{}'", joiner.as_str())), 0);
 }
 
 #[tokio::test]
@@ -453,16 +460,26 @@ async fn scorecard_requests_are_checked_and_answers_are_cacheable() {
 async fn no_public_answer_carries_a_name_a_phone_or_a_photo() {
     let server = TestServer::start().await;
     let connection = rusqlite::Connection::open(&server.database).unwrap();
-    let secrets: Vec<String> = connection
-        .prepare(
-            "SELECT phone FROM complaints UNION SELECT contact_name FROM complaints WHERE contact_name <> ''
-                  UNION SELECT phone FROM complaint_joins UNION SELECT id FROM photos",
-        )
+    // Every filer's number and name, opened with the server's key, and every photo's id.
+    let personal = server.personal_data();
+    let sealed: Vec<(Vec<u8>, Option<Vec<u8>>)> = connection
+        .prepare("SELECT phone_sealed, contact_name_sealed FROM complaints")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut secrets: Vec<String> = connection
+        .prepare("SELECT id FROM photos")
         .unwrap()
         .query_map([], |row| row.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
+    for (phone, name) in sealed {
+        secrets.push(personal.open(Sealed::Phone, &phone).unwrap());
+        secrets.extend(name.map(|name| personal.open(Sealed::Name, &name).unwrap()));
+    }
     assert!(secrets.len() > 100);
     let mut answers = Vec::new();
     for period in ["2026Q4", "2026Q3", "2026-11"] {

@@ -14,8 +14,13 @@ const BINARY: &str = env!("CARGO_BIN_EXE_mashang-server");
 
 /// Starts the binary on a free port; returns the process and its base URL.
 fn start(database: &Path, dist: &Path) -> (Child, String) {
+    start_with(database, dist, &[])
+}
+
+fn start_with(database: &Path, dist: &Path, extra: &[&std::ffi::OsStr]) -> (Child, String) {
     let mut child = Command::new(BINARY)
         .args(["--port", "0", "--lookup-limit-per-minute", "1000000", "--demo-staff-password", "crash-test"])
+        .args(extra)
         .arg("--database")
         .arg(database)
         .arg("--dist")
@@ -46,6 +51,7 @@ async fn complaint_body(client: &reqwest::Client, base: &str) -> Value {
         "category_id": categories[0]["children"][1]["id"],
         "description": "电梯停在半层，按钮没有反应，请尽快维修",
         "phone": "13800138000",
+        "name": "欧阳秀兰",
         "consent": true,
     })
 }
@@ -149,10 +155,47 @@ async fn a_backup_taken_while_serving_is_complete_and_sound() {
             .unwrap()
     };
     assert_eq!(count(&backup), count(&database));
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("live.db.key"), "the operator is told which key the backup needs: {said}");
 
     // A second backup to the same path is refused rather than overwriting the first.
     let again = Command::new(BINARY).arg("--database").arg(&database).arg("backup").arg(&backup).output().unwrap();
     assert!(!again.status.success());
     server.kill().unwrap();
     server.wait().unwrap();
+
+    // The copy carries no number or name in clear...
+    let bytes = std::fs::read(&backup).unwrap();
+    for secret in ["13800138000", "欧阳秀兰"] {
+        assert!(!contains(&bytes, secret.as_bytes()), "{secret} is readable in the backup");
+    }
+    // ...serves again with the key it was made under: a resident finds their complaint...
+    let number: String = rusqlite::Connection::open(&backup)
+        .unwrap()
+        .query_row("SELECT tracking_number FROM complaints ORDER BY id DESC LIMIT 1", [], |row| row.get(0))
+        .unwrap();
+    let key_file = scratch.path().join("live.db.key");
+    let (mut restored, base) = start_with(&backup, scratch.path(), &["--key-file".as_ref(), key_file.as_os_str()]);
+    let found = client
+        .post(format!("{base}/api/v1/complaints/lookup"))
+        .json(&json!({ "tracking_number": number, "phone": "13800138000" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.status(), StatusCode::OK);
+    let view: Value = found.json().await.unwrap();
+    assert_eq!((view["phone"].as_str(), view["name"].as_str()), (Some("138****8000"), Some("欧*")));
+    restored.kill().unwrap();
+    restored.wait().unwrap();
+    // ...and without it refuses to start, rather than losing every number.
+    let orphan = scratch.path().join("orphan.db");
+    std::fs::copy(&backup, &orphan).unwrap();
+    let refused = Command::new(BINARY).args(["--port", "0"]).arg("--database").arg(&orphan).output().unwrap();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("another data key"), "{said}");
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
 }

@@ -334,3 +334,63 @@ async fn reply_templates_are_the_units_own() {
     let put = server.client.put(server.url("/api/v1/staff/templates")).bearer_auth(&unit).json(&unknown).send();
     assert_eq!(put.await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A resident session for `phone`, through the development outbox.
+async fn resident_session(server: &TestServer, phone: &str) -> String {
+    assert!(server.post_json("/api/v1/auth/codes", &json!({ "phone": phone })).await.status().is_success());
+    let sent: Value = server.get(&format!("/api/v1/dev/codes/{phone}")).await.json().await.unwrap();
+    let response =
+        server.post_json("/api/v1/auth/codes/verify", &json!({ "phone": phone, "code": sent["code"] })).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_copied_database_file_shows_no_phone_number_or_name() {
+    let server = TestServer::start().await;
+    let (filer, joiner, name) = ("13912340987", "13912340988", "司马相如");
+    let mut body = server.valid_complaint().await;
+    body["phone"] = json!(filer);
+    body["name"] = json!(name);
+    body["visible_to_neighbours"] = json!(true);
+    let (status, receipt) = server.file(&body).await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let number = receipt["tracking_number"].as_str().unwrap();
+    // A neighbour signs in and joins; the filer signs in too, and a code waits for a third phone.
+    let neighbour = resident_session(&server, joiner).await;
+    let (status, _) = server.post_with(&format!("/api/v1/complaints/{number}/joins"), &neighbour, &json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let own = resident_session(&server, filer).await;
+    let (_, mine) = server.get_with("/api/v1/me/complaints", &own).await;
+    assert!(mine.as_array().unwrap().iter().any(|c| c["tracking_number"] == number), "found by the phone's key");
+    assert!(server.post_json("/api/v1/auth/codes", &json!({ "phone": "13912340989" })).await.status().is_success());
+
+    // Every party still sees what they saw: masked for the filer, in full on a reveal.
+    let (status, view) = server.lookup(number, filer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((view["phone"].as_str(), view["name"].as_str()), (Some("139****0987"), Some("司*")));
+    let unit = server.staff_token("wy-shujin").await;
+    let (status, contact) =
+        server.post_with(&format!("/api/v1/staff/complaints/{number}/contact"), &unit, &json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((contact["phone"].as_str(), contact["name"].as_str()), (Some(filer), Some(name)));
+
+    // The file and its write-ahead log, copied away while the server runs.
+    let copy = tempfile::tempdir().unwrap();
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal"] {
+        let mut from = server.database.clone().into_os_string();
+        from.push(suffix);
+        let to = copy.path().join(format!("copy.db{suffix}"));
+        if std::fs::copy(&from, &to).is_ok() {
+            bytes.extend(std::fs::read(&to).unwrap());
+        }
+    }
+    assert!(bytes.len() > 100_000, "the copy holds the demo data too");
+    for secret in [filer, joiner, "13912340989", name, "1391234"] {
+        assert!(!bytes.windows(secret.len()).any(|window| window == secret.as_bytes()), "{secret} is readable");
+    }
+    // Nor does any seeded resident's number show: the demo data is sealed the same way.
+    let demo = mashang_server::store::DEMO_PHONE;
+    assert!(!bytes.windows(demo.len()).any(|window| window == demo.as_bytes()), "{demo} is readable");
+}

@@ -16,6 +16,7 @@ use mashang_model::{
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::personal::{PersonalData, PhoneKey, Sealed};
 pub use super::viewer::Viewer;
 use super::viewer::{HOUSING_BUREAU, HeldBy};
 use super::{IDEMPOTENCY_KEY_LIFETIME, Store, StoreError, enum_name, parse_enum};
@@ -108,8 +109,8 @@ pub struct Policies {
 
 impl Store {
     pub async fn file_complaint(&self, filing: NewFiling) -> Result<FilingOutcome, StoreError> {
-        let policies = self.policies;
-        self.write(move |connection| file_idempotently(connection, &filing, &policies)).await
+        let (policies, personal) = (self.policies, self.personal.clone());
+        self.write(move |connection| file_idempotently(connection, &filing, &policies, &personal)).await
     }
 
     /// The complaint with this number, only if `phone` is the number it was filed with. A wrong
@@ -120,13 +121,13 @@ impl Store {
         phone: PhoneNumber,
         now: DateTime<Utc>,
     ) -> Result<Option<ComplaintView>, StoreError> {
-        let policies = self.policies;
+        let (policies, personal) = (self.policies, self.personal.clone());
         self.read(move |connection| {
             let id = connection
-                .prepare_cached("SELECT id FROM complaints WHERE tracking_number = ?1 AND phone = ?2")?
-                .query_row(params![number.as_str(), phone.as_str()], |row| row.get(0))
+                .prepare_cached("SELECT id FROM complaints WHERE tracking_number = ?1 AND phone_key = ?2")?
+                .query_row(params![number.as_str(), personal.phone_key(&phone)], |row| row.get(0))
                 .optional()?;
-            id.map(|id| load_view(connection, id, &Viewer::Resident, now, &policies)).transpose()
+            id.map(|id| load_view(connection, id, &Viewer::Resident, now, &policies, &personal)).transpose()
         })
         .await
     }
@@ -138,10 +139,10 @@ impl Store {
         token: String,
         now: DateTime<Utc>,
     ) -> Result<Option<ComplaintView>, StoreError> {
-        let policies = self.policies;
+        let (policies, personal) = (self.policies, self.personal.clone());
         self.read(move |connection| {
             complaint_id_for_token(connection, &number, &token, now)?
-                .map(|(id, viewer)| load_view(connection, id, &viewer, now, &policies))
+                .map(|(id, viewer)| load_view(connection, id, &viewer, now, &policies, &personal))
                 .transpose()
         })
         .await
@@ -173,7 +174,7 @@ impl Store {
         input: ActionInput,
         now: DateTime<Utc>,
     ) -> Result<ActionOutcome, StoreError> {
-        let policies = self.policies;
+        let (policies, personal) = (self.policies, self.personal.clone());
         self.write(move |connection| {
             let Some((id, viewer)) = complaint_id_for_token(connection, &number, &token, now)? else {
                 return Ok(ActionOutcome::NotFound);
@@ -181,7 +182,7 @@ impl Store {
             let party = if matches!(viewer, Viewer::Neighbour) { Party::Neighbour } else { Party::Resident };
             let actor = Actor { party, role: ActorRole::Resident, unit: None };
             let applied = apply_action(connection, id, &actor, &input, now, &policies)?;
-            ActionOutcome::from_applied(applied, || load_view(connection, id, &viewer, now, &policies))
+            ActionOutcome::from_applied(applied, || load_view(connection, id, &viewer, now, &policies, &personal))
         })
         .await
     }
@@ -199,16 +200,16 @@ fn complaint_id_for_token(
     let hash = secrets::sha256(token.as_bytes());
     let found: Option<(i64, bool)> = connection
         .prepare_cached(
-            "WITH session AS (SELECT s.phone FROM sessions s WHERE s.token_hash = ?1 AND s.expires_at > ?3)
+            "WITH session AS (SELECT s.phone_key FROM sessions s WHERE s.token_hash = ?1 AND s.expires_at > ?3)
              SELECT c.id,
                     EXISTS (SELECT 1 FROM complaint_access a WHERE a.complaint_id = c.id AND a.token_hash = ?1)
-                        OR c.phone = (SELECT phone FROM session)
+                        OR c.phone_key = (SELECT phone_key FROM session)
              FROM complaints c
              WHERE c.tracking_number = ?2
                AND (EXISTS (SELECT 1 FROM complaint_access a WHERE a.complaint_id = c.id AND a.token_hash = ?1)
-                    OR c.phone = (SELECT phone FROM session)
+                    OR c.phone_key = (SELECT phone_key FROM session)
                     OR EXISTS (SELECT 1 FROM complaint_joins j
-                               WHERE j.complaint_id = c.id AND j.phone = (SELECT phone FROM session)))",
+                               WHERE j.complaint_id = c.id AND j.phone_key = (SELECT phone_key FROM session)))",
         )?
         .query_row(params![hash.as_slice(), number.as_str(), now], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
@@ -219,6 +220,7 @@ fn file_idempotently(
     connection: &Connection,
     filing: &NewFiling,
     policies: &Policies,
+    personal: &PersonalData,
 ) -> Result<FilingOutcome, StoreError> {
     let key_hash = secrets::sha256(format!("idempotency:{}", filing.idempotency_key).as_bytes());
     // A key older than the lifetime is forgotten even before housekeeping removes it.
@@ -236,7 +238,8 @@ fn file_idempotently(
         }
         return Ok(FilingOutcome::Replayed(receipt(connection, complaint_id, &filing.idempotency_key)?));
     }
-    let outcome = insert_complaint(connection, &filing.complaint, filing.filed_at, &filing.idempotency_key, policies)?;
+    let outcome =
+        insert_complaint(connection, &filing.complaint, filing.filed_at, &filing.idempotency_key, policies, personal)?;
     if let FilingOutcome::Filed(receipt) = &outcome {
         let id: i64 = connection.query_row(
             "SELECT id FROM complaints WHERE tracking_number = ?1",
@@ -309,6 +312,7 @@ pub(crate) fn insert_complaint(
     filed_at: DateTime<Utc>,
     idempotency_key: &str,
     policies: &Policies,
+    personal: &PersonalData,
 ) -> Result<FilingOutcome, StoreError> {
     let mut errors = Vec::new();
     let community_exists =
@@ -343,12 +347,12 @@ pub(crate) fn insert_complaint(
     for _ in 0..TRACKING_NUMBER_ATTEMPTS {
         let number = TrackingNumber::new(date, rand::random());
         let inserted = connection.execute(
-            "INSERT INTO complaints (tracking_number, community_id, category_id, location, description, contact_name,
-                 phone, hide_identity_from_property, status, handler_role, filed_at, updated_at, consented_at,
+            "INSERT INTO complaints (tracking_number, community_id, category_id, location, description,
+                 contact_name_sealed, phone_key, phone_sealed, hide_identity_from_property, status, handler_role, filed_at, updated_at, consented_at,
                  sign_due_at, resolve_due_at, level, sign_started_at, resolve_started_at, first_sign_due_at,
                  first_resolve_due_at, visible_to_neighbours, repeat_of, repeat_position)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11, ?12, ?13, ?14, ?11, ?11, ?12, ?13, ?15,
-                 ?16, ?17)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?18, ?8, ?9, ?10, ?11, ?11, ?11, ?12, ?13, ?14, ?11, ?11, ?12, ?13,
+                 ?15, ?16, ?17)
              ON CONFLICT (tracking_number) DO NOTHING",
             params![
                 number.as_str(),
@@ -356,8 +360,8 @@ pub(crate) fn insert_complaint(
                 complaint.category_id,
                 complaint.location,
                 complaint.description,
-                complaint.name,
-                complaint.phone.as_str(),
+                (!complaint.name.is_empty()).then(|| personal.seal(Sealed::Name, &complaint.name)),
+                personal.phone_key(&complaint.phone),
                 complaint.hide_identity_from_property,
                 status.as_str(),
                 enum_name(&handler),
@@ -368,6 +372,7 @@ pub(crate) fn insert_complaint(
                 complaint.visible_to_neighbours,
                 repeated.map(|(id, _)| id),
                 repeated.map_or(1, |(_, position)| position + 1),
+                personal.seal(Sealed::Phone, complaint.phone.as_str()),
             ],
         )?;
         if inserted == 1 {
@@ -443,10 +448,10 @@ pub(crate) fn recount_group(
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     let households: u32 = connection.prepare_cached(
-        "WITH problem AS (SELECT id, phone FROM complaints
+        "WITH problem AS (SELECT id, phone_key FROM complaints
                           WHERE community_id = ?1 AND category_id = ?2 AND filed_at >= ?3 AND status <> 'withdrawn')
-         SELECT COUNT(*) FROM (SELECT phone FROM problem
-                               UNION SELECT j.phone FROM complaint_joins j JOIN problem ON problem.id = j.complaint_id)",
+         SELECT COUNT(*) FROM (SELECT phone_key FROM problem
+                               UNION SELECT j.phone_key FROM complaint_joins j JOIN problem ON problem.id = j.complaint_id)",
     )?
     .query_row(params![community_id, category_id, since], |row| row.get(0))?;
     let open: Vec<i64> = connection
@@ -685,8 +690,11 @@ pub(crate) struct ComplaintRow {
     category: LocalizedText,
     location: String,
     description: String,
-    pub contact_name: String,
-    phone: String,
+    /// The name and number as given, sealed: opened only to mask them for a view or to reveal
+    /// them to the handling unit.
+    contact_name_sealed: Option<Vec<u8>>,
+    phone_sealed: Vec<u8>,
+    phone_key: PhoneKey,
     pub hide_identity_from_property: bool,
     pub handler_role: HandlerRole,
     sign_due_at: DateTime<Utc>,
@@ -719,13 +727,13 @@ pub(crate) struct ComplaintRow {
 impl ComplaintRow {
     pub(crate) const SELECT: &'static str =
         "SELECT c.tracking_number, c.status, c.filed_at, c.updated_at, m.name, m.street, p.name, p.id,
-                k.name_zh, k.name_en, c.location, c.description, c.contact_name, c.phone,
+                k.name_zh, k.name_en, c.location, c.description, c.contact_name_sealed, c.phone_sealed,
                 c.hide_identity_from_property, c.handler_role, c.sign_due_at, c.resolve_due_at, c.accepted_at,
                 c.resolved_at, c.last_urged_at, k.sign_unit, k.sign_amount, k.resolve_unit, k.resolve_amount,
                 d.name, c.level, c.card, c.card_since, c.sign_started_at, c.resolve_started_at,
                 c.warned_sign_due_at, c.warned_resolve_due_at, c.households, c.group_escalated, c.repeat_position,
                 c.repeat_escalated, c.dissatisfied_ratings, c.consultation, c.meeting_at, c.visible_to_neighbours,
-                c.joins, c.id, c.phone, c.sign_supervised_until
+                c.joins, c.id, c.phone_key, c.sign_supervised_until
          FROM complaints c
          JOIN communities m ON m.id = c.community_id
          JOIN districts d ON d.id = m.district_id
@@ -755,8 +763,8 @@ impl ComplaintRow {
             category: LocalizedText { zh: row.get(8)?, en: row.get(9)? },
             location: row.get(10)?,
             description: row.get(11)?,
-            contact_name: row.get(12)?,
-            phone: row.get(13)?,
+            contact_name_sealed: row.get(12)?,
+            phone_sealed: row.get::<_, Option<Vec<u8>>>(13)?.unwrap_or_default(),
             hide_identity_from_property: row.get(14)?,
             handler_role: parse_enum(&handler).unwrap_or(HandlerRole::PropertyCompany),
             sign_due_at: row.get(16)?,
@@ -787,6 +795,7 @@ impl ComplaintRow {
             visible_to_neighbours: row.get(40)?,
             joins: row.get(41)?,
             id: row.get(42)?,
+            phone_key: row.get(43)?,
             sign_supervised_until: row.get(44)?,
         })
     }
@@ -817,8 +826,15 @@ impl ComplaintRow {
         }
     }
 
-    pub(crate) fn phone(&self) -> &str {
-        &self.phone
+    pub(crate) fn phone_key(&self) -> &PhoneKey {
+        &self.phone_key
+    }
+
+    /// The number and name (if one was given) as the resident gave them.
+    pub(crate) fn contact(&self, personal: &PersonalData) -> Result<(String, Option<String>), StoreError> {
+        let phone = personal.open(Sealed::Phone, &self.phone_sealed)?;
+        let name = self.contact_name_sealed.as_deref().map(|sealed| personal.open(Sealed::Name, sealed)).transpose()?;
+        Ok((phone, name.filter(|name| !name.is_empty())))
     }
 
     pub(crate) fn facts(&self) -> ComplaintFacts {
@@ -897,6 +913,7 @@ pub(crate) fn load_view(
     viewer: &Viewer,
     now: DateTime<Utc>,
     policies: &Policies,
+    personal: &PersonalData,
 ) -> Result<ComplaintView, StoreError> {
     let row = ComplaintRow::load(connection, id)?;
     let neighbour = matches!(viewer, Viewer::Neighbour);
@@ -907,10 +924,12 @@ pub(crate) fn load_view(
     let identity_hidden = party == Party::HandlingUnit
         && row.hide_identity_from_property
         && row.handler_role == HandlerRole::PropertyCompany;
-    let phone = if identity_hidden || neighbour { String::new() } else { mask_phone(&row.phone) };
-    let name = match row.contact_name.is_empty() || neighbour || identity_hidden {
-        true => None,
-        false => Some(mask_name(&row.contact_name)),
+    let (phone, name) = match identity_hidden || neighbour {
+        true => (String::new(), None),
+        false => {
+            let (phone, name) = row.contact(personal)?;
+            (mask_phone(&phone), name.map(|name| mask_name(&name)))
+        }
     };
     Ok(ComplaintView {
         tracking_number: row.tracking_number.clone(),

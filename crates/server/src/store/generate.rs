@@ -11,6 +11,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
+use super::personal::Sealed;
 use super::{Store, StoreError};
 
 const OPEN_STAGES: [&str; 3] = ["submitted", "accepted", "in_progress"];
@@ -19,6 +20,7 @@ const SATISFACTION: [&str; 3] = ["satisfied", "basically_satisfied", "dissatisfi
 impl Store {
     /// Adds `open` open and `finished` closed complaints; returns how many were written.
     pub async fn generate(&self, open: usize, finished: usize, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let personal = self.personal.clone();
         self.write(move |connection| {
             let communities: Vec<i64> =
                 connection.prepare("SELECT id FROM communities")?.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
@@ -31,12 +33,13 @@ impl Store {
             }
             let mut rng = StdRng::seed_from_u64(100_000);
             let mut insert = connection.prepare(
-                "INSERT INTO complaints (tracking_number, community_id, category_id, location, description, phone, status,
+                "INSERT INTO complaints (tracking_number, community_id, category_id, location, description, phone_key, status,
                      handler_role, level, filed_at, updated_at, consented_at, sign_started_at, resolve_started_at,
                      sign_due_at, resolve_due_at, first_sign_due_at, first_resolve_due_at, accepted_at,
-                     first_accepted_at, resolved_at, first_resolved_at, satisfaction, visible_to_neighbours)
+                     first_accepted_at, resolved_at, first_resolved_at, satisfaction, visible_to_neighbours,
+                     phone_sealed)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10, ?10, ?10, ?11, ?12, ?11, ?12, ?13, ?13, ?14,
-                     ?14, ?15, ?16)
+                     ?14, ?15, ?16, ?17)
                  ON CONFLICT (tracking_number) DO NOTHING",
             )?;
             let mut event = connection
@@ -58,13 +61,14 @@ impl Store {
                 let accepted = (stage != "submitted").then(|| filed_at + Duration::minutes(rng.random_range(30..36 * 60)));
                 let resolved = (!is_open).then(|| filed_at + Duration::hours(rng.random_range(6..12 * 24)));
                 let satisfaction = (!is_open && rng.random_bool(0.8)).then(|| SATISFACTION[rng.random_range(0..3)]);
+                let phone = format!("15{:09}", rng.random_range(0..1_000_000_000u32));
                 let inserted = insert.execute(params![
                     TrackingNumber::new(china_date(filed_at), rng.random()).as_str(),
                     communities[rng.random_range(0..communities.len())],
                     category,
                     format!("{}栋", rng.random_range(1..30)),
                     "压测数据：楼道灯坏了，晚上看不清楼梯。",
-                    format!("15{:09}", rng.random_range(0..1_000_000_000u32)),
+                    personal.stored_phone_key(&phone),
                     stage,
                     handler,
                     level,
@@ -75,6 +79,7 @@ impl Store {
                     resolved,
                     satisfaction,
                     rng.random_bool(0.3),
+                    personal.seal(Sealed::Phone, &phone),
                 ])?;
                 // A clash of random tracking numbers: draw again.
                 if inserted == 1 {

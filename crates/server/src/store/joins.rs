@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use mashang_model::{
-    ActorRole, ComplaintStatus, ComplaintView, EventKind, LocalizedText, NeighbourComplaint, PhoneNumber,
-    TimelineEvent, TrackingNumber,
+    ActorRole, ComplaintStatus, ComplaintView, EventKind, LocalizedText, NeighbourComplaint, TimelineEvent,
+    TrackingNumber,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::complaints::{ComplaintRow, Policies, Viewer, append_event, load_view, recount_group};
+use super::personal::{PersonalData, PhoneKey};
 use super::{Store, StoreError, escalations};
 
 /// Suggestions are few: a phone screen shows three or four.
@@ -75,24 +76,25 @@ impl Store {
         .await
     }
 
-    /// Joins the resident signed in with `phone` to a complaint: one household per phone.
+    /// Joins the resident signed in with this phone to a complaint: one household per phone.
     pub async fn join_complaint(
         &self,
         number: TrackingNumber,
-        phone: PhoneNumber,
+        phone: PhoneKey,
         now: DateTime<Utc>,
     ) -> Result<JoinOutcome, StoreError> {
-        let policies = self.policies;
-        self.write(move |connection| join(connection, &number, &phone, now, &policies)).await
+        let (policies, personal) = (self.policies, self.personal.clone());
+        self.write(move |connection| join(connection, &number, &phone, now, &policies, &personal)).await
     }
 }
 
 pub(crate) fn join(
     connection: &Connection,
     number: &TrackingNumber,
-    phone: &PhoneNumber,
+    phone: &PhoneKey,
     now: DateTime<Utc>,
     policies: &Policies,
+    personal: &PersonalData,
 ) -> Result<JoinOutcome, StoreError> {
     let id: Option<i64> = connection
         .prepare_cached("SELECT id FROM complaints WHERE tracking_number = ?1 AND visible_to_neighbours = 1")?
@@ -103,12 +105,12 @@ pub(crate) fn join(
     if !row.facts().status.is_open() {
         return Ok(JoinOutcome::Finished);
     }
-    if row.phone() == phone.as_str() {
+    if row.phone_key() == phone {
         return Ok(JoinOutcome::OwnComplaint);
     }
     let inserted = connection.execute(
-        "INSERT INTO complaint_joins (complaint_id, phone, joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-        params![id, phone.as_str(), now],
+        "INSERT INTO complaint_joins (complaint_id, phone_key, joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        params![id, phone, now],
     )?;
     if inserted == 0 {
         return Ok(JoinOutcome::AlreadyJoined);
@@ -118,5 +120,5 @@ pub(crate) fn join(
     append_event(connection, id, &TimelineEvent::new(now, EventKind::Joined, ActorRole::Resident))?;
     recount_group(connection, id, now, policies)?;
     escalations::run_rules(connection, id, now, &policies.escalation)?;
-    Ok(JoinOutcome::Joined(Box::new(load_view(connection, id, &Viewer::Neighbour, now, policies)?)))
+    Ok(JoinOutcome::Joined(Box::new(load_view(connection, id, &Viewer::Neighbour, now, policies, personal)?)))
 }

@@ -16,6 +16,7 @@ mod escalations;
 mod generate;
 mod joins;
 mod migrations;
+mod personal;
 mod photos;
 mod residents;
 mod scorecards;
@@ -27,6 +28,7 @@ mod writer;
 pub use audit::AuditRecord;
 pub use complaints::{ActionInput, ActionOutcome, FilingOutcome, NewFiling, Policies, Viewer};
 pub use joins::JoinOutcome;
+pub use personal::{PersonalData, PhoneKey, Sealed};
 pub use residents::{CODE_LIFETIME, CodeCheck};
 pub use scorecards::ScorecardError;
 pub use seed::{DEMO_PHONE, DemoData};
@@ -88,6 +90,8 @@ pub struct Store {
     readers: Arc<ReaderPool>,
     /// The lifecycle's time rules (reopening window, reminder interval) and escalation's.
     policies: Policies,
+    /// Seals names and numbers, and hashes numbers for lookups.
+    personal: PersonalData,
 }
 
 struct ReaderPool {
@@ -97,14 +101,17 @@ struct ReaderPool {
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies pending migrations and starts
-    /// the writer thread.
-    pub fn open(path: &Path, options: StoreOptions) -> Result<Self, StoreError> {
+    /// the writer thread. `personal` must hold the keys the database's personal data was sealed
+    /// with; a database sealed with other keys is refused.
+    pub fn open(path: &Path, options: StoreOptions, personal: PersonalData) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| StoreError::Database(format!("creating {}: {e}", parent.display())))?;
         }
         let mut write_connection = open_connection(path, false, options.busy_timeout)?;
-        migrations::apply(&mut write_connection)?;
+        migrations::apply(&mut write_connection, &personal)?;
+        // What a migration overwrote must not stay readable in the write-ahead log either.
+        write_connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         if let Some(bytes) = options.max_size_bytes {
             let page_size: i64 = write_connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
             let pages = i64::try_from(bytes).unwrap_or(i64::MAX) / page_size.max(1);
@@ -121,6 +128,7 @@ impl Store {
                 permits: Arc::new(Semaphore::new(readers)),
             }),
             policies: options.policies,
+            personal,
         })
     }
 
@@ -189,6 +197,8 @@ fn open_connection(path: &Path, read_only: bool, busy_timeout: Duration) -> Resu
     if !read_only {
         // WAL lets readers run beside the writer; FULL makes every commit durable on its own.
         connection.pragma_update(None, "journal_mode", "WAL")?;
+        // Whatever SQLite frees (a deleted session, a value overwritten) is zeroed on disk.
+        connection.pragma_update(None, "secure_delete", "ON")?;
     }
     connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;

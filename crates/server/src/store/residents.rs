@@ -6,6 +6,7 @@ use mashang_model::{ComplaintSummary, PhoneNumber, ResidentSession};
 use rusqlite::{OptionalExtension, params};
 
 use super::complaints::ComplaintRow;
+use super::personal::PhoneKey;
 use super::{Store, StoreError};
 use crate::secrets;
 
@@ -26,7 +27,7 @@ pub enum CodeCheck {
     },
 }
 
-fn code_hash(phone: &PhoneNumber, code: &str) -> [u8; 32] {
+fn code_hash(phone: &PhoneKey, code: &str) -> [u8; 32] {
     secrets::sha256(format!("sign-in-code:{}:{code}", phone.as_str()).as_bytes())
 }
 
@@ -38,11 +39,12 @@ impl Store {
         code: String,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let phone = self.personal.phone_key(&phone);
         self.write(move |connection| {
             connection.execute(
-                "INSERT INTO sign_in_codes (phone, code_hash, expires_at, attempts_left) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (phone) DO UPDATE SET code_hash = ?2, expires_at = ?3, attempts_left = ?4",
-                params![phone.as_str(), code_hash(&phone, &code).as_slice(), now + CODE_LIFETIME, CODE_ATTEMPTS],
+                "INSERT INTO sign_in_codes (phone_key, code_hash, expires_at, attempts_left) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (phone_key) DO UPDATE SET code_hash = ?2, expires_at = ?3, attempts_left = ?4",
+                params![phone, code_hash(&phone, &code).as_slice(), now + CODE_LIFETIME, CODE_ATTEMPTS],
             )?;
             Ok(())
         })
@@ -56,11 +58,12 @@ impl Store {
         code: String,
         now: DateTime<Utc>,
     ) -> Result<CodeCheck, StoreError> {
+        let key = self.personal.phone_key(&phone);
         self.write(move |connection| {
             let stored: Option<(Vec<u8>, DateTime<Utc>, i64)> = connection
                 .query_row(
-                    "SELECT code_hash, expires_at, attempts_left FROM sign_in_codes WHERE phone = ?1",
-                    [phone.as_str()],
+                    "SELECT code_hash, expires_at, attempts_left FROM sign_in_codes WHERE phone_key = ?1",
+                    [&key],
                     |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
                 )
                 .optional()?;
@@ -71,15 +74,15 @@ impl Store {
                 let seconds = (expires_at - now).num_seconds().max(1) as u64;
                 return Ok(CodeCheck::LockedOut { seconds });
             }
-            if hash != code_hash(&phone, &code) {
+            if hash != code_hash(&key, &code) {
                 connection.execute(
-                    "UPDATE sign_in_codes SET attempts_left = attempts_left - 1 WHERE phone = ?1",
-                    [phone.as_str()],
+                    "UPDATE sign_in_codes SET attempts_left = attempts_left - 1 WHERE phone_key = ?1",
+                    [&key],
                 )?;
                 return Ok(CodeCheck::Rejected);
             }
-            connection.execute("DELETE FROM sign_in_codes WHERE phone = ?1", [phone.as_str()])?;
-            Ok(CodeCheck::Verified(new_session(connection, &phone, now)?))
+            connection.execute("DELETE FROM sign_in_codes WHERE phone_key = ?1", [&key])?;
+            Ok(CodeCheck::Verified(new_session(connection, &phone, &key, now)?))
         })
         .await
     }
@@ -92,6 +95,7 @@ impl Store {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Option<ResidentSession>, StoreError> {
+        let key = self.personal.phone_key(&phone);
         self.write(move |connection| {
             connection.execute("DELETE FROM used_handoffs WHERE expires_at < ?1", [now])?;
             let fresh = connection.execute(
@@ -101,25 +105,25 @@ impl Store {
             if fresh == 0 {
                 return Ok(None);
             }
-            Ok(Some(new_session(connection, &phone, now)?))
+            Ok(Some(new_session(connection, &phone, &key, now)?))
         })
         .await
     }
 
-    /// The phone of the resident signed in with this session token.
+    /// The phone (as its key) of the resident signed in with this session token.
     pub async fn resident_for_session(
         &self,
         token: String,
         now: DateTime<Utc>,
-    ) -> Result<Option<PhoneNumber>, StoreError> {
+    ) -> Result<Option<PhoneKey>, StoreError> {
         self.read(move |connection| {
-            let phone: Option<String> = connection
+            Ok(connection
                 .prepare_cached(
-                    "SELECT phone FROM sessions WHERE token_hash = ?1 AND phone IS NOT NULL AND expires_at > ?2",
+                    "SELECT phone_key FROM sessions
+                     WHERE token_hash = ?1 AND phone_key IS NOT NULL AND expires_at > ?2",
                 )?
                 .query_row(params![secrets::sha256(token.as_bytes()).as_slice(), now], |row| row.get(0))
-                .optional()?;
-            Ok(phone.and_then(|phone| PhoneNumber::parse(&phone).ok()))
+                .optional()?)
         })
         .await
     }
@@ -127,17 +131,17 @@ impl Store {
     /// Every complaint filed with this phone number or joined (附议) with it, newest first.
     pub async fn complaints_of(
         &self,
-        phone: PhoneNumber,
+        phone: PhoneKey,
         now: DateTime<Utc>,
     ) -> Result<Vec<ComplaintSummary>, StoreError> {
         self.read(move |connection| {
             let sql = format!(
-                "{} WHERE c.phone = ?1 OR c.id IN (SELECT complaint_id FROM complaint_joins WHERE phone = ?1)
+                "{} WHERE c.phone_key = ?1 OR c.id IN (SELECT complaint_id FROM complaint_joins WHERE phone_key = ?1)
                  ORDER BY c.filed_at DESC LIMIT ?2",
                 ComplaintRow::SELECT
             );
             let mut statement = connection.prepare_cached(&sql)?;
-            let rows = statement.query_map(params![phone.as_str(), MY_COMPLAINTS_LIMIT], ComplaintRow::from_row)?;
+            let rows = statement.query_map(params![phone, MY_COMPLAINTS_LIMIT], ComplaintRow::from_row)?;
             Ok(rows.map(|row| row.map(|row| row.summary(now))).collect::<Result<Vec<_>, _>>()?)
         })
         .await
@@ -147,13 +151,14 @@ impl Store {
 fn new_session(
     connection: &rusqlite::Connection,
     phone: &PhoneNumber,
+    key: &PhoneKey,
     now: DateTime<Utc>,
 ) -> Result<ResidentSession, StoreError> {
     let token = secrets::random_token();
     let expires_at = now + RESIDENT_SESSION_LENGTH;
     connection.execute(
-        "INSERT INTO sessions (token_hash, phone, expires_at) VALUES (?1, ?2, ?3)",
-        params![secrets::sha256(token.as_bytes()).as_slice(), phone.as_str(), expires_at],
+        "INSERT INTO sessions (token_hash, phone_key, expires_at) VALUES (?1, ?2, ?3)",
+        params![secrets::sha256(token.as_bytes()).as_slice(), key, expires_at],
     )?;
     Ok(ResidentSession { token, expires_at, phone_masked: phone.masked() })
 }

@@ -255,7 +255,7 @@ impl Store {
         number: TrackingNumber,
         now: DateTime<Utc>,
     ) -> Result<Option<mashang_model::ComplaintView>, StoreError> {
-        let policies = self.policies;
+        let (policies, personal) = (self.policies, self.personal.clone());
         self.write(move |connection| {
             let Some(id) = visible_complaint(connection, &staff, &number)? else { return Ok(None) };
             connection.execute(
@@ -263,7 +263,7 @@ impl Store {
                  ON CONFLICT (staff_id, complaint_id) DO UPDATE SET read_at = excluded.read_at",
                 params![staff.id, id, now],
             )?;
-            Ok(Some(load_view(connection, id, &Viewer::Staff(staff), now, &policies)?))
+            Ok(Some(load_view(connection, id, &Viewer::Staff(staff), now, &policies, &personal)?))
         })
         .await
     }
@@ -276,6 +276,7 @@ impl Store {
         number: TrackingNumber,
         now: DateTime<Utc>,
     ) -> Result<Reveal, StoreError> {
+        let personal = self.personal.clone();
         self.write(move |connection| {
             let Some(id) = visible_complaint(connection, &staff, &number)? else { return Ok(Reveal::NotFound) };
             let row = ComplaintRow::load(connection, id)?;
@@ -289,8 +290,8 @@ impl Store {
                 ..AuditRecord::new(&staff, now, AuditKind::RevealedContact)
             };
             audit::append(connection, &record)?;
-            let name = (!row.contact_name.is_empty()).then(|| row.contact_name.clone());
-            Ok(Reveal::Shown(RevealedContact { phone: row.phone().to_owned(), name }))
+            let (phone, name) = row.contact(&personal)?;
+            Ok(Reveal::Shown(RevealedContact { phone, name }))
         })
         .await
     }
@@ -353,7 +354,7 @@ impl Store {
         input: ActionInput,
         now: DateTime<Utc>,
     ) -> Result<ActionOutcome, StoreError> {
-        let policies = self.policies;
+        let (policies, personal) = (self.policies, self.personal.clone());
         self.write(move |connection| {
             let Some(id) = visible_complaint(connection, &staff, &number)? else {
                 return Ok(ActionOutcome::NotFound);
@@ -370,7 +371,9 @@ impl Store {
                 };
                 audit::append(connection, &record)?;
             }
-            ActionOutcome::from_applied(applied, || load_view(connection, id, &Viewer::Staff(staff), now, &policies))
+            ActionOutcome::from_applied(applied, || {
+                load_view(connection, id, &Viewer::Staff(staff), now, &policies, &personal)
+            })
         })
         .await
     }

@@ -97,6 +97,19 @@ impl TestServer {
         }
     }
 
+    /// The keys the server sealed personal data with, read from the key file it created beside
+    /// its database.
+    pub fn personal_data(&self) -> mashang_server::store::PersonalData {
+        let mut key_file = self.database.clone().into_os_string();
+        key_file.push(".key");
+        mashang_server::keys::Keys::load(None, std::path::Path::new(&key_file)).unwrap().personal_data()
+    }
+
+    /// How the database knows a phone number.
+    pub fn phone_key(&self, phone: &str) -> mashang_server::store::PhoneKey {
+        self.personal_data().phone_key(&mashang_model::PhoneNumber::parse(phone).unwrap())
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -14,6 +14,7 @@ use rusqlite::{Connection, params};
 use super::super::complaints::{
     ActionInput, Actor, ComplaintRow, FilingOutcome, Policies, apply_action, insert_complaint,
 };
+use super::super::personal::PersonalData;
 use super::super::{StoreError, escalations};
 use crate::secrets;
 
@@ -94,7 +95,12 @@ const PATTERNS: &[(&str, &[&str], &str)] = &[
 
 const MONTHS_OF_HISTORY: i64 = 12;
 
-pub(super) fn generate(connection: &Connection, now: DateTime<Utc>, policies: &Policies) -> Result<(), StoreError> {
+pub(super) fn generate(
+    connection: &Connection,
+    now: DateTime<Utc>,
+    policies: &Policies,
+    personal: &PersonalData,
+) -> Result<(), StoreError> {
     let mut rng = StdRng::seed_from_u64(20_261_201);
     let categories: Vec<(i64, &str)> = PATTERNS
         .iter()
@@ -136,7 +142,7 @@ pub(super) fn generate(connection: &Connection, now: DateTime<Utc>, policies: &P
                 description,
                 filed_at,
             };
-            tell(connection, &story, habits, &mut rng, now, policies)?;
+            tell(connection, &story, habits, &mut rng, now, policies, personal)?;
         }
     }
     Ok(())
@@ -163,6 +169,7 @@ fn tell(
     rng: &mut StdRng,
     now: DateTime<Utc>,
     policies: &Policies,
+    personal: &PersonalData,
 ) -> Result<(), StoreError> {
     let complaint = ValidComplaint {
         photo_ids: Vec::new(),
@@ -176,7 +183,7 @@ fn tell(
         visible_to_neighbours: false,
     };
     let FilingOutcome::Filed(filed) =
-        insert_complaint(connection, &complaint, story.filed_at, &secrets::random_token(), policies)?
+        insert_complaint(connection, &complaint, story.filed_at, &secrets::random_token(), policies, personal)?
     else {
         return Err(StoreError::Database("a generated complaint was rejected".into()));
     };

@@ -12,6 +12,7 @@ use rusqlite::{Connection, params};
 use super::complaints::{ActionInput, Actor, ComplaintRow, FilingOutcome, Policies, apply_action, insert_complaint};
 use super::escalations;
 use super::joins::{JoinOutcome, join};
+use super::personal::PersonalData;
 use super::staff::{NewStaff, insert_staff};
 use super::{Store, StoreError};
 use crate::secrets;
@@ -446,8 +447,8 @@ impl Store {
         .map_err(StoreError::Database)?;
         // The demo stories follow the default rules whatever a deployment configures, so that
         // seeding never fails on them (a reopening inside 15 days, say).
-        let policies = Policies::default();
-        self.write(move |connection| seed(connection, now, &passwords, &hashes, &policies)).await
+        let (policies, personal) = (Policies::default(), self.personal.clone());
+        self.write(move |connection| seed(connection, now, &passwords, &hashes, &policies, &personal)).await
     }
 }
 
@@ -457,6 +458,7 @@ fn seed(
     passwords: &[String],
     hashes: &[String],
     policies: &Policies,
+    personal: &PersonalData,
 ) -> Result<DemoData, StoreError> {
     let populated: bool = connection.query_row("SELECT EXISTS (SELECT 1 FROM districts)", [], |row| row.get(0))?;
     if populated {
@@ -525,9 +527,9 @@ fn seed(
         let shown = if organization.is_empty() { super::staff::HOUSING_BUREAU } else { organization };
         demo.staff.push(((*username).to_owned(), password, shown.to_owned()));
     }
-    history::generate(connection, now, policies)?;
+    history::generate(connection, now, policies, personal)?;
     for complaint in DEMO_COMPLAINTS {
-        let number = seed_complaint(connection, complaint, now, policies)?;
+        let number = seed_complaint(connection, complaint, now, policies, personal)?;
         let stage: String =
             connection
                 .query_row("SELECT status FROM complaints WHERE tracking_number = ?1", [&number], |row| row.get(0))?;
@@ -549,6 +551,7 @@ fn seed_complaint(
     demo: &DemoComplaint,
     now: DateTime<Utc>,
     policies: &Policies,
+    personal: &PersonalData,
 ) -> Result<String, StoreError> {
     let lookup =
         |sql: &str, name: &str| -> Result<i64, StoreError> { Ok(connection.query_row(sql, [name], |row| row.get(0))?) };
@@ -568,13 +571,15 @@ fn seed_complaint(
     };
     // Demo complaints need no access token anyone can use: the key is thrown away.
     let key = secrets::random_token();
-    let FilingOutcome::Filed(filed) = insert_complaint(connection, &complaint, filed_at, &key, policies)? else {
+    let FilingOutcome::Filed(filed) = insert_complaint(connection, &complaint, filed_at, &key, policies, personal)?
+    else {
         return Err(StoreError::Database(format!("demo complaint in {} was rejected", demo.community)));
     };
     let id = lookup("SELECT id FROM complaints WHERE tracking_number = ?1", filed.tracking_number.as_str())?;
     for (hour, joiner) in (1..).zip(demo.joiners) {
         let phone = PhoneNumber::parse(joiner).map_err(|_| StoreError::Database(format!("bad demo phone {joiner}")))?;
-        let joined = join(connection, &filed.tracking_number, &phone, filed_at + Duration::hours(hour), policies)?;
+        let at = filed_at + Duration::hours(hour);
+        let joined = join(connection, &filed.tracking_number, &personal.phone_key(&phone), at, policies, personal)?;
         if !matches!(joined, JoinOutcome::Joined(_)) {
             return Err(StoreError::Database(format!("demo join in {} was refused", demo.community)));
         }
