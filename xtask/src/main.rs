@@ -270,7 +270,7 @@ fn bench() -> Result {
     outcome
 }
 
-/// A property company's queue in the workbench when it holds about 2,000 open complaints: 10,000
+/// A property company's queue in the workbench when it holds about 2,000 open complaints: 12,600
 /// generated open complaints over the demo's five companies.
 fn bench_queue(root: &Path, scratch: &Path) -> Result {
     const PASSWORD: &str = "bench-staff-password";
@@ -278,24 +278,29 @@ fn bench_queue(root: &Path, scratch: &Path) -> Result {
     let folder = scratch.join("queue");
     std::fs::create_dir_all(&folder).map_err(|e| format!("creating {}: {e}", folder.display()))?;
     let database = folder.join("mashang.db");
-    step("mashang-server generate --open 10000 --finished 0 (a unit with about 2,000 open)");
+    step("mashang-server generate --open 12600 --finished 0 (a unit with about 2,000 open)");
     tools::run_checked(Command::new(&server_binary).arg("--database").arg(&database).args([
         "--demo-staff-password",
         PASSWORD,
         "generate",
         "--open",
-        "10000",
+        "12600",
         "--finished",
         "0",
     ]))?;
     let server = TestServer::start_with(&server_binary, &root.join("dist"), &folder, &[])?;
-    step(&format!("a unit's queue against {}", server.url));
-    tools::run_checked(
-        Command::new(root.join("target/server/examples/load"))
-            .arg(&server.url)
-            .args(["10", "4", "queue"])
-            .env("STAFF_PASSWORD", PASSWORD),
-    )
+    // One desk, two, then four at once: on a two-core machine that also runs the load
+    // generator, four clients measure saturation rather than a desk's wait.
+    for clients in ["1", "2", "4"] {
+        step(&format!("a unit's queue against {}, {clients} client(s)", server.url));
+        tools::run_checked(
+            Command::new(root.join("target/server/examples/load"))
+                .arg(&server.url)
+                .args(["10", clients, "queue"])
+                .env("STAFF_PASSWORD", PASSWORD),
+        )?;
+    }
+    Ok(())
 }
 
 /// Escalation and the public reads over a generated database of 100,000 open and 100,000

@@ -117,8 +117,7 @@ pub async fn queue(
 ) -> ApiResult<Json<Queue>> {
     let params = query(params)?;
     let scope = queue_scope(&staff);
-    let open = state.store.staff_open_complaints(staff, scope, params.clone(), state.clock.now()).await?;
-    Ok(Json(Queue::build(open.into_iter().map(|o| o.item).collect(), &params)))
+    Ok(Json(state.store.staff_queue(staff, scope, params, state.clock.now()).await?))
 }
 
 /// The board needs a supervisor: the bureau, or a street office for its communities.

@@ -17,6 +17,7 @@ use mashang_model::{
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::personal::{PersonalData, PhoneKey, Sealed};
+use super::time::{optional_time_at, time_at};
 pub use super::viewer::Viewer;
 use super::viewer::{HOUSING_BUREAU, HeldBy};
 use super::{IDEMPOTENCY_KEY_LIFETIME, Store, StoreError, enum_name, parse_enum};
@@ -747,7 +748,7 @@ impl ComplaintRow {
 
     pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         let number: String = row.get(0)?;
-        let filed_at: DateTime<Utc> = row.get(2)?;
+        let filed_at = time_at(row, 2)?;
         let status: String = row.get(1)?;
         let handler: String = row.get(15)?;
         Ok(Self {
@@ -755,7 +756,7 @@ impl ComplaintRow {
                 .unwrap_or_else(|| TrackingNumber::new(Default::default(), 0)),
             status: ComplaintStatus::from_str_opt(&status).unwrap_or(ComplaintStatus::Submitted),
             filed_at,
-            updated_at: row.get(3)?,
+            updated_at: time_at(row, 3)?,
             community: row.get(4)?,
             street: row.get(5)?,
             property_company: row.get(6)?,
@@ -767,27 +768,27 @@ impl ComplaintRow {
             phone_sealed: row.get::<_, Option<Vec<u8>>>(13)?.unwrap_or_default(),
             hide_identity_from_property: row.get(14)?,
             handler_role: parse_enum(&handler).unwrap_or(HandlerRole::PropertyCompany),
-            sign_due_at: row.get(16)?,
-            resolve_due_at: row.get(17)?,
-            accepted_at: row.get(18)?,
-            resolved_at: row.get(19)?,
-            last_urged_at: row.get(20)?,
+            sign_due_at: time_at(row, 16)?,
+            resolve_due_at: time_at(row, 17)?,
+            accepted_at: optional_time_at(row, 18)?,
+            resolved_at: optional_time_at(row, 19)?,
+            last_urged_at: optional_time_at(row, 20)?,
             sign_rule: deadline_rule(&row.get::<_, String>(21)?, row.get(22)?),
             resolve_rule: deadline_rule(&row.get::<_, String>(23)?, row.get(24)?),
             district: row.get(25)?,
             level: Level::from_str_opt(&row.get::<_, String>(26)?).unwrap_or_default(),
             card: Card::from_str_opt(&row.get::<_, String>(27)?).unwrap_or_default(),
-            card_since: row.get(28)?,
-            sign_started_at: row.get::<_, Option<_>>(29)?.unwrap_or(filed_at),
-            resolve_started_at: row.get::<_, Option<_>>(30)?.unwrap_or(filed_at),
-            warned_sign_due_at: row.get(31)?,
-            warned_resolve_due_at: row.get(32)?,
+            card_since: optional_time_at(row, 28)?,
+            sign_started_at: optional_time_at(row, 29)?.unwrap_or(filed_at),
+            resolve_started_at: optional_time_at(row, 30)?.unwrap_or(filed_at),
+            warned_sign_due_at: optional_time_at(row, 31)?,
+            warned_resolve_due_at: optional_time_at(row, 32)?,
             households: row.get(33)?,
             group_escalated: row.get(34)?,
             repeat_position: row.get(35)?,
             repeat_escalated: row.get(36)?,
             dissatisfied_ratings: row.get(37)?,
-            consultation: match (row.get::<_, String>(38)?.as_str(), row.get::<_, Option<DateTime<Utc>>>(39)?) {
+            consultation: match (row.get::<_, String>(38)?.as_str(), optional_time_at(row, 39)?) {
                 ("scheduled", Some(meeting_at)) => ConsultationState::Scheduled { meeting_at },
                 ("held", Some(meeting_at)) => ConsultationState::Held { meeting_at },
                 _ => ConsultationState::None,
@@ -796,7 +797,7 @@ impl ComplaintRow {
             joins: row.get(41)?,
             id: row.get(42)?,
             phone_key: row.get(43)?,
-            sign_supervised_until: row.get(44)?,
+            sign_supervised_until: optional_time_at(row, 44)?,
         })
     }
 

@@ -22,6 +22,7 @@ mod residents;
 mod scorecards;
 mod seed;
 mod staff;
+mod time;
 mod viewer;
 mod writer;
 

@@ -4,12 +4,13 @@ use chrono::{DateTime, Duration, Utc};
 use mashang_model::deadline::Deadline;
 use mashang_model::escalation::{Card, Level};
 use mashang_model::lifecycle::Party;
-use mashang_model::staff::{AuditKind, BoardRow, QueueItem, QueueQuery, ReplyTemplate, RevealedContact};
+use mashang_model::staff::{AuditKind, BoardRow, Queue, QueueItem, QueueQuery, ReplyTemplate, RevealedContact};
 use mashang_model::{ComplaintStatus, ComplaintSummary, LocalizedText, StaffRole, TrackingNumber};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::audit::{self, AuditRecord};
 use super::complaints::{ActionInput, ActionOutcome, Actor, ComplaintRow, apply_action, load_view, party_of};
+use super::time::{optional_time_at, time_at};
 use super::viewer::Viewer;
 pub use super::viewer::{HOUSING_BUREAU, StaffMember};
 use super::{Store, StoreError, enum_name, parse_enum};
@@ -228,6 +229,39 @@ impl Store {
         .await
     }
 
+    /// The queue: the unit's open complaints in scope, filtered, counted, ordered and paged by the
+    /// contract's rules ([`Queue::build`]). Thousands of rows are ordered to return a page of a
+    /// hundred, so the rows are read without their community's and category's names (no copies,
+    /// no joins), and only the page's names are read afterwards.
+    pub async fn staff_queue(
+        &self,
+        staff: StaffMember,
+        scope: Scope,
+        query: QueueQuery,
+        now: DateTime<Utc>,
+    ) -> Result<Queue, StoreError> {
+        self.read(move |connection| {
+            let sql = format!("SELECT {QUEUE_COLUMNS} {}", open_in_scope(&staff, scope, false));
+            let mut statement = connection.prepare_cached(&sql)?;
+            let rows = statement.query_map(&scope_params(&staff, &query)[..], |row| unnamed_queue_item(row, now))?;
+            let mut queue = Queue::build(rows.collect::<Result<Vec<_>, _>>()?, &query);
+            let mut names = connection.prepare_cached(
+                "SELECT m.name, k.name_zh, k.name_en FROM complaints c
+                 JOIN communities m ON m.id = c.community_id JOIN categories k ON k.id = c.category_id
+                 WHERE c.tracking_number = ?1",
+            )?;
+            for item in &mut queue.items {
+                let complaint = &mut item.complaint;
+                (complaint.community, complaint.category) = names
+                    .query_row([complaint.tracking_number.as_str()], |row| {
+                        Ok((row.get(0)?, LocalizedText { zh: row.get(1)?, en: row.get(2)? }))
+                    })?;
+            }
+            Ok(queue)
+        })
+        .await
+    }
+
     /// Every open complaint in scope that passes the query's category and community filters
     /// (a category matches its subcategories too), with where it is and whether the resident did
     /// something this person has not opened since. The queue's order, its other filters, counts
@@ -240,7 +274,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<BoardRow>, StoreError> {
         self.read(move |connection| {
-            let sql = format!("SELECT {ROW_COLUMNS} {}", open_in_scope(&staff, scope));
+            let sql = format!("SELECT {QUEUE_COLUMNS}, {PLACE_COLUMNS} {}", open_in_scope(&staff, scope, true));
             let mut statement = connection.prepare_cached(&sql)?;
             let rows = statement.query_map(&scope_params(&staff, &query)[..], |row| open_complaint(row, now))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -387,13 +421,18 @@ pub enum Reveal {
 }
 
 /// What a queue row shows, read by [`open_complaint`].
-const ROW_COLUMNS: &str = "c.tracking_number, c.status, c.filed_at, c.updated_at, m.name, k.name_zh, k.name_en,
-    c.sign_due_at, c.accepted_at, c.resolve_due_at, c.resolved_at, c.level, c.card, c.joins, c.repeat_position,
-    d.name, p.id, p.name, c.resident_acted_at > COALESCE(r.read_at, '')";
+/// What ordering, filtering and counting the queue needs, all in the `complaints_queue` index.
+const QUEUE_COLUMNS: &str = "c.tracking_number, c.status, c.filed_at, c.updated_at, c.sign_due_at, c.accepted_at,
+    c.resolve_due_at, c.resolved_at, c.level, c.card, c.joins, c.resident_acted_at > COALESCE(r.read_at, '')";
 
-/// The unit's open complaints, reached through its communities so that no one else's are read.
-/// Fixed fragments only: nothing a request sends becomes SQL.
-fn open_in_scope(staff: &StaffMember, scope: Scope) -> String {
+/// What a board row adds to the queue's columns: where the complaint is and whether it repeats
+/// another.
+const PLACE_COLUMNS: &str = "m.name, k.name_zh, k.name_en, c.repeat_position, d.name, p.id, p.name";
+
+/// The unit's open complaints, reached through its communities so that no one else's are read;
+/// with `places`, also the category, district and company of each. Fixed fragments only: nothing a request
+/// sends becomes SQL.
+fn open_in_scope(staff: &StaffMember, scope: Scope, places: bool) -> String {
     let unit = match (staff.role, scope) {
         (StaffRole::HousingBureau, _) => "1",
         (StaffRole::PropertyCompany, _) => "m.property_company_id = ?2 AND c.handler_role = 'property_company'",
@@ -404,12 +443,17 @@ fn open_in_scope(staff: &StaffMember, scope: Scope) -> String {
         "FROM communities m
          CROSS JOIN complaints c INDEXED BY complaints_queue ON c.community_id = m.id
          LEFT JOIN staff_reads r ON r.staff_id = ?1 AND r.complaint_id = c.id
-         JOIN districts d ON d.id = m.district_id
-         JOIN property_companies p ON p.id = m.property_company_id
-         JOIN categories k ON k.id = c.category_id
+         {places}
          WHERE {unit} AND c.status IN ('submitted', 'accepted', 'in_progress', 'needs_info')
-           AND (?4 IS NULL OR c.category_id = ?4 OR k.parent_id = ?4)
-           AND (?5 IS NULL OR m.id = ?5)"
+           AND (?4 IS NULL OR c.category_id IN (SELECT id FROM categories WHERE id = ?4 OR parent_id = ?4))
+           AND (?5 IS NULL OR m.id = ?5)",
+        places = if places {
+            "JOIN categories k ON k.id = c.category_id
+             JOIN districts d ON d.id = m.district_id
+             JOIN property_companies p ON p.id = m.property_company_id"
+        } else {
+            ""
+        }
     )
 }
 
@@ -417,32 +461,43 @@ fn scope_params<'a>(staff: &'a StaffMember, query: &'a QueueQuery) -> [&'a dyn r
     [&staff.id, &staff.property_company_id, &staff.street, &query.category_id, &query.community_id]
 }
 
-/// A queue row from [`ROW_COLUMNS`].
-fn open_complaint(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<BoardRow> {
-    let number: String = row.get(0)?;
-    let status = ComplaintStatus::from_str_opt(&row.get::<_, String>(1)?).unwrap_or(ComplaintStatus::Submitted);
+/// A queue row from [`QUEUE_COLUMNS`], its community and category still unnamed. A unit's queue
+/// reads a few thousand of these per request, so short texts are read in place rather than
+/// copied, and times through the store's own reader.
+fn unnamed_queue_item(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<QueueItem> {
+    let text = |index: usize| -> rusqlite::Result<&str> { Ok(row.get_ref(index)?.as_str()?) };
+    let status = ComplaintStatus::from_str_opt(text(1)?).unwrap_or(ComplaintStatus::Submitted);
     let deadline = |due: usize, done: usize| -> rusqlite::Result<Deadline> {
-        Ok(Deadline::at(row.get(due)?, row.get(done)?, status.stops_clocks(), now))
+        Ok(Deadline::at(time_at(row, due)?, optional_time_at(row, done)?, status.stops_clocks(), now))
     };
     let complaint = ComplaintSummary {
-        tracking_number: TrackingNumber::parse(&number).unwrap_or_else(|| TrackingNumber::new(Default::default(), 0)),
+        tracking_number: TrackingNumber::parse(text(0)?).unwrap_or_else(|| TrackingNumber::new(Default::default(), 0)),
         status,
-        filed_at: row.get(2)?,
-        updated_at: row.get(3)?,
-        community: row.get(4)?,
-        category: LocalizedText { zh: row.get(5)?, en: row.get(6)? },
-        sign_deadline: deadline(7, 8)?,
-        resolve_deadline: deadline(9, 10)?,
-        level: Level::from_str_opt(&row.get::<_, String>(11)?).unwrap_or_default(),
-        card: Card::from_str_opt(&row.get::<_, String>(12)?).unwrap_or_default(),
+        filed_at: time_at(row, 2)?,
+        updated_at: time_at(row, 3)?,
+        community: String::new(),
+        category: LocalizedText { zh: String::new(), en: String::new() },
+        sign_deadline: deadline(4, 5)?,
+        resolve_deadline: deadline(6, 7)?,
+        level: Level::from_str_opt(text(8)?).unwrap_or_default(),
+        card: Card::from_str_opt(text(9)?).unwrap_or_default(),
     };
+    Ok(QueueItem { complaint, unread: row.get::<_, Option<bool>>(11)?.unwrap_or(false), joins: row.get(10)? })
+}
+
+/// A board row from [`QUEUE_COLUMNS`] and [`PLACE_COLUMNS`].
+fn open_complaint(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<BoardRow> {
+    let mut item = unnamed_queue_item(row, now)?;
+    let community: String = row.get(12)?;
+    item.complaint.community = community.clone();
+    item.complaint.category = LocalizedText { zh: row.get(13)?, en: row.get(14)? };
     Ok(BoardRow {
-        item: QueueItem { complaint, unread: row.get::<_, Option<bool>>(18)?.unwrap_or(false), joins: row.get(13)? },
-        district: row.get(15)?,
-        company_id: row.get(16)?,
-        company: row.get(17)?,
-        community: row.get(4)?,
-        repeat: row.get::<_, u32>(14)? > 1,
+        item,
+        repeat: row.get::<_, u32>(15)? > 1,
+        district: row.get(16)?,
+        company_id: row.get(17)?,
+        company: row.get(18)?,
+        community,
     })
 }
 
