@@ -235,7 +235,10 @@ impl Drop for TestServer {
 /// figures and judges nothing (budgets are in the README).
 fn bench() -> Result {
     let root = root();
-    step("building the server and the load generator (release)");
+    // Both apps too: the queue's benchmark opens the workbench in Chromium.
+    tools::ensure_test_tools(&root)?;
+    build()?;
+    step("building the load generator (release)");
     tools::run_checked(
         Command::new("cargo")
             .args([
@@ -244,8 +247,6 @@ fn bench() -> Result {
                 "--profile",
                 "server",
                 "--package",
-                "mashang-server",
-                "--bin",
                 "mashang-server",
                 "--example",
                 "load",
@@ -300,7 +301,14 @@ fn bench_queue(root: &Path, scratch: &Path) -> Result {
                 .env("STAFF_PASSWORD", PASSWORD),
         )?;
     }
-    Ok(())
+    step("the workbench's queue in Chromium, throttled as in bench-app");
+    tools::run_checked(
+        Command::new("node")
+            .arg(root.join("tests/bench/workbench.mjs"))
+            .arg(format!("{}/", server.url))
+            .args(["wy-shujin", PASSWORD])
+            .current_dir(root),
+    )
 }
 
 /// Escalation and the public reads over a generated database of 100,000 open and 100,000
