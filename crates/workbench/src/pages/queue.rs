@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use mashang_model::lifecycle::Action;
 use mashang_model::staff::{DEFAULT_QUEUE_PAGE, MAX_QUEUE_PAGE, Queue, QueueItem, QueueQuery};
 use mashang_model::{Category, Community, ComplaintStatus, StaffActionRequest};
@@ -17,6 +16,9 @@ use crate::session::use_session;
 
 /// New complaints and what residents did appear this often without a reload.
 const REFRESH_EVERY: Duration = Duration::from_secs(15);
+/// Rows rendered before the first paint; the rest of the page follows right after it, so that a
+/// slow phone shows the most urgent complaints without waiting for a hundred rows.
+const FIRST_ROWS: usize = 15;
 
 const OPEN_STAGES: [ComplaintStatus; 4] =
     [ComplaintStatus::Submitted, ComplaintStatus::Accepted, ComplaintStatus::InProgress, ComplaintStatus::NeedsInfo];
@@ -273,7 +275,17 @@ fn QueueTable(queue: Queue, selected: RwSignal<Vec<String>>) -> impl IntoView {
     if queue.items.is_empty() {
         return view! { <p class="notice">{move || i18n.t().queue_empty}</p> }.into_any();
     }
-    let rows = queue.items.into_iter().map(|item| view! { <QueueRow item selected can_sign=holds() /> }).collect_view();
+    let can_sign = holds();
+    let mut first = queue.items;
+    let rest = StoredValue::new(first.split_off(FIRST_ROWS.min(first.len())));
+    let rest_shown = RwSignal::new(false);
+    if rest.with_value(|rest| !rest.is_empty()) {
+        // After the first rows are painted: an animation frame, then the next task.
+        request_animation_frame(move || set_timeout(move || rest_shown.set(true), Duration::ZERO));
+    }
+    let row = move |item| view! { <QueueRow item selected can_sign /> };
+    let first = first.into_iter().map(row).collect_view();
+    let rest = move || rest_shown.get().then(|| rest.get_value().into_iter().map(row).collect_view());
     view! {
         <table class="wb-table">
             <caption class="visually-hidden">{move || i18n.t().queue_title}</caption>
@@ -288,7 +300,7 @@ fn QueueTable(queue: Queue, selected: RwSignal<Vec<String>>) -> impl IntoView {
                     <th scope="col">{move || i18n.t().col_flags}</th>
                 </tr>
             </thead>
-            <tbody on:keydown=move_between_rows>{rows}</tbody>
+            <tbody on:keydown=move_between_rows>{first}{rest}</tbody>
         </table>
     }
     .into_any()
@@ -330,7 +342,8 @@ fn QueueRow(item: QueueItem, selected: RwSignal<Vec<String>>, can_sign: bool) ->
                 {signable.then(|| view! { <input type="checkbox" aria-label=check_label prop:checked=checked on:change=toggle /> })}
             </td>
             <td class="wb-number">
-                <A href=crate::paths::complaint(&number) attr:class="wb-row-link">{grouped}</A>
+                // A plain link: the router follows it all the same, without a memo per row.
+                <a href=crate::paths::complaint(&number) class="wb-row-link">{grouped}</a>
                 {unread.then(|| view! { <span class="update-badge">{move || i18n.t().unread}</span> })}
             </td>
             <td><mashang_ui::StatusBadge status /></td>
