@@ -32,9 +32,14 @@ pub fn complaint_token(tracking_number: &str) -> Option<String> {
 
 const SEEN_KEY: &str = "mashang.seen";
 
-/// Tracking number → the last update of the complaint this device has shown its resident.
+/// Tracking number → the last update of the complaint this device has shown its resident. Kept
+/// as RFC 3339 text and read with the contract's small parser (see `mashang_model::time`).
 fn seen() -> std::collections::BTreeMap<String, DateTime<Utc>> {
-    get(SEEN_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
+    let kept: std::collections::BTreeMap<String, String> =
+        get(SEEN_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
+    kept.into_iter()
+        .filter_map(|(number, at)| Some((number, mashang_model::time::parse_rfc3339(&at).ok()?)))
+        .collect()
 }
 
 fn keep_seen(seen: &std::collections::BTreeMap<String, DateTime<Utc>>) {

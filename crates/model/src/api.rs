@@ -99,8 +99,11 @@ pub struct NewComplaint {
 pub struct FiledComplaint {
     pub tracking_number: TrackingNumber,
     pub status: ComplaintStatus,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub filed_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub sign_due_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub resolve_due_at: DateTime<Utc>,
     /// Lets this device view and act on the complaint without signing in. Shown once: the
     /// server keeps only its hash.
@@ -168,6 +171,7 @@ pub enum EventKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEvent {
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub at: DateTime<Utc>,
     pub kind: EventKind,
     pub actor: ActorRole,
@@ -277,6 +281,7 @@ pub struct StaffActionRequest {
     pub photo_ids: Vec<String>,
     /// 督办: the new deadline; 部门会商: when the meeting is.
     #[serde(default)]
+    #[serde(deserialize_with = "crate::time::rfc3339_option")]
     pub due_at: Option<DateTime<Utc>>,
     /// 部门会商: the units called to the meeting (the holder and the supervisors by default).
     #[serde(default)]
@@ -314,6 +319,7 @@ pub struct StaffSession {
     /// A cookie session's state-changing requests echo this in `X-CSRF-Token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csrf_token: Option<String>,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub expires_at: DateTime<Utc>,
     pub role: StaffRole,
     pub display_name: String,
@@ -329,8 +335,10 @@ pub struct ComplaintSummary {
     pub status: ComplaintStatus,
     pub community: String,
     pub category: LocalizedText,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub filed_at: DateTime<Utc>,
     /// When its last step was taken; the app compares it with what the resident has seen.
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub updated_at: DateTime<Utc>,
     pub sign_deadline: Deadline,
     pub resolve_deadline: Deadline,
@@ -367,7 +375,9 @@ pub struct HeldComplaint {
 pub struct ComplaintView {
     pub tracking_number: TrackingNumber,
     pub status: ComplaintStatus,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub filed_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub updated_at: DateTime<Utc>,
     pub community: String,
     pub property_company: String,
@@ -418,6 +428,7 @@ pub struct EscalationState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepeatLink {
     pub tracking_number: TrackingNumber,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub filed_at: DateTime<Utc>,
     pub status: ComplaintStatus,
     /// Filed before this one (this one repeats it), or after.
@@ -434,6 +445,7 @@ pub struct NeighbourComplaint {
     pub location: String,
     pub description: String,
     pub status: ComplaintStatus,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub filed_at: DateTime<Utc>,
     pub joins: u32,
 }
@@ -474,6 +486,7 @@ pub struct HandoffExchange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentSession {
     pub token: String,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub expires_at: DateTime<Utc>,
     pub phone_masked: String,
 }

@@ -130,6 +130,7 @@ fn next_working_day(after: NaiveDate, calendar: &impl WorkCalendar) -> NaiveDate
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub due_at: DateTime<Utc>,
     /// Whether the step was done late, or is still not done and the time has passed.
     pub overdue: bool,

@@ -140,11 +140,14 @@ pub struct EscalationDetail {
     pub level: Option<Level>,
     /// New deadlines set by this step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::time::rfc3339_option")]
     pub sign_due_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::time::rfc3339_option")]
     pub resolve_due_at: Option<DateTime<Utc>>,
     /// For a 会商: when it meets, and which units sit at the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::time::rfc3339_option")]
     pub meeting_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub units: Vec<String>,
@@ -174,9 +177,11 @@ pub enum ConsultationState {
     #[default]
     None,
     Scheduled {
+        #[serde(deserialize_with = "crate::time::rfc3339")]
         meeting_at: DateTime<Utc>,
     },
     Held {
+        #[serde(deserialize_with = "crate::time::rfc3339")]
         meeting_at: DateTime<Utc>,
     },
 }

@@ -190,6 +190,7 @@ pub enum AuditKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub at: DateTime<Utc>,
     pub username: String,
     pub display_name: String,
@@ -233,6 +234,7 @@ pub struct StaffMe {
     pub display_name: String,
     pub organization: String,
     pub csrf_token: String,
+    #[serde(deserialize_with = "crate::time::rfc3339")]
     pub expires_at: DateTime<Utc>,
 }
 
