@@ -62,16 +62,6 @@ fn escalations(view: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A resident session for `phone`, through the development outbox.
-async fn sign_in(server: &TestServer, phone: &str) -> String {
-    assert!(server.post_json("/api/v1/auth/codes", &json!({ "phone": phone })).await.status().is_success());
-    let body: Value = server.get(&format!("/api/v1/dev/codes/{phone}")).await.json().await.unwrap();
-    let response =
-        server.post_json("/api/v1/auth/codes/verify", &json!({ "phone": phone, "code": body["code"] })).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn an_ignored_complaint_climbs_the_whole_ladder_and_each_step_happens_once() {
     let server = TestServer::start_with(|config| config.dev_time_travel = true).await;
@@ -198,13 +188,13 @@ async fn neighbours_join_once_each_and_the_fifth_household_raises_the_complaint(
         server.post_json("/api/v1/auth/codes/verify", &json!({ "phone": "13822220001", "code": "000000" })).await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
 
-    let filer = sign_in(&server, "13822220000").await;
+    let filer = server.resident_session("13822220000").await;
     let (status, problem) = server.post_with(&joins(&number), &filer, &json!({})).await;
     assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("own_complaint")));
 
     let mut view = Value::Null;
     for (index, phone) in ["13822220001", "13822220002", "13822220003", "13822220004"].into_iter().enumerate() {
-        let session = sign_in(&server, phone).await;
+        let session = server.resident_session(phone).await;
         let (status, joined) = server.post_with(&joins(&number), &session, &json!({})).await;
         assert_eq!(status, StatusCode::OK, "{joined}");
         assert_eq!(joined["escalation"]["joins"], index + 1);
@@ -236,7 +226,7 @@ async fn neighbours_join_once_each_and_the_fifth_household_raises_the_complaint(
 async fn hidden_and_finished_complaints_cannot_be_joined() {
     let server = TestServer::start().await;
     let (hidden, _) = file(&server, "13833330000", false).await;
-    let session = sign_in(&server, "13833330001").await;
+    let session = server.resident_session("13833330001").await;
     let (status, problem) = server.post_with(&format!("/api/v1/complaints/{hidden}/joins"), &session, &json!({})).await;
     assert_eq!((status, problem["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     let (community, category) = ids(&server, QUIET_COMMUNITY, QUIET_CATEGORY).await;

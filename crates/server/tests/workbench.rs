@@ -335,16 +335,6 @@ async fn reply_templates_are_the_units_own() {
     assert_eq!(put.await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-/// A resident session for `phone`, through the development outbox.
-async fn resident_session(server: &TestServer, phone: &str) -> String {
-    assert!(server.post_json("/api/v1/auth/codes", &json!({ "phone": phone })).await.status().is_success());
-    let sent: Value = server.get(&format!("/api/v1/dev/codes/{phone}")).await.json().await.unwrap();
-    let response =
-        server.post_json("/api/v1/auth/codes/verify", &json!({ "phone": phone, "code": sent["code"] })).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn a_copied_database_file_shows_no_phone_number_or_name() {
     let server = TestServer::start().await;
@@ -357,10 +347,10 @@ async fn a_copied_database_file_shows_no_phone_number_or_name() {
     assert_eq!(status, StatusCode::CREATED, "{receipt}");
     let number = receipt["tracking_number"].as_str().unwrap();
     // A neighbour signs in and joins; the filer signs in too, and a code waits for a third phone.
-    let neighbour = resident_session(&server, joiner).await;
+    let neighbour = server.resident_session(joiner).await;
     let (status, _) = server.post_with(&format!("/api/v1/complaints/{number}/joins"), &neighbour, &json!({})).await;
     assert_eq!(status, StatusCode::OK);
-    let own = resident_session(&server, filer).await;
+    let own = server.resident_session(filer).await;
     let (_, mine) = server.get_with("/api/v1/me/complaints", &own).await;
     assert!(mine.as_array().unwrap().iter().any(|c| c["tracking_number"] == number), "found by the phone's key");
     assert!(server.post_json("/api/v1/auth/codes", &json!({ "phone": "13912340989" })).await.status().is_success());

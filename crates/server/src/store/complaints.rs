@@ -349,9 +349,10 @@ pub(crate) fn insert_complaint(
         let number = TrackingNumber::new(date, rand::random());
         let inserted = connection.execute(
             "INSERT INTO complaints (tracking_number, community_id, category_id, location, description,
-                 contact_name_sealed, phone_key, phone_sealed, hide_identity_from_property, status, handler_role, filed_at, updated_at, consented_at,
-                 sign_due_at, resolve_due_at, level, sign_started_at, resolve_started_at, first_sign_due_at,
-                 first_resolve_due_at, visible_to_neighbours, repeat_of, repeat_position)
+                 contact_name_sealed, phone_key, phone_sealed, hide_identity_from_property, status, handler_role,
+                 filed_at, updated_at, consented_at, sign_due_at, resolve_due_at, level, sign_started_at,
+                 resolve_started_at, first_sign_due_at, first_resolve_due_at, visible_to_neighbours, repeat_of,
+                 repeat_position)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?18, ?8, ?9, ?10, ?11, ?11, ?11, ?12, ?13, ?14, ?11, ?11, ?12, ?13,
                  ?15, ?16, ?17)
              ON CONFLICT (tracking_number) DO NOTHING",
