@@ -37,9 +37,7 @@ const SEEN_KEY: &str = "mashang.seen";
 fn seen() -> std::collections::BTreeMap<String, DateTime<Utc>> {
     let kept: std::collections::BTreeMap<String, String> =
         get(SEEN_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
-    kept.into_iter()
-        .filter_map(|(number, at)| Some((number, mashang_model::time::parse_rfc3339(&at).ok()?)))
-        .collect()
+    kept.into_iter().filter_map(|(number, at)| Some((number, mashang_model::time::parse_rfc3339(&at).ok()?))).collect()
 }
 
 fn keep_seen(seen: &std::collections::BTreeMap<String, DateTime<Utc>>) {

@@ -241,16 +241,7 @@ fn bench() -> Result {
     step("building the load generator (release)");
     tools::run_checked(
         Command::new("cargo")
-            .args([
-                "build",
-                "--locked",
-                "--profile",
-                "server",
-                "--package",
-                "mashang-server",
-                "--example",
-                "load",
-            ])
+            .args(["build", "--locked", "--profile", "server", "--package", "mashang-server", "--example", "load"])
             .current_dir(&root),
     )?;
     let scratch = std::env::temp_dir().join(format!("mashang-bench-{}", std::process::id()));

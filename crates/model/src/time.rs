@@ -70,6 +70,8 @@ mod tests {
         let absent: Option<Stamped> = serde_json::from_str(r#"{"at":"2026-12-02T02:55:39+08:00"}"#).ok();
         assert_eq!(absent.map(|s| (s.at, s.until)), Some((at - chrono::Duration::nanoseconds(123_456_789), None)));
         assert!(serde_json::from_str::<Stamped>(r#"{"at":"tomorrow"}"#).is_err());
-        assert!(serde_json::from_str::<Stamped>(r#"{"at":"2026-12-01T18:55:39Z","until":"2026-13-01T00:00:00Z"}"#).is_err());
+        assert!(
+            serde_json::from_str::<Stamped>(r#"{"at":"2026-12-01T18:55:39Z","until":"2026-13-01T00:00:00Z"}"#).is_err()
+        );
     }
 }

@@ -188,7 +188,8 @@ impl TestServer {
     pub async fn resident_session(&self, phone: &str) -> String {
         assert!(self.post_json("/api/v1/auth/codes", &json!({ "phone": phone })).await.status().is_success());
         let sent: Value = self.get(&format!("/api/v1/dev/codes/{phone}")).await.json().await.expect("the code sent");
-        let response = self.post_json("/api/v1/auth/codes/verify", &json!({ "phone": phone, "code": sent["code"] })).await;
+        let response =
+            self.post_json("/api/v1/auth/codes/verify", &json!({ "phone": phone, "code": sent["code"] })).await;
         assert_eq!(response.status(), reqwest::StatusCode::OK, "sign-in of {phone}");
         response.json::<Value>().await.expect("session")["token"].as_str().expect("token").to_owned()
     }
