@@ -1,8 +1,9 @@
 //! The server's secret key, from which the keys for signed photo URLs and for personal data at
-//! rest (sealing names and numbers, hashing numbers for lookups) are derived. Every instance of a deployment must share it: a photo URL signed by one
-//! instance is checked by another. It comes from `MASHANG_DATA_KEY` (64 hex digits) or from a key
-//! file, created on first start next to the database with owner-only permissions. Back the key
-//! file up apart from the database: the database alone must not be enough.
+//! rest (sealing names and numbers, hashing numbers for lookups) are derived. Every instance of a
+//! deployment must share it: a photo URL signed by one instance is checked by another, and a
+//! number sealed by one is opened by another. It comes from `MASHANG_DATA_KEY` (64 hex digits) or
+//! from a key file, created on first start next to the database with owner-only permissions. Back
+//! the key file up apart from the database: the database alone must not be enough.
 
 use hmac::Mac;
 use std::path::Path;
