@@ -4,7 +4,6 @@
 
 use crate::complaint_list::ListFilter;
 use mashang_model::lifecycle::Action;
-use mashang_ui::i18n::Catalogue;
 pub use mashang_ui::i18n::Locale;
 use mashang_ui::texts::CommonTexts;
 
@@ -15,22 +14,7 @@ pub fn use_i18n() -> I18n {
     mashang_ui::i18n::use_i18n()
 }
 
-impl Catalogue for Texts {
-    fn of(locale: Locale) -> &'static Self {
-        match locale {
-            Locale::ZhCn => &ZH_CN,
-            Locale::En => &EN,
-        }
-    }
-}
-
-impl std::ops::Deref for Texts {
-    type Target = CommonTexts;
-
-    fn deref(&self) -> &CommonTexts {
-        self.common
-    }
-}
+mashang_ui::catalogue!(Texts, ZH_CN, EN);
 
 pub struct Texts {
     pub common: &'static CommonTexts,

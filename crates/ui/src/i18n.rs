@@ -84,6 +84,31 @@ pub trait Catalogue: Sync + 'static {
     fn of(locale: Locale) -> &'static Self;
 }
 
+/// Makes an app's texts a [`Catalogue`] of its two languages, and lets them deref to their
+/// `common: &'static CommonTexts` field, so both apps read the shared texts the same way:
+/// `mashang_ui::catalogue!(Texts, ZH_CN, EN);`
+#[macro_export]
+macro_rules! catalogue {
+    ($texts:ty, $zh_cn:path, $en:path) => {
+        impl $crate::i18n::Catalogue for $texts {
+            fn of(locale: $crate::i18n::Locale) -> &'static Self {
+                match locale {
+                    $crate::i18n::Locale::ZhCn => &$zh_cn,
+                    $crate::i18n::Locale::En => &$en,
+                }
+            }
+        }
+
+        impl ::std::ops::Deref for $texts {
+            type Target = $crate::texts::CommonTexts;
+
+            fn deref(&self) -> &Self::Target {
+                self.common
+            }
+        }
+    };
+}
+
 /// The chosen language with an app's catalogue `T`, read through the one locale signal that the
 /// shared components read too.
 pub struct I18n<T: Catalogue> {

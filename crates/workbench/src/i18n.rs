@@ -4,7 +4,6 @@
 
 use mashang_model::lifecycle::Action;
 use mashang_model::staff::AuditKind;
-use mashang_ui::i18n::{Catalogue, Locale};
 use mashang_ui::texts::{self, CommonTexts};
 
 /// The language chosen on this device (the same choice as in the resident app) with the
@@ -15,22 +14,7 @@ pub fn use_i18n() -> I18n {
     mashang_ui::i18n::use_i18n()
 }
 
-impl Catalogue for Texts {
-    fn of(locale: Locale) -> &'static Self {
-        match locale {
-            Locale::ZhCn => &ZH_CN,
-            Locale::En => &EN,
-        }
-    }
-}
-
-impl std::ops::Deref for Texts {
-    type Target = CommonTexts;
-
-    fn deref(&self) -> &CommonTexts {
-        self.common
-    }
-}
+mashang_ui::catalogue!(Texts, ZH_CN, EN);
 
 pub struct Texts {
     pub common: &'static CommonTexts,
