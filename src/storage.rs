@@ -32,34 +32,33 @@ pub fn complaint_token(tracking_number: &str) -> Option<String> {
 
 const SEEN_KEY: &str = "mashang.seen";
 
-/// Tracking number → the last update of the complaint this device has shown its resident. Kept
-/// as RFC 3339 text and read with the contract's small parser (see `mashang_model::time`).
-fn seen() -> std::collections::BTreeMap<String, DateTime<Utc>> {
-    let kept: std::collections::BTreeMap<String, String> =
-        get(SEEN_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
-    kept.into_iter().filter_map(|(number, at)| Some((number, mashang_model::time::parse_rfc3339(&at).ok()?))).collect()
+/// Tracking number → the last update of the complaint this device has shown its resident, as
+/// RFC 3339 text. The same map type as the access tokens', so the phone downloads one copy of its
+/// code; a time is parsed (with the contract's small parser) only where one is compared.
+fn seen() -> std::collections::BTreeMap<String, String> {
+    get(SEEN_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
 }
 
-fn keep_seen(seen: &std::collections::BTreeMap<String, DateTime<Utc>>) {
-    if let Ok(json) = serde_json::to_string(seen) {
-        set(SEEN_KEY, &json);
-    }
+fn seen_at(seen: &std::collections::BTreeMap<String, String>, tracking_number: &str) -> Option<DateTime<Utc>> {
+    seen.get(tracking_number).and_then(|at| mashang_model::time::parse_rfc3339(at).ok())
 }
 
 /// The resident has seen the complaint as it was at `updated_at` (its progress view was open).
 pub fn mark_seen(tracking_number: &str, updated_at: DateTime<Utc>) {
     let mut seen = seen();
-    if seen.get(tracking_number).is_none_or(|known| *known < updated_at) {
-        seen.insert(tracking_number.to_owned(), updated_at);
-        keep_seen(&seen);
+    if seen_at(&seen, tracking_number).is_none_or(|known| known < updated_at) {
+        seen.insert(tracking_number.to_owned(), updated_at.to_rfc3339());
+        if let Ok(json) = serde_json::to_string(&seen) {
+            set(SEEN_KEY, &json);
+        }
     }
 }
 
 /// Whether the complaint moved since its resident last looked. One never seen on this device
 /// (filed elsewhere, found by signing in) counts as seen now: only later steps are news.
 pub fn has_unseen_update(tracking_number: &str, updated_at: DateTime<Utc>) -> bool {
-    match seen().get(tracking_number) {
-        Some(known) => *known < updated_at,
+    match seen_at(&seen(), tracking_number) {
+        Some(known) => known < updated_at,
         None => {
             mark_seen(tracking_number, updated_at);
             false

@@ -31,11 +31,28 @@ pub struct Community {
 /// Property problems go to the property company; the others to the community, the street
 /// office or a city department.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     Property,
     NonProperty,
+}
+
+crate::names::deserialize_by_name!(ProblemKind => ProblemKind::from_str_opt);
+
+impl ProblemKind {
+    pub const ALL: [Self; 2] = [Self::Property, Self::NonProperty];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Property => "property",
+            Self::NonProperty => "non_property",
+        }
+    }
+
+    pub fn from_str_opt(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+    }
 }
 
 /// One node of the two-level category tree. Complaints are filed against a leaf.
@@ -124,7 +141,7 @@ pub struct LookupRequest {
 
 /// Who acted on a complaint.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorRole {
     Resident,
@@ -136,7 +153,7 @@ pub enum ActorRole {
 
 /// What happened in one step of the handling.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Filed,
@@ -163,9 +180,86 @@ pub enum EventKind {
     ConsultationHeld,
     /// 附议: a neighbour joined the complaint.
     Joined,
-    #[serde(other)]
+    /// A step added by a newer server.
     Other,
 }
+
+impl ActorRole {
+    pub const ALL: [Self; 5] =
+        [Self::Resident, Self::PropertyCompany, Self::CommunityOffice, Self::HousingBureau, Self::System];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Resident => "resident",
+            Self::PropertyCompany => "property_company",
+            Self::CommunityOffice => "community_office",
+            Self::HousingBureau => "housing_bureau",
+            Self::System => "system",
+        }
+    }
+
+    pub fn from_str_opt(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == name)
+    }
+}
+
+impl EventKind {
+    pub const ALL: [Self; 19] = [
+        Self::Filed,
+        Self::Accepted,
+        Self::ProgressNote,
+        Self::InfoRequested,
+        Self::InfoSupplied,
+        Self::Transferred,
+        Self::Urged,
+        Self::Resolved,
+        Self::Rated,
+        Self::Reopened,
+        Self::Withdrawn,
+        Self::Closed,
+        Self::DueSoon,
+        Self::Supervised,
+        Self::Escalated,
+        Self::ConsultationScheduled,
+        Self::ConsultationHeld,
+        Self::Joined,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Filed => "filed",
+            Self::Accepted => "accepted",
+            Self::ProgressNote => "progress_note",
+            Self::InfoRequested => "info_requested",
+            Self::InfoSupplied => "info_supplied",
+            Self::Transferred => "transferred",
+            Self::Urged => "urged",
+            Self::Resolved => "resolved",
+            Self::Rated => "rated",
+            Self::Reopened => "reopened",
+            Self::Withdrawn => "withdrawn",
+            Self::Closed => "closed",
+            Self::DueSoon => "due_soon",
+            Self::Supervised => "supervised",
+            Self::Escalated => "escalated",
+            Self::ConsultationScheduled => "consultation_scheduled",
+            Self::ConsultationHeld => "consultation_held",
+            Self::Joined => "joined",
+            Self::Other => "other",
+        }
+    }
+
+    /// Any step this version does not know (a newer server's) reads as `Other`.
+    pub fn from_name(name: &str) -> Self {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name).unwrap_or(Self::Other)
+    }
+}
+
+crate::names::deserialize_by_name!(
+    ActorRole => ActorRole::from_str_opt,
+    EventKind => |name| Some(EventKind::from_name(name)),
+);
 
 /// One entry of a complaint's timeline. Entries are only ever appended.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -215,7 +309,7 @@ pub struct UploadedPhoto {
 
 /// 是否解决
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Solved {
     Yes,
@@ -223,14 +317,50 @@ pub enum Solved {
     No,
 }
 
+crate::names::deserialize_by_name!(Solved => Solved::from_str_opt);
+
+impl Solved {
+    pub const ALL: [Self; 3] = [Self::Yes, Self::Partly, Self::No];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Yes => "yes",
+            Self::Partly => "partly",
+            Self::No => "no",
+        }
+    }
+
+    pub fn from_str_opt(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+    }
+}
+
 /// 满意度
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
     Satisfied,
     BasicallySatisfied,
     Dissatisfied,
+}
+
+crate::names::deserialize_by_name!(Satisfaction => Satisfaction::from_str_opt);
+
+impl Satisfaction {
+    pub const ALL: [Self; 3] = [Self::Satisfied, Self::BasicallySatisfied, Self::Dissatisfied];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Satisfied => "satisfied",
+            Self::BasicallySatisfied => "basically_satisfied",
+            Self::Dissatisfied => "dissatisfied",
+        }
+    }
+
+    pub fn from_str_opt(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+    }
 }
 
 /// The resident's verdict on a resolution.
@@ -258,11 +388,28 @@ pub struct ResidentActionRequest {
 
 /// Which kind of unit holds a complaint.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HandlerRole {
     PropertyCompany,
     CommunityOffice,
+}
+
+crate::names::deserialize_by_name!(HandlerRole => HandlerRole::from_str_opt);
+
+impl HandlerRole {
+    pub const ALL: [Self; 2] = [Self::PropertyCompany, Self::CommunityOffice];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PropertyCompany => "property_company",
+            Self::CommunityOffice => "community_office",
+        }
+    }
+
+    pub fn from_str_opt(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+    }
 }
 
 /// The body of `POST /staff/complaints/{number}/actions`.

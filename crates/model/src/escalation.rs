@@ -20,7 +20,7 @@ use crate::deadline::{DeadlineRule, WorkCalendar, due_at, start_of_next_working_
 
 /// Who leads the handling of a complaint: the level it is handled at.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// 物业服务企业
@@ -31,6 +31,8 @@ pub enum Level {
     /// 区住房和城乡建设局
     DistrictBureau,
 }
+
+crate::names::deserialize_by_name!(Level => Level::from_str_opt, Card => Card::from_str_opt);
 
 impl Level {
     /// Where a complaint starts: with the unit it was sent to.
@@ -65,7 +67,7 @@ impl Level {
 
 /// The supervision card a complaint carries (黄牌, 红牌). Cards only go up.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Card {
     #[default]
@@ -90,7 +92,7 @@ impl Card {
 
 /// Why a complaint was escalated.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EscalationReason {
     /// 即将超时: most of the time allowed for signing has gone.
@@ -109,13 +111,48 @@ pub enum EscalationReason {
     Dissatisfied,
     /// A supervisor's decision.
     Supervisor,
-    #[serde(other)]
+    /// A reason added by a newer server.
     Other,
+}
+
+crate::names::deserialize_by_name!(EscalationReason => |name| Some(EscalationReason::from_name(name)));
+
+impl EscalationReason {
+    pub const ALL: [Self; 9] = [
+        Self::SignDueSoon,
+        Self::ResolveDueSoon,
+        Self::SignOverdue,
+        Self::ResolveOverdue,
+        Self::GroupComplaint,
+        Self::RepeatComplaint,
+        Self::Dissatisfied,
+        Self::Supervisor,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignDueSoon => "sign_due_soon",
+            Self::ResolveDueSoon => "resolve_due_soon",
+            Self::SignOverdue => "sign_overdue",
+            Self::ResolveOverdue => "resolve_overdue",
+            Self::GroupComplaint => "group_complaint",
+            Self::RepeatComplaint => "repeat_complaint",
+            Self::Dissatisfied => "dissatisfied",
+            Self::Supervisor => "supervisor",
+            Self::Other => "other",
+        }
+    }
+
+    /// Any name this version does not know (a newer server's) reads as `Other`.
+    pub fn from_name(name: &str) -> Self {
+        Self::ALL.into_iter().find(|variant| variant.as_str() == name).unwrap_or(Self::Other)
+    }
 }
 
 /// The body that escalated a complaint.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EscalatingBody {
     /// The system itself (warnings).
@@ -123,6 +160,25 @@ pub enum EscalatingBody {
     StreetOffice,
     HousingBureau,
     DistrictBureau,
+}
+
+crate::names::deserialize_by_name!(EscalatingBody => EscalatingBody::from_str_opt);
+
+impl EscalatingBody {
+    pub const ALL: [Self; 4] = [Self::System, Self::StreetOffice, Self::HousingBureau, Self::DistrictBureau];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::StreetOffice => "street_office",
+            Self::HousingBureau => "housing_bureau",
+            Self::DistrictBureau => "district_bureau",
+        }
+    }
+
+    pub fn from_str_opt(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+    }
 }
 
 /// What an escalation changed, as its timeline entry carries it. The app writes the resident's
@@ -171,19 +227,41 @@ impl EscalationDetail {
 
 /// Where the joint meeting (部门会商) of a complaint stands.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum ConsultationState {
     #[default]
     None,
     Scheduled {
-        #[serde(deserialize_with = "crate::time::rfc3339")]
         meeting_at: DateTime<Utc>,
     },
     Held {
-        #[serde(deserialize_with = "crate::time::rfc3339")]
         meeting_at: DateTime<Utc>,
     },
+}
+
+/// `ConsultationState` as written: `{"state": "scheduled", "meeting_at": "…"}`. Read through this
+/// plain struct because serde's derived reading of an internally tagged enum buffers the object
+/// first, with machinery that costs the phone's download kilobytes for this one type.
+#[derive(Deserialize)]
+struct ConsultationStateFields<'a> {
+    #[serde(borrow)]
+    state: std::borrow::Cow<'a, str>,
+    #[serde(default, deserialize_with = "crate::time::rfc3339_option")]
+    meeting_at: Option<DateTime<Utc>>,
+}
+
+impl<'de> Deserialize<'de> for ConsultationState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let fields = ConsultationStateFields::deserialize(deserializer)?;
+        let meeting_at = || fields.meeting_at.ok_or_else(|| serde::de::Error::missing_field("meeting_at"));
+        match &*fields.state {
+            "none" => Ok(Self::None),
+            "scheduled" => Ok(Self::Scheduled { meeting_at: meeting_at()? }),
+            "held" => Ok(Self::Held { meeting_at: meeting_at()? }),
+            other => Err(serde::de::Error::unknown_variant(other, &["none", "scheduled", "held"])),
+        }
+    }
 }
 
 /// Every threshold and duration of the rules, tunable by a city.
@@ -520,6 +598,28 @@ pub fn raised(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_consultation_state_is_read_as_it_is_written() {
+        let at = crate::time::parse_rfc3339("2026-12-03T06:30:00Z").unwrap_or_default();
+        for state in [
+            ConsultationState::None,
+            ConsultationState::Scheduled { meeting_at: at },
+            ConsultationState::Held { meeting_at: at },
+        ] {
+            let written = serde_json::to_string(&state).unwrap_or_default();
+            assert_eq!(serde_json::from_str::<ConsultationState>(&written).ok(), Some(state), "{written}");
+        }
+        assert_eq!(
+            serde_json::from_str::<ConsultationState>(r#"{"meeting_at":"2026-12-03T06:30:00Z","state":"held"}"#).ok(),
+            Some(ConsultationState::Held { meeting_at: at })
+        );
+        for refused in
+            [r#"{"state":"scheduled"}"#, r#"{"state":"postponed"}"#, r#"{"meeting_at":"2026-12-03T06:30:00Z"}"#]
+        {
+            assert!(serde_json::from_str::<ConsultationState>(refused).is_err(), "{refused}");
+        }
+    }
     use crate::ComplaintStatus::*;
     use crate::deadline::Weekdays;
     use crate::time::china_standard_time;

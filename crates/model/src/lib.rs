@@ -7,6 +7,7 @@ pub mod api;
 pub mod deadline;
 pub mod escalation;
 pub mod lifecycle;
+mod names;
 pub mod phone;
 pub mod problem;
 pub mod scorecard;

@@ -13,7 +13,7 @@ use crate::escalation::ConsultationState;
 
 /// Something a person, or the system, does to a complaint.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// 签收: the handling unit takes the complaint on.
@@ -48,7 +48,33 @@ pub enum Action {
     RecordConsultation,
 }
 
+crate::names::deserialize_by_name!(Action => Action::from_str_opt);
+
 impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Accept => "accept",
+            Self::AddProgress => "add_progress",
+            Self::RequestInfo => "request_info",
+            Self::Supplement => "supplement",
+            Self::Transfer => "transfer",
+            Self::Resolve => "resolve",
+            Self::Urge => "urge",
+            Self::Withdraw => "withdraw",
+            Self::Rate => "rate",
+            Self::Reopen => "reopen",
+            Self::Close => "close",
+            Self::Supervise => "supervise",
+            Self::Escalate => "escalate",
+            Self::ScheduleConsultation => "schedule_consultation",
+            Self::RecordConsultation => "record_consultation",
+        }
+    }
+
+    pub fn from_str_opt(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.as_str() == name)
+    }
+
     pub const ALL: [Self; 15] = [
         Self::Accept,
         Self::AddProgress,
@@ -250,7 +276,7 @@ pub struct ComplaintFacts {
 
 /// Why an action was refused.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
     /// This party may never take this action (a resident resolving, say).
@@ -263,6 +289,27 @@ pub enum Refusal {
     NotOverdue,
     /// A reminder was already sent within the interval.
     TooSoon,
+}
+
+crate::names::deserialize_by_name!(Refusal => Refusal::from_str_opt);
+
+impl Refusal {
+    pub const ALL: [Self; 5] =
+        [Self::NotPermitted, Self::WrongStage, Self::WindowClosed, Self::NotOverdue, Self::TooSoon];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotPermitted => "not_permitted",
+            Self::WrongStage => "wrong_stage",
+            Self::WindowClosed => "window_closed",
+            Self::NotOverdue => "not_overdue",
+            Self::TooSoon => "too_soon",
+        }
+    }
+
+    pub fn from_str_opt(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+    }
 }
 
 /// Checks `action` by `party` on a complaint at time `now`; returns the stage it leads to.

@@ -42,7 +42,7 @@ impl Problem {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCode {
     ValidationFailed,
@@ -74,11 +74,45 @@ pub enum ProblemCode {
     /// A cookie session's state-changing request without its `X-CSRF-Token`, or from another site.
     CsrfRejected,
     /// A code added by a newer server: the app falls back to a generic sentence.
-    #[serde(other)]
     Unknown,
 }
 
+crate::names::deserialize_by_name!(
+    ProblemCode => |name| Some(ProblemCode::from_name(name)),
+    Field => |name| Some(Field::from_name(name)),
+    FieldErrorCode => |name| Some(FieldErrorCode::from_name(name)),
+);
+
 impl ProblemCode {
+    pub const ALL: [Self; 21] = [
+        Self::ValidationFailed,
+        Self::MalformedBody,
+        Self::UnsupportedMediaType,
+        Self::MethodNotAllowed,
+        Self::NotFound,
+        Self::PayloadTooLarge,
+        Self::RateLimited,
+        Self::Busy,
+        Self::StorageFull,
+        Self::Internal,
+        Self::Unauthorized,
+        Self::ActionRefused,
+        Self::IdempotencyKeyMissing,
+        Self::IdempotencyKeyInvalid,
+        Self::IdempotencyKeyReused,
+        Self::AlreadyJoined,
+        Self::OwnComplaint,
+        Self::ComplaintFinished,
+        Self::Forbidden,
+        Self::CsrfRejected,
+        Self::Unknown,
+    ];
+
+    /// Any code this version does not know (a newer server's) reads as `Unknown`.
+    pub fn from_name(name: &str) -> Self {
+        Self::ALL.into_iter().find(|code| code.as_str() == name).unwrap_or(Self::Unknown)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ValidationFailed => "validation_failed",
@@ -129,7 +163,7 @@ impl FieldError {
 
 /// Request fields, named as in the JSON bodies.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     CommunityId,
@@ -148,12 +182,57 @@ pub enum Field {
     DueAt,
     /// A scorecard's month or quarter.
     Period,
-    #[serde(other)]
+    /// A field added by a newer server.
     Other,
 }
 
+impl Field {
+    pub const ALL: [Self; 15] = [
+        Self::CommunityId,
+        Self::CategoryId,
+        Self::Location,
+        Self::Description,
+        Self::Name,
+        Self::Phone,
+        Self::Consent,
+        Self::TrackingNumber,
+        Self::Note,
+        Self::Rating,
+        Self::TransferTo,
+        Self::Photos,
+        Self::DueAt,
+        Self::Period,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CommunityId => "community_id",
+            Self::CategoryId => "category_id",
+            Self::Location => "location",
+            Self::Description => "description",
+            Self::Name => "name",
+            Self::Phone => "phone",
+            Self::Consent => "consent",
+            Self::TrackingNumber => "tracking_number",
+            Self::Note => "note",
+            Self::Rating => "rating",
+            Self::TransferTo => "transfer_to",
+            Self::Photos => "photos",
+            Self::DueAt => "due_at",
+            Self::Period => "period",
+            Self::Other => "other",
+        }
+    }
+
+    /// Any field this version does not know reads as `Other`.
+    pub fn from_name(name: &str) -> Self {
+        Self::ALL.into_iter().find(|field| field.as_str() == name).unwrap_or(Self::Other)
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldErrorCode {
     Required,
@@ -183,8 +262,59 @@ pub enum FieldErrorCode {
     NotInFuture,
     /// Not a month such as 2026-11 or a quarter such as 2026Q4.
     InvalidPeriod,
-    #[serde(other)]
+    /// A code added by a newer server.
     Unknown,
+}
+
+impl FieldErrorCode {
+    pub const ALL: [Self; 18] = [
+        Self::Required,
+        Self::TooShort,
+        Self::TooLong,
+        Self::InvalidPhone,
+        Self::InvalidTrackingNumber,
+        Self::UnknownCommunity,
+        Self::UnknownCategory,
+        Self::CategoryNotSpecific,
+        Self::ConsentRequired,
+        Self::TooMany,
+        Self::UnknownPhoto,
+        Self::Empty,
+        Self::UnsupportedType,
+        Self::TooManyPixels,
+        Self::Undecodable,
+        Self::NotInFuture,
+        Self::InvalidPeriod,
+        Self::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooShort => "too_short",
+            Self::TooLong => "too_long",
+            Self::InvalidPhone => "invalid_phone",
+            Self::InvalidTrackingNumber => "invalid_tracking_number",
+            Self::UnknownCommunity => "unknown_community",
+            Self::UnknownCategory => "unknown_category",
+            Self::CategoryNotSpecific => "category_not_specific",
+            Self::ConsentRequired => "consent_required",
+            Self::TooMany => "too_many",
+            Self::UnknownPhoto => "unknown_photo",
+            Self::Empty => "empty",
+            Self::UnsupportedType => "unsupported_type",
+            Self::TooManyPixels => "too_many_pixels",
+            Self::Undecodable => "undecodable",
+            Self::NotInFuture => "not_in_future",
+            Self::InvalidPeriod => "invalid_period",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Any code this version does not know reads as `Unknown`.
+    pub fn from_name(name: &str) -> Self {
+        Self::ALL.into_iter().find(|code| code.as_str() == name).unwrap_or(Self::Unknown)
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::{ComplaintStatus, ComplaintSummary};
 /// How many rows one page of the queue holds at most.
 pub const MAX_QUEUE_PAGE: u32 = 500;
 /// The page size when the request names none: enough for a shift, light enough for a phone.
-pub const DEFAULT_QUEUE_PAGE: u32 = 100;
+pub const DEFAULT_QUEUE_PAGE: u32 = 50;
 
 /// `GET /staff/queue`: which of the unit's open complaints to list.
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]

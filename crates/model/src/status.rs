@@ -1,10 +1,10 @@
 //! Where a complaint stands. The legal moves between these stages, and who may make them, come
 //! with the lifecycle table; this is the vocabulary both sides share.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintStatus {
     /// 已提交: received, waiting for the responsible unit to sign for it.
@@ -24,6 +24,8 @@ pub enum ComplaintStatus {
     /// 已撤回
     Withdrawn,
 }
+
+crate::names::deserialize_by_name!(ComplaintStatus => ComplaintStatus::from_str_opt);
 
 impl ComplaintStatus {
     pub const ALL: [Self; 8] = [

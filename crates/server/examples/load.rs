@@ -181,7 +181,9 @@ async fn queue(
             move |_, _| {
                 let (client, token, url) = (client.clone(), token.clone(), url.clone());
                 async move {
-                    succeeded(client.get(url.as_str()).bearer_auth(&token).send().await, reqwest::StatusCode::OK).await
+                    // As a browser asks for it, so the figure includes compressing the answer.
+                    let request = client.get(url.as_str()).bearer_auth(&token).header("accept-encoding", "br");
+                    succeeded(request.send().await, reqwest::StatusCode::OK).await
                 }
             }
         })

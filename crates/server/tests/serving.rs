@@ -67,3 +67,30 @@ async fn the_page_and_config_go_out_compressed_to_browsers_that_accept_brotli() 
         assert!(plain.headers().get(CONTENT_ENCODING).is_none(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn api_answers_of_some_size_go_out_compressed_to_browsers_that_accept_brotli() {
+    let server = TestServer::start().await;
+    let url = server.url("/api/v1/categories");
+    let plain = server.client.get(&url).header(ACCEPT_ENCODING, "gzip").send().await.unwrap();
+    assert!(plain.headers().get(CONTENT_ENCODING).is_none());
+    let plain = plain.bytes().await.unwrap();
+    assert!(plain.len() > 1024, "the category tree is big enough to be worth compressing");
+
+    let compressed = server.client.get(&url).header(ACCEPT_ENCODING, "gzip, deflate, br, zstd").send().await.unwrap();
+    assert_eq!(compressed.status(), StatusCode::OK);
+    assert_eq!(compressed.headers()[CONTENT_ENCODING], "br");
+    assert!(compressed.headers()["vary"].to_str().unwrap().contains("accept-encoding"));
+    assert!(compressed.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let compressed = compressed.bytes().await.unwrap();
+    assert!(compressed.len() * 3 < plain.len(), "{} of {} bytes", compressed.len(), plain.len());
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut &compressed[..], &mut unpacked).unwrap();
+    assert_eq!(unpacked, plain);
+
+    // Small answers and clients that refuse brotli get plain JSON.
+    let health = server.client.get(server.url("/api/v1/health")).header(ACCEPT_ENCODING, "br").send().await.unwrap();
+    assert!(health.headers().get(CONTENT_ENCODING).is_none());
+    let refused = server.client.get(&url).header(ACCEPT_ENCODING, "br;q=0, gzip").send().await.unwrap();
+    assert!(refused.headers().get(CONTENT_ENCODING).is_none());
+}

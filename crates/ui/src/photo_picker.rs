@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use mashang_model::validation::MAX_PHOTOS;
 use mashang_model::{Field, FieldError};
-use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, HtmlInputElement, Url};
 
@@ -70,8 +69,9 @@ pub fn PhotoPicker(
 ) -> impl IntoView {
     let i18n = use_locale();
     let api = use_context::<ApiBase>().unwrap_or_else(|| ApiBase::new("api/v1"));
-    // The shrunk photos, kept for a retry; browser objects stay on this thread.
-    let blobs = StoredValue::new_local(HashMap::<u32, Blob>::new());
+    // The shrunk photos by key, kept for a retry; browser objects stay on this thread. A few
+    // photos at most: a list is all the lookup needs, and lighter on the phone than a map.
+    let blobs = StoredValue::new_local(Vec::<(u32, Blob)>::new());
     let next_key = StoredValue::new(photos.with_untracked(|list| list.iter().map(|p| p.key).max().unwrap_or(0)) + 1);
 
     let set_state = move |key: u32, state: PhotoState| {
@@ -82,7 +82,10 @@ pub fn PhotoPicker(
         });
     };
     let upload = Callback::new(move |key: u32| {
-        let Some(blob) = blobs.with_value(|all| all.get(&key).cloned()) else { return };
+        let Some(blob) = blobs.with_value(|all| all.iter().find(|(k, _)| *k == key).map(|(_, blob)| blob.clone()))
+        else {
+            return;
+        };
         set_state(key, PhotoState::Uploading);
         let api = api.clone();
         leptos::task::spawn_local(async move {
@@ -114,9 +117,7 @@ pub fn PhotoPicker(
             leptos::task::spawn_local(async move {
                 match shrink(&file).await {
                     Ok(small) => {
-                        blobs.update_value(|all| {
-                            all.insert(key, small);
-                        });
+                        blobs.update_value(|all| all.push((key, small)));
                         upload.run(key);
                     }
                     Err(_) => set_state(key, PhotoState::Failed(i18n.t().err_undecodable.to_owned())),
@@ -136,9 +137,7 @@ pub fn PhotoPicker(
                 }
             }
         });
-        blobs.update_value(|all| {
-            all.remove(&key);
-        });
+        blobs.update_value(|all| all.retain(|(k, _)| *k != key));
     };
 
     view! {

@@ -64,7 +64,13 @@ impl StaffApi {
     }
 
     pub async fn queue(&self, query: &QueueQuery) -> Result<Queue, ApiError> {
-        send(Request::get(&self.url(&format!("/staff/queue?{}", to_query(query))))).await
+        // The unfiltered first page has the bare URL that index.html preloads.
+        let url = if *query == QueueQuery::default() {
+            self.url("/staff/queue")
+        } else {
+            self.url(&format!("/staff/queue?{}", to_query(query)))
+        };
+        send(Request::get(&url)).await
     }
 
     pub async fn board(&self, query: &BoardQuery) -> Result<Board, ApiError> {

@@ -4,6 +4,7 @@ mod auth;
 mod base;
 mod catalog;
 mod complaints;
+mod compression;
 mod csp;
 mod dev;
 pub mod error;
@@ -83,6 +84,7 @@ pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn(no_store))
+        .layer(middleware::from_fn(compression::compress_json))
         .with_state(state);
 
     // One policy for both apps: it allows each page's own inline blocks by their hashes.

@@ -15,6 +15,8 @@ use std::path::Path;
 use tower::{ServiceExt, service_fn};
 use tower_http::services::ServeDir;
 
+use super::compression::{accepts_brotli, brotli};
+
 /// A second app under `/{folder}/` of this service, built into `dist/{folder}`; `base_path` is
 /// where the whole service is mounted.
 pub fn mounted(folder: &str, dist: &Path, base_path: &str) -> Router {
@@ -74,12 +76,7 @@ impl Prepared {
     }
 
     fn respond(&self, headers: &HeaderMap) -> Response {
-        let accepts_brotli = headers
-            .get_all(header::ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .any(|value| value.split(',').any(|coding| coding.split(';').next().is_some_and(|c| c.trim() == "br")));
-        let (body, encoding) = if accepts_brotli && !self.brotli.is_empty() {
+        let (body, encoding) = if accepts_brotli(headers) && !self.brotli.is_empty() {
             (self.brotli.clone(), Some("br"))
         } else {
             (self.body.clone(), None)
@@ -128,11 +125,9 @@ fn runtime_config(dist: &Path, base_path: &str) -> String {
     serde_json::Value::Object(config).to_string()
 }
 
+/// Built files are compressed once, so they get brotli's best.
 fn compress(original: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut compressed = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
-    brotli::BrotliCompress(&mut &original[..], &mut compressed, &params)?;
-    Ok(compressed)
+    brotli(original, 11)
 }
 
 /// Text and wasm compress to a fraction of their size, which is what a phone on a weak network
@@ -183,11 +178,14 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk names its outputs `name-<16 hex digits>.ext` (or `_bg.wasm`).
+/// Trunk names its outputs `name-<hash>.ext` (or `_bg.wasm`), the hash being a 64-bit number in
+/// hex without leading zeros: 16 digits mostly, 15 one time in sixteen, fewer very rarely.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
-    stem.rsplit('-').next().is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 #[cfg(test)]
@@ -209,6 +207,9 @@ mod tests {
         assert!(is_hashed_asset("/mashang-app-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_hashed_asset("/mashang-app-1a2b3c4d5e6f7a8b.js"));
         assert!(is_hashed_asset("/main-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/staff/mashang-workbench-5afe011cf2b77e5_bg.wasm"));
+        assert!(!is_hashed_asset("/mashang-workbench.js"));
+        assert!(!is_hashed_asset("/photo-2026.jpg"));
         assert!(!is_hashed_asset("/config.json"));
         assert!(!is_hashed_asset("/favicon.svg"));
     }
