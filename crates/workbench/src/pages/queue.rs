@@ -105,7 +105,7 @@ fn QueueView() -> impl IntoView {
     let shown = Memo::new(move |_| queue.with(|q| q.as_ref().and_then(|q| q.as_ref().ok()).cloned()));
     let loaded = move || shown.get();
     view! {
-        <Filters query shown=Memo::new(move |_| shown.with(Option::is_some)).into() />
+        <Filters query />
         {move || loaded().map(|queue| view! { <Counts queue query /> })}
         <div class="wb-toolbar">
             <button type="button" class="button button-primary" on:click=sign_selected
@@ -133,23 +133,22 @@ fn QueueView() -> impl IntoView {
     }
 }
 
-/// Stage, category, community, escalated, overdue, and a tracking number. The category and
-/// community lists are asked for once the queue is `shown`: on a slow phone, the queue comes first.
+/// Stage, category, community, escalated, overdue, and a tracking number.
 #[component]
-fn Filters(query: RwSignal<QueueQuery>, shown: Signal<bool>) -> impl IntoView {
+fn Filters(query: RwSignal<QueueQuery>) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let session = use_session();
     let categories = LocalResource::new({
         let api = api.clone();
         move || {
-            let (api, wanted) = (api.clone(), shown.get());
-            async move { if wanted { api.categories().await.unwrap_or_default() } else { Vec::new() } }
+            let api = api.clone();
+            async move { api.categories().await.unwrap_or_default() }
         }
     });
     let communities = LocalResource::new(move || {
-        let (api, wanted) = (api.clone(), shown.get());
-        async move { if wanted { api.communities().await.unwrap_or_default() } else { Vec::new() } }
+        let api = api.clone();
+        async move { api.communities().await.unwrap_or_default() }
     });
     let organization = move || session.me.get().flatten().map(|me| me.organization).unwrap_or_default();
     let mine = move |community: &Community| {
