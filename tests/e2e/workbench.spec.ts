@@ -59,6 +59,9 @@ test('a handler signs, asks for more, the resident adds it, the handler resolves
   await expect(stage).toHaveText('已提交');
 
   const staff = await signedIn(browser, account);
+  // Signed in through the form after a signed-out visit: the page's preloads (401s then) answer
+  // nothing now, so the filters' category list loads like everything else.
+  await expect.poll(() => staff.locator('#filter-category option').count()).toBeGreaterThan(10);
   // New complaints come in marked unread.
   await staff.getByLabel('受理编号').fill(number.slice(0, 10));
   const row = staff.locator('tr.wb-row', { hasText: number.slice(6, 10) }).filter({ has: staff.locator(`a[href$="${number}"]`) });

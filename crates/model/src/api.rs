@@ -28,30 +28,14 @@ pub struct Community {
     pub property_company: String,
 }
 
-/// Property problems go to the property company; the others to the community, the street
-/// office or a city department.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemKind {
-    Property,
-    NonProperty,
-}
-
-crate::names::deserialize_by_name!(ProblemKind => ProblemKind::from_str_opt);
-
-impl ProblemKind {
-    pub const ALL: [Self; 2] = [Self::Property, Self::NonProperty];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Property => "property",
-            Self::NonProperty => "non_property",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+crate::names::named_enum! {
+    /// Property problems go to the property company; the others to the community, the street
+    /// office or a city department.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    pub enum ProblemKind {
+        Property = "property",
+        NonProperty = "non_property",
     }
 }
 
@@ -139,127 +123,53 @@ pub struct LookupRequest {
     pub phone: String,
 }
 
-/// Who acted on a complaint.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActorRole {
-    Resident,
-    PropertyCompany,
-    CommunityOffice,
-    HousingBureau,
-    System,
-}
-
-/// What happened in one step of the handling.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    Filed,
-    Accepted,
-    ProgressNote,
-    InfoRequested,
-    InfoSupplied,
-    Transferred,
-    Urged,
-    Resolved,
-    Rated,
-    Reopened,
-    Withdrawn,
-    Closed,
-    /// 即将超时: a warning that a deadline is near.
-    DueSoon,
-    /// 督办 (with a yellow or red card: 挂牌督办).
-    Supervised,
-    /// 提级办理
-    Escalated,
-    /// 部门会商 called…
-    ConsultationScheduled,
-    /// …and held, with its outcome in the note.
-    ConsultationHeld,
-    /// 附议: a neighbour joined the complaint.
-    Joined,
-    /// A step added by a newer server.
-    Other,
-}
-
-impl ActorRole {
-    pub const ALL: [Self; 5] =
-        [Self::Resident, Self::PropertyCompany, Self::CommunityOffice, Self::HousingBureau, Self::System];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Resident => "resident",
-            Self::PropertyCompany => "property_company",
-            Self::CommunityOffice => "community_office",
-            Self::HousingBureau => "housing_bureau",
-            Self::System => "system",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.as_str() == name)
+crate::names::named_enum! {
+    /// Who acted on a complaint.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum ActorRole {
+        Resident = "resident",
+        PropertyCompany = "property_company",
+        CommunityOffice = "community_office",
+        HousingBureau = "housing_bureau",
+        System = "system",
     }
 }
 
-impl EventKind {
-    pub const ALL: [Self; 19] = [
-        Self::Filed,
-        Self::Accepted,
-        Self::ProgressNote,
-        Self::InfoRequested,
-        Self::InfoSupplied,
-        Self::Transferred,
-        Self::Urged,
-        Self::Resolved,
-        Self::Rated,
-        Self::Reopened,
-        Self::Withdrawn,
-        Self::Closed,
-        Self::DueSoon,
-        Self::Supervised,
-        Self::Escalated,
-        Self::ConsultationScheduled,
-        Self::ConsultationHeld,
-        Self::Joined,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Filed => "filed",
-            Self::Accepted => "accepted",
-            Self::ProgressNote => "progress_note",
-            Self::InfoRequested => "info_requested",
-            Self::InfoSupplied => "info_supplied",
-            Self::Transferred => "transferred",
-            Self::Urged => "urged",
-            Self::Resolved => "resolved",
-            Self::Rated => "rated",
-            Self::Reopened => "reopened",
-            Self::Withdrawn => "withdrawn",
-            Self::Closed => "closed",
-            Self::DueSoon => "due_soon",
-            Self::Supervised => "supervised",
-            Self::Escalated => "escalated",
-            Self::ConsultationScheduled => "consultation_scheduled",
-            Self::ConsultationHeld => "consultation_held",
-            Self::Joined => "joined",
-            Self::Other => "other",
-        }
+crate::names::named_enum! {
+    /// What happened in one step of the handling.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum EventKind {
+        Filed = "filed",
+        Accepted = "accepted",
+        ProgressNote = "progress_note",
+        InfoRequested = "info_requested",
+        InfoSupplied = "info_supplied",
+        Transferred = "transferred",
+        Urged = "urged",
+        Resolved = "resolved",
+        Rated = "rated",
+        Reopened = "reopened",
+        Withdrawn = "withdrawn",
+        Closed = "closed",
+        /// 即将超时: a warning that a deadline is near.
+        DueSoon = "due_soon",
+        /// 督办 (with a yellow or red card: 挂牌督办).
+        Supervised = "supervised",
+        /// 提级办理
+        Escalated = "escalated",
+        /// 部门会商 called…
+        ConsultationScheduled = "consultation_scheduled",
+        /// …and held, with its outcome in the note.
+        ConsultationHeld = "consultation_held",
+        /// 附议: a neighbour joined the complaint.
+        Joined = "joined",
+        /// A step added by a newer server.
+        Other = "other",
     }
-
-    /// Any step this version does not know (a newer server's) reads as `Other`.
-    pub fn from_name(name: &str) -> Self {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == name).unwrap_or(Self::Other)
-    }
+    else Other
 }
-
-crate::names::deserialize_by_name!(
-    ActorRole => ActorRole::from_str_opt,
-    EventKind => |name| Some(EventKind::from_name(name)),
-);
 
 /// One entry of a complaint's timeline. Entries are only ever appended.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -307,59 +217,25 @@ pub struct UploadedPhoto {
     pub bytes: u64,
 }
 
-/// 是否解决
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Solved {
-    Yes,
-    Partly,
-    No,
-}
-
-crate::names::deserialize_by_name!(Solved => Solved::from_str_opt);
-
-impl Solved {
-    pub const ALL: [Self; 3] = [Self::Yes, Self::Partly, Self::No];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Yes => "yes",
-            Self::Partly => "partly",
-            Self::No => "no",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+crate::names::named_enum! {
+    /// 是否解决
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum Solved {
+        Yes = "yes",
+        Partly = "partly",
+        No = "no",
     }
 }
 
-/// 满意度
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Satisfaction {
-    Satisfied,
-    BasicallySatisfied,
-    Dissatisfied,
-}
-
-crate::names::deserialize_by_name!(Satisfaction => Satisfaction::from_str_opt);
-
-impl Satisfaction {
-    pub const ALL: [Self; 3] = [Self::Satisfied, Self::BasicallySatisfied, Self::Dissatisfied];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Satisfied => "satisfied",
-            Self::BasicallySatisfied => "basically_satisfied",
-            Self::Dissatisfied => "dissatisfied",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+crate::names::named_enum! {
+    /// 满意度
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum Satisfaction {
+        Satisfied = "satisfied",
+        BasicallySatisfied = "basically_satisfied",
+        Dissatisfied = "dissatisfied",
     }
 }
 
@@ -386,29 +262,13 @@ pub struct ResidentActionRequest {
     pub photo_ids: Vec<String>,
 }
 
-/// Which kind of unit holds a complaint.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HandlerRole {
-    PropertyCompany,
-    CommunityOffice,
-}
-
-crate::names::deserialize_by_name!(HandlerRole => HandlerRole::from_str_opt);
-
-impl HandlerRole {
-    pub const ALL: [Self; 2] = [Self::PropertyCompany, Self::CommunityOffice];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PropertyCompany => "property_company",
-            Self::CommunityOffice => "community_office",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+crate::names::named_enum! {
+    /// Which kind of unit holds a complaint.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum HandlerRole {
+        PropertyCompany = "property_company",
+        CommunityOffice = "community_office",
     }
 }
 

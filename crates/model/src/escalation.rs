@@ -18,21 +18,20 @@ use crate::EventKind;
 use crate::HandlerRole;
 use crate::deadline::{DeadlineRule, WorkCalendar, due_at, start_of_next_working_day};
 
-/// Who leads the handling of a complaint: the level it is handled at.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// 物业服务企业
-    #[default]
-    PropertyCompany,
-    /// 街道（社区）办事处
-    StreetOffice,
-    /// 区住房和城乡建设局
-    DistrictBureau,
+crate::names::named_enum! {
+    /// Who leads the handling of a complaint: the level it is handled at.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    pub enum Level {
+        /// 物业服务企业
+        #[default]
+        PropertyCompany = "property_company",
+        /// 街道（社区）办事处
+        StreetOffice = "street_office",
+        /// 区住房和城乡建设局
+        DistrictBureau = "district_bureau",
+    }
 }
-
-crate::names::deserialize_by_name!(Level => Level::from_str_opt, Card => Card::from_str_opt);
 
 impl Level {
     /// Where a complaint starts: with the unit it was sent to.
@@ -51,133 +50,57 @@ impl Level {
             Self::DistrictBureau => None,
         }
     }
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PropertyCompany => "property_company",
-            Self::StreetOffice => "street_office",
-            Self::DistrictBureau => "district_bureau",
-        }
-    }
-
-    pub fn from_str_opt(value: &str) -> Option<Self> {
-        [Self::PropertyCompany, Self::StreetOffice, Self::DistrictBureau].into_iter().find(|l| l.as_str() == value)
+crate::names::named_enum! {
+    /// The supervision card a complaint carries (黄牌, 红牌). Cards only go up.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    pub enum Card {
+        #[default]
+        None = "none",
+        Yellow = "yellow",
+        Red = "red",
     }
 }
 
-/// The supervision card a complaint carries (黄牌, 红牌). Cards only go up.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Card {
-    #[default]
-    None,
-    Yellow,
-    Red,
+crate::names::named_enum! {
+    /// Why a complaint was escalated.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum EscalationReason {
+        /// 即将超时: most of the time allowed for signing has gone.
+        SignDueSoon = "sign_due_soon",
+        /// 即将超时: most of the time allowed for resolving has gone.
+        ResolveDueSoon = "resolve_due_soon",
+        /// Nobody signed for it in time.
+        SignOverdue = "sign_overdue",
+        /// Not resolved in time.
+        ResolveOverdue = "resolve_overdue",
+        /// 群体投诉: many households, one problem.
+        GroupComplaint = "group_complaint",
+        /// 反复投诉: the same problem, again and again.
+        RepeatComplaint = "repeat_complaint",
+        /// 不满意 twice.
+        Dissatisfied = "dissatisfied",
+        /// A supervisor's decision.
+        Supervisor = "supervisor",
+        /// A reason added by a newer server.
+        Other = "other",
+    }
+    else Other
 }
 
-impl Card {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Yellow => "yellow",
-            Self::Red => "red",
-        }
-    }
-
-    pub fn from_str_opt(value: &str) -> Option<Self> {
-        [Self::None, Self::Yellow, Self::Red].into_iter().find(|c| c.as_str() == value)
-    }
-}
-
-/// Why a complaint was escalated.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EscalationReason {
-    /// 即将超时: most of the time allowed for signing has gone.
-    SignDueSoon,
-    /// 即将超时: most of the time allowed for resolving has gone.
-    ResolveDueSoon,
-    /// Nobody signed for it in time.
-    SignOverdue,
-    /// Not resolved in time.
-    ResolveOverdue,
-    /// 群体投诉: many households, one problem.
-    GroupComplaint,
-    /// 反复投诉: the same problem, again and again.
-    RepeatComplaint,
-    /// 不满意 twice.
-    Dissatisfied,
-    /// A supervisor's decision.
-    Supervisor,
-    /// A reason added by a newer server.
-    Other,
-}
-
-crate::names::deserialize_by_name!(EscalationReason => |name| Some(EscalationReason::from_name(name)));
-
-impl EscalationReason {
-    pub const ALL: [Self; 9] = [
-        Self::SignDueSoon,
-        Self::ResolveDueSoon,
-        Self::SignOverdue,
-        Self::ResolveOverdue,
-        Self::GroupComplaint,
-        Self::RepeatComplaint,
-        Self::Dissatisfied,
-        Self::Supervisor,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SignDueSoon => "sign_due_soon",
-            Self::ResolveDueSoon => "resolve_due_soon",
-            Self::SignOverdue => "sign_overdue",
-            Self::ResolveOverdue => "resolve_overdue",
-            Self::GroupComplaint => "group_complaint",
-            Self::RepeatComplaint => "repeat_complaint",
-            Self::Dissatisfied => "dissatisfied",
-            Self::Supervisor => "supervisor",
-            Self::Other => "other",
-        }
-    }
-
-    /// Any name this version does not know (a newer server's) reads as `Other`.
-    pub fn from_name(name: &str) -> Self {
-        Self::ALL.into_iter().find(|variant| variant.as_str() == name).unwrap_or(Self::Other)
-    }
-}
-
-/// The body that escalated a complaint.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EscalatingBody {
-    /// The system itself (warnings).
-    System,
-    StreetOffice,
-    HousingBureau,
-    DistrictBureau,
-}
-
-crate::names::deserialize_by_name!(EscalatingBody => EscalatingBody::from_str_opt);
-
-impl EscalatingBody {
-    pub const ALL: [Self; 4] = [Self::System, Self::StreetOffice, Self::HousingBureau, Self::DistrictBureau];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::System => "system",
-            Self::StreetOffice => "street_office",
-            Self::HousingBureau => "housing_bureau",
-            Self::DistrictBureau => "district_bureau",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+crate::names::named_enum! {
+    /// The body that escalated a complaint.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum EscalatingBody {
+        /// The system itself (warnings).
+        System = "system",
+        StreetOffice = "street_office",
+        HousingBureau = "housing_bureau",
+        DistrictBureau = "district_bureau",
     }
 }
 

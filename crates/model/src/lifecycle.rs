@@ -11,88 +11,45 @@ use crate::ComplaintStatus::{self, *};
 use crate::EventKind;
 use crate::escalation::ConsultationState;
 
-/// Something a person, or the system, does to a complaint.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// 签收: the handling unit takes the complaint on.
-    Accept,
-    /// 处理进展: the unit reports what it has done so far.
-    AddProgress,
-    /// 要求补充: the unit needs more from the resident.
-    RequestInfo,
-    /// 补充材料: the resident adds text or photos.
-    Supplement,
-    /// 转办: the complaint goes to another unit, which must sign for it again.
-    Transfer,
-    /// 办结: the unit replies with its result.
-    Resolve,
-    /// 催办: the resident chases an overdue complaint.
-    Urge,
-    /// 撤回: the resident takes the complaint back before anyone has signed for it.
-    Withdraw,
-    /// 评价: the resident rates a resolution.
-    Rate,
-    /// 重新办理: the resident (or a supervisor) says it is not solved.
-    Reopen,
-    /// 关闭: handling is over for good.
-    Close,
-    /// 督办: a supervisor demands the work be done by a deadline.
-    Supervise,
-    /// 提级办理: the complaint is handled one level up.
-    Escalate,
-    /// 部门会商: a supervisor calls the departments to a joint meeting…
-    ScheduleConsultation,
-    /// …and records what it decided.
-    RecordConsultation,
+crate::names::named_enum! {
+    /// Something a person, or the system, does to a complaint.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum Action {
+        /// 签收: the handling unit takes the complaint on.
+        Accept = "accept",
+        /// 处理进展: the unit reports what it has done so far.
+        AddProgress = "add_progress",
+        /// 要求补充: the unit needs more from the resident.
+        RequestInfo = "request_info",
+        /// 补充材料: the resident adds text or photos.
+        Supplement = "supplement",
+        /// 转办: the complaint goes to another unit, which must sign for it again.
+        Transfer = "transfer",
+        /// 办结: the unit replies with its result.
+        Resolve = "resolve",
+        /// 催办: the resident chases an overdue complaint.
+        Urge = "urge",
+        /// 撤回: the resident takes the complaint back before anyone has signed for it.
+        Withdraw = "withdraw",
+        /// 评价: the resident rates a resolution.
+        Rate = "rate",
+        /// 重新办理: the resident (or a supervisor) says it is not solved.
+        Reopen = "reopen",
+        /// 关闭: handling is over for good.
+        Close = "close",
+        /// 督办: a supervisor demands the work be done by a deadline.
+        Supervise = "supervise",
+        /// 提级办理: the complaint is handled one level up.
+        Escalate = "escalate",
+        /// 部门会商: a supervisor calls the departments to a joint meeting…
+        ScheduleConsultation = "schedule_consultation",
+        /// …and records what it decided.
+        RecordConsultation = "record_consultation",
+    }
 }
 
-crate::names::deserialize_by_name!(Action => Action::from_str_opt);
-
 impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Accept => "accept",
-            Self::AddProgress => "add_progress",
-            Self::RequestInfo => "request_info",
-            Self::Supplement => "supplement",
-            Self::Transfer => "transfer",
-            Self::Resolve => "resolve",
-            Self::Urge => "urge",
-            Self::Withdraw => "withdraw",
-            Self::Rate => "rate",
-            Self::Reopen => "reopen",
-            Self::Close => "close",
-            Self::Supervise => "supervise",
-            Self::Escalate => "escalate",
-            Self::ScheduleConsultation => "schedule_consultation",
-            Self::RecordConsultation => "record_consultation",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|action| action.as_str() == name)
-    }
-
-    pub const ALL: [Self; 15] = [
-        Self::Accept,
-        Self::AddProgress,
-        Self::RequestInfo,
-        Self::Supplement,
-        Self::Transfer,
-        Self::Resolve,
-        Self::Urge,
-        Self::Withdraw,
-        Self::Rate,
-        Self::Reopen,
-        Self::Close,
-        Self::Supervise,
-        Self::Escalate,
-        Self::ScheduleConsultation,
-        Self::RecordConsultation,
-    ];
-
     /// The timeline entry an action leaves.
     pub fn event_kind(self) -> EventKind {
         match self {
@@ -274,41 +231,21 @@ pub struct ComplaintFacts {
     pub consultation: ConsultationState,
 }
 
-/// Why an action was refused.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Refusal {
-    /// This party may never take this action (a resident resolving, say).
-    NotPermitted,
-    /// Not in the complaint's current stage (rating before resolution, rating twice…).
-    WrongStage,
-    /// The reopening window after the resolution has passed.
-    WindowClosed,
-    /// A reminder is only for overdue complaints.
-    NotOverdue,
-    /// A reminder was already sent within the interval.
-    TooSoon,
-}
-
-crate::names::deserialize_by_name!(Refusal => Refusal::from_str_opt);
-
-impl Refusal {
-    pub const ALL: [Self; 5] =
-        [Self::NotPermitted, Self::WrongStage, Self::WindowClosed, Self::NotOverdue, Self::TooSoon];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NotPermitted => "not_permitted",
-            Self::WrongStage => "wrong_stage",
-            Self::WindowClosed => "window_closed",
-            Self::NotOverdue => "not_overdue",
-            Self::TooSoon => "too_soon",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+crate::names::named_enum! {
+    /// Why an action was refused.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    pub enum Refusal {
+        /// This party may never take this action (a resident resolving, say).
+        NotPermitted = "not_permitted",
+        /// Not in the complaint's current stage (rating before resolution, rating twice…).
+        WrongStage = "wrong_stage",
+        /// The reopening window after the resolution has passed.
+        WindowClosed = "window_closed",
+        /// A reminder is only for overdue complaints.
+        NotOverdue = "not_overdue",
+        /// A reminder was already sent within the interval.
+        TooSoon = "too_soon",
     }
 }
 

@@ -1,8 +1,7 @@
-//! Unit enums travel as their snake_case names. Those the apps read often are deserialized by
-//! looking the name up with the enum's own `from_str_opt`, rather than with serde's derived code,
-//! which handles every shape an enum can take and costs the phone's download over a kilobyte per
-//! enum. Serializing stays derived, so the API and its OpenAPI document are unchanged; each
-//! enum's tests check that both directions agree on every name.
+//! Unit enums travel as their snake_case names, written once beside each variant. Serializing is
+//! serde's derive; deserializing looks the name up, rather than using serde's derived code, which
+//! handles every shape an enum can take and costs the phone's download over a kilobyte per enum.
+//! The tests below read back every variant as written.
 
 use serde::de::{Deserialize, Deserializer, Error, Unexpected};
 use std::borrow::Cow;
@@ -15,17 +14,46 @@ pub(crate) fn by_name<'de, D: Deserializer<'de>, T>(
     lookup(&name).ok_or_else(|| D::Error::invalid_value(Unexpected::Str(&name), &"one of the names the API documents"))
 }
 
-/// `Deserialize` for each `type => lookup` (a `fn(&str) -> Option<Self>`).
-macro_rules! deserialize_by_name {
-    ($($type:ty => $lookup:expr),* $(,)?) => {$(
-        impl<'de> serde::Deserialize<'de> for $type {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::names::by_name(deserializer, $lookup)
+/// A unit enum whose variants are written `Variant = "name"`, with `ALL`, `as_str`,
+/// `from_str_opt` and a `Deserialize` by name. With `else Variant` after it, a name this version
+/// does not know (a newer server's) reads as that variant instead of being refused.
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $type:ident {
+            $($(#[$variant_meta:meta])* $variant:ident = $name:literal),+ $(,)?
+        }
+        $(else $fallback:ident)?
+    ) => {
+        $(#[$meta])*
+        pub enum $type {
+            $($(#[$variant_meta])* #[serde(rename = $name)] $variant),+
+        }
+
+        impl $type {
+            /// Every variant, in the order declared.
+            pub const ALL: [Self; [$($name),+].len()] = [$(Self::$variant),+];
+
+            /// The name used in the API and in storage.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name),+
+                }
+            }
+
+            pub fn from_str_opt(name: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|variant| variant.as_str() == name)
             }
         }
-    )*};
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::names::by_name(deserializer, |name| Self::from_str_opt(name)$(.or(Some(Self::$fallback)))?)
+            }
+        }
+    };
 }
-pub(crate) use deserialize_by_name;
+pub(crate) use named_enum;
 
 #[cfg(test)]
 mod tests {
@@ -35,7 +63,8 @@ mod tests {
     use serde::Serialize;
     use serde::de::DeserializeOwned;
 
-    /// Every variant is written with its documented name and read back from it.
+    /// Every variant is written with its name (serde's derive) and read back from it (the lookup),
+    /// through JSON as the apps receive it.
     fn both_ways<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug + Copy>(
         all: &[T],
         name: fn(T) -> &'static str,
@@ -66,48 +95,6 @@ mod tests {
         both_ways(&crate::scorecard::ScoreSubject::ALL, crate::scorecard::ScoreSubject::as_str);
         both_ways(&crate::api::ProblemKind::ALL, crate::api::ProblemKind::as_str);
         both_ways(&crate::api::HandlerRole::ALL, crate::api::HandlerRole::as_str);
-    }
-
-    #[test]
-    fn the_lists_hold_every_variant_in_order() {
-        // The fallback is declared last, so a list that ends with it and counts up from zero
-        // has them all.
-        assert!(ProblemCode::ALL.iter().enumerate().all(|(index, &code)| code as usize == index));
-        assert_eq!(ProblemCode::ALL.last(), Some(&ProblemCode::Unknown));
-        assert!(Field::ALL.iter().enumerate().all(|(index, &field)| field as usize == index));
-        assert_eq!(Field::ALL.last(), Some(&Field::Other));
-        assert!(FieldErrorCode::ALL.iter().enumerate().all(|(index, &code)| code as usize == index));
-        assert_eq!(FieldErrorCode::ALL.last(), Some(&FieldErrorCode::Unknown));
-        assert!(EventKind::ALL.iter().enumerate().all(|(index, &kind)| kind as usize == index));
-        assert_eq!(EventKind::ALL.last(), Some(&EventKind::Other));
-        // Without a fallback, the last declared variant closes the list.
-        assert!(ComplaintStatus::ALL.iter().enumerate().all(|(index, &status)| status as usize == index));
-        assert_eq!(ComplaintStatus::ALL.last(), Some(&ComplaintStatus::Withdrawn));
-        assert!(ActorRole::ALL.iter().enumerate().all(|(index, &role)| role as usize == index));
-        assert_eq!(ActorRole::ALL.last(), Some(&ActorRole::System));
-        assert!(Action::ALL.iter().enumerate().all(|(index, &action)| action as usize == index));
-        assert_eq!(Action::ALL.last(), Some(&Action::RecordConsultation));
-        assert!(crate::escalation::EscalationReason::ALL.iter().enumerate().all(|(index, &v)| v as usize == index));
-        assert_eq!(crate::escalation::EscalationReason::ALL.last(), Some(&crate::escalation::EscalationReason::Other));
-        assert!(crate::lifecycle::Refusal::ALL.iter().enumerate().all(|(index, &v)| v as usize == index));
-        assert_eq!(crate::lifecycle::Refusal::ALL.last(), Some(&crate::lifecycle::Refusal::TooSoon));
-        assert!(crate::scorecard::Grade::ALL.iter().enumerate().all(|(index, &v)| v as usize == index));
-        assert_eq!(crate::scorecard::Grade::ALL.last(), Some(&crate::scorecard::Grade::D));
-        assert!(crate::escalation::EscalatingBody::ALL.iter().enumerate().all(|(index, &v)| v as usize == index));
-        assert_eq!(
-            crate::escalation::EscalatingBody::ALL.last(),
-            Some(&crate::escalation::EscalatingBody::DistrictBureau)
-        );
-        assert!(crate::api::Solved::ALL.iter().enumerate().all(|(index, &v)| v as usize == index));
-        assert_eq!(crate::api::Solved::ALL.last(), Some(&crate::api::Solved::No));
-        assert!(crate::api::Satisfaction::ALL.iter().enumerate().all(|(index, &v)| v as usize == index));
-        assert_eq!(crate::api::Satisfaction::ALL.last(), Some(&crate::api::Satisfaction::Dissatisfied));
-        assert!(crate::scorecard::ScoreSubject::ALL.iter().enumerate().all(|(index, &v)| v as usize == index));
-        assert_eq!(crate::scorecard::ScoreSubject::ALL.last(), Some(&crate::scorecard::ScoreSubject::Community));
-        assert!(crate::api::ProblemKind::ALL.iter().enumerate().all(|(index, &v)| v as usize == index));
-        assert_eq!(crate::api::ProblemKind::ALL.last(), Some(&crate::api::ProblemKind::NonProperty));
-        assert!(crate::api::HandlerRole::ALL.iter().enumerate().all(|(index, &v)| v as usize == index));
-        assert_eq!(crate::api::HandlerRole::ALL.last(), Some(&crate::api::HandlerRole::CommunityOffice));
     }
 
     #[test]

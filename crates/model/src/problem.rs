@@ -41,103 +41,42 @@ impl Problem {
     }
 }
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemCode {
-    ValidationFailed,
-    MalformedBody,
-    UnsupportedMediaType,
-    MethodNotAllowed,
-    NotFound,
-    PayloadTooLarge,
-    RateLimited,
-    Busy,
-    StorageFull,
-    Internal,
-    /// The request needs a credential it did not carry, or one that is not valid.
-    Unauthorized,
-    /// The lifecycle refused the action; `reason` says why.
-    ActionRefused,
-    IdempotencyKeyMissing,
-    IdempotencyKeyInvalid,
-    /// The key was used before with a different body.
-    IdempotencyKeyReused,
-    /// 附议: this phone has joined this complaint already.
-    AlreadyJoined,
-    /// 附议: the filer cannot join their own complaint.
-    OwnComplaint,
-    /// 附议: the complaint is over (closed, withdrawn, or resolved and rated).
-    ComplaintFinished,
-    /// Signed in, but this role may not do this (see the complaint, read the audit log).
-    Forbidden,
-    /// A cookie session's state-changing request without its `X-CSRF-Token`, or from another site.
-    CsrfRejected,
-    /// A code added by a newer server: the app falls back to a generic sentence.
-    Unknown,
-}
-
-crate::names::deserialize_by_name!(
-    ProblemCode => |name| Some(ProblemCode::from_name(name)),
-    Field => |name| Some(Field::from_name(name)),
-    FieldErrorCode => |name| Some(FieldErrorCode::from_name(name)),
-);
-
-impl ProblemCode {
-    pub const ALL: [Self; 21] = [
-        Self::ValidationFailed,
-        Self::MalformedBody,
-        Self::UnsupportedMediaType,
-        Self::MethodNotAllowed,
-        Self::NotFound,
-        Self::PayloadTooLarge,
-        Self::RateLimited,
-        Self::Busy,
-        Self::StorageFull,
-        Self::Internal,
-        Self::Unauthorized,
-        Self::ActionRefused,
-        Self::IdempotencyKeyMissing,
-        Self::IdempotencyKeyInvalid,
-        Self::IdempotencyKeyReused,
-        Self::AlreadyJoined,
-        Self::OwnComplaint,
-        Self::ComplaintFinished,
-        Self::Forbidden,
-        Self::CsrfRejected,
-        Self::Unknown,
-    ];
-
-    /// Any code this version does not know (a newer server's) reads as `Unknown`.
-    pub fn from_name(name: &str) -> Self {
-        Self::ALL.into_iter().find(|code| code.as_str() == name).unwrap_or(Self::Unknown)
+crate::names::named_enum! {
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum ProblemCode {
+        ValidationFailed = "validation_failed",
+        MalformedBody = "malformed_body",
+        UnsupportedMediaType = "unsupported_media_type",
+        MethodNotAllowed = "method_not_allowed",
+        NotFound = "not_found",
+        PayloadTooLarge = "payload_too_large",
+        RateLimited = "rate_limited",
+        Busy = "busy",
+        StorageFull = "storage_full",
+        Internal = "internal",
+        /// The request needs a credential it did not carry, or one that is not valid.
+        Unauthorized = "unauthorized",
+        /// The lifecycle refused the action; `reason` says why.
+        ActionRefused = "action_refused",
+        IdempotencyKeyMissing = "idempotency_key_missing",
+        IdempotencyKeyInvalid = "idempotency_key_invalid",
+        /// The key was used before with a different body.
+        IdempotencyKeyReused = "idempotency_key_reused",
+        /// 附议: this phone has joined this complaint already.
+        AlreadyJoined = "already_joined",
+        /// 附议: the filer cannot join their own complaint.
+        OwnComplaint = "own_complaint",
+        /// 附议: the complaint is over (closed, withdrawn, or resolved and rated).
+        ComplaintFinished = "complaint_finished",
+        /// Signed in, but this role may not do this (see the complaint, read the audit log).
+        Forbidden = "forbidden",
+        /// A cookie session's state-changing request without its `X-CSRF-Token`, or from another site.
+        CsrfRejected = "csrf_rejected",
+        /// A code added by a newer server: the app falls back to a generic sentence.
+        Unknown = "unknown",
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ValidationFailed => "validation_failed",
-            Self::MalformedBody => "malformed_body",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::NotFound => "not_found",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::RateLimited => "rate_limited",
-            Self::Busy => "busy",
-            Self::StorageFull => "storage_full",
-            Self::Internal => "internal",
-            Self::Unauthorized => "unauthorized",
-            Self::ActionRefused => "action_refused",
-            Self::IdempotencyKeyMissing => "idempotency_key_missing",
-            Self::IdempotencyKeyInvalid => "idempotency_key_invalid",
-            Self::IdempotencyKeyReused => "idempotency_key_reused",
-            Self::AlreadyJoined => "already_joined",
-            Self::OwnComplaint => "own_complaint",
-            Self::ComplaintFinished => "complaint_finished",
-            Self::Forbidden => "forbidden",
-            Self::CsrfRejected => "csrf_rejected",
-            Self::Unknown => "unknown",
-        }
-    }
+    else Unknown
 }
 
 /// One problem with one field of a request, shown next to that field.
@@ -161,160 +100,68 @@ impl FieldError {
     }
 }
 
-/// Request fields, named as in the JSON bodies.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    CommunityId,
-    CategoryId,
-    Location,
-    Description,
-    Name,
-    Phone,
-    Consent,
-    TrackingNumber,
-    Note,
-    Rating,
-    TransferTo,
-    Photos,
-    /// A supervisor's deadline (督办) or a meeting's time (会商).
-    DueAt,
-    /// A scorecard's month or quarter.
-    Period,
-    /// A field added by a newer server.
-    Other,
+crate::names::named_enum! {
+    /// Request fields, named as in the JSON bodies.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum Field {
+        CommunityId = "community_id",
+        CategoryId = "category_id",
+        Location = "location",
+        Description = "description",
+        Name = "name",
+        Phone = "phone",
+        Consent = "consent",
+        TrackingNumber = "tracking_number",
+        Note = "note",
+        Rating = "rating",
+        TransferTo = "transfer_to",
+        Photos = "photos",
+        /// A supervisor's deadline (督办) or a meeting's time (会商).
+        DueAt = "due_at",
+        /// A scorecard's month or quarter.
+        Period = "period",
+        /// A field added by a newer server.
+        Other = "other",
+    }
+    else Other
 }
 
-impl Field {
-    pub const ALL: [Self; 15] = [
-        Self::CommunityId,
-        Self::CategoryId,
-        Self::Location,
-        Self::Description,
-        Self::Name,
-        Self::Phone,
-        Self::Consent,
-        Self::TrackingNumber,
-        Self::Note,
-        Self::Rating,
-        Self::TransferTo,
-        Self::Photos,
-        Self::DueAt,
-        Self::Period,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CommunityId => "community_id",
-            Self::CategoryId => "category_id",
-            Self::Location => "location",
-            Self::Description => "description",
-            Self::Name => "name",
-            Self::Phone => "phone",
-            Self::Consent => "consent",
-            Self::TrackingNumber => "tracking_number",
-            Self::Note => "note",
-            Self::Rating => "rating",
-            Self::TransferTo => "transfer_to",
-            Self::Photos => "photos",
-            Self::DueAt => "due_at",
-            Self::Period => "period",
-            Self::Other => "other",
-        }
+crate::names::named_enum! {
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum FieldErrorCode {
+        Required = "required",
+        TooShort = "too_short",
+        TooLong = "too_long",
+        InvalidPhone = "invalid_phone",
+        InvalidTrackingNumber = "invalid_tracking_number",
+        UnknownCommunity = "unknown_community",
+        UnknownCategory = "unknown_category",
+        /// A top-level category was chosen where a specific problem is needed.
+        CategoryNotSpecific = "category_not_specific",
+        /// Filing needs consent to the personal-information notice.
+        ConsentRequired = "consent_required",
+        /// More items than allowed (photos); `limit` says how many.
+        TooMany = "too_many",
+        /// A referenced photo was never uploaded.
+        UnknownPhoto = "unknown_photo",
+        /// An empty file.
+        Empty = "empty",
+        /// Not a JPEG, PNG or WebP image, whatever its name or declared type.
+        UnsupportedType = "unsupported_type",
+        /// An image with more pixels than the limit (`limit`, in megapixels).
+        TooManyPixels = "too_many_pixels",
+        /// An image whose data cannot be decoded.
+        Undecodable = "undecodable",
+        /// A deadline or meeting time that is not in the future.
+        NotInFuture = "not_in_future",
+        /// Not a month such as 2026-11 or a quarter such as 2026Q4.
+        InvalidPeriod = "invalid_period",
+        /// A code added by a newer server.
+        Unknown = "unknown",
     }
-
-    /// Any field this version does not know reads as `Other`.
-    pub fn from_name(name: &str) -> Self {
-        Self::ALL.into_iter().find(|field| field.as_str() == name).unwrap_or(Self::Other)
-    }
-}
-
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldErrorCode {
-    Required,
-    TooShort,
-    TooLong,
-    InvalidPhone,
-    InvalidTrackingNumber,
-    UnknownCommunity,
-    UnknownCategory,
-    /// A top-level category was chosen where a specific problem is needed.
-    CategoryNotSpecific,
-    /// Filing needs consent to the personal-information notice.
-    ConsentRequired,
-    /// More items than allowed (photos); `limit` says how many.
-    TooMany,
-    /// A referenced photo was never uploaded.
-    UnknownPhoto,
-    /// An empty file.
-    Empty,
-    /// Not a JPEG, PNG or WebP image, whatever its name or declared type.
-    UnsupportedType,
-    /// An image with more pixels than the limit (`limit`, in megapixels).
-    TooManyPixels,
-    /// An image whose data cannot be decoded.
-    Undecodable,
-    /// A deadline or meeting time that is not in the future.
-    NotInFuture,
-    /// Not a month such as 2026-11 or a quarter such as 2026Q4.
-    InvalidPeriod,
-    /// A code added by a newer server.
-    Unknown,
-}
-
-impl FieldErrorCode {
-    pub const ALL: [Self; 18] = [
-        Self::Required,
-        Self::TooShort,
-        Self::TooLong,
-        Self::InvalidPhone,
-        Self::InvalidTrackingNumber,
-        Self::UnknownCommunity,
-        Self::UnknownCategory,
-        Self::CategoryNotSpecific,
-        Self::ConsentRequired,
-        Self::TooMany,
-        Self::UnknownPhoto,
-        Self::Empty,
-        Self::UnsupportedType,
-        Self::TooManyPixels,
-        Self::Undecodable,
-        Self::NotInFuture,
-        Self::InvalidPeriod,
-        Self::Unknown,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Required => "required",
-            Self::TooShort => "too_short",
-            Self::TooLong => "too_long",
-            Self::InvalidPhone => "invalid_phone",
-            Self::InvalidTrackingNumber => "invalid_tracking_number",
-            Self::UnknownCommunity => "unknown_community",
-            Self::UnknownCategory => "unknown_category",
-            Self::CategoryNotSpecific => "category_not_specific",
-            Self::ConsentRequired => "consent_required",
-            Self::TooMany => "too_many",
-            Self::UnknownPhoto => "unknown_photo",
-            Self::Empty => "empty",
-            Self::UnsupportedType => "unsupported_type",
-            Self::TooManyPixels => "too_many_pixels",
-            Self::Undecodable => "undecodable",
-            Self::NotInFuture => "not_in_future",
-            Self::InvalidPeriod => "invalid_period",
-            Self::Unknown => "unknown",
-        }
-    }
-
-    /// Any code this version does not know reads as `Unknown`.
-    pub fn from_name(name: &str) -> Self {
-        Self::ALL.into_iter().find(|code| code.as_str() == name).unwrap_or(Self::Unknown)
-    }
+    else Unknown
 }
 
 #[cfg(test)]

@@ -179,31 +179,14 @@ pub const WEIGHTS: Weights =
 pub const VOLUME_FULL_MARKS_AT: f64 = 10.0;
 pub const VOLUME_NO_MARKS_AT: f64 = 100.0;
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Grade {
-    A,
-    B,
-    C,
-    D,
-}
-
-crate::names::deserialize_by_name!(Grade => Grade::from_str_opt);
-
-impl Grade {
-    pub const ALL: [Self; 4] = [Self::A, Self::B, Self::C, Self::D];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::A => "A",
-            Self::B => "B",
-            Self::C => "C",
-            Self::D => "D",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+crate::names::named_enum! {
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    pub enum Grade {
+        A = "A",
+        B = "B",
+        C = "C",
+        D = "D",
     }
 }
 
@@ -291,29 +274,13 @@ impl ScoreCounts {
     }
 }
 
-/// Whose scorecard.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScoreSubject {
-    PropertyCompany,
-    Community,
-}
-
-crate::names::deserialize_by_name!(ScoreSubject => ScoreSubject::from_str_opt);
-
-impl ScoreSubject {
-    pub const ALL: [Self; 2] = [Self::PropertyCompany, Self::Community];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PropertyCompany => "property_company",
-            Self::Community => "community",
-        }
-    }
-
-    pub fn from_str_opt(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|variant| variant.as_str() == name)
+crate::names::named_enum! {
+    /// Whose scorecard.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum ScoreSubject {
+        PropertyCompany = "property_company",
+        Community = "community",
     }
 }
 

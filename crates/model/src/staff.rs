@@ -140,8 +140,7 @@ impl Queue {
         // A unit holds thousands and a page is a hundred: the urgency keys are ordered, not the
         // rows, which are a few hundred bytes each. Tracking numbers are unique, so the order is
         // total and the same as `sort_by_urgency`'s.
-        let mut order: Vec<((bool, bool, DateTime<Utc>), usize)> =
-            all.iter().enumerate().map(|(index, item)| (item.urgency(), index)).collect();
+        let mut order: Vec<_> = all.iter().enumerate().map(|(index, item)| (item.urgency(), index)).collect();
         order.sort_unstable_by(|(a, i), (b, j)| {
             a.cmp(b).then_with(|| {
                 all[*i].complaint.tracking_number.as_str().cmp(all[*j].complaint.tracking_number.as_str())

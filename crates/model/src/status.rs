@@ -3,60 +3,30 @@
 
 use serde::Serialize;
 
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ComplaintStatus {
-    /// 已提交: received, waiting for the responsible unit to sign for it.
-    Submitted,
-    /// 已签收: the responsible unit has taken it on.
-    Accepted,
-    /// 处理中
-    InProgress,
-    /// 待补充: the unit needs more information from the resident.
-    NeedsInfo,
-    /// 已办结: the unit has replied with its result.
-    Resolved,
-    /// 已评价
-    Rated,
-    /// 已关闭
-    Closed,
-    /// 已撤回
-    Withdrawn,
+crate::names::named_enum! {
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    pub enum ComplaintStatus {
+        /// 已提交: received, waiting for the responsible unit to sign for it.
+        Submitted = "submitted",
+        /// 已签收: the responsible unit has taken it on.
+        Accepted = "accepted",
+        /// 处理中
+        InProgress = "in_progress",
+        /// 待补充: the unit needs more information from the resident.
+        NeedsInfo = "needs_info",
+        /// 已办结: the unit has replied with its result.
+        Resolved = "resolved",
+        /// 已评价
+        Rated = "rated",
+        /// 已关闭
+        Closed = "closed",
+        /// 已撤回
+        Withdrawn = "withdrawn",
+    }
 }
 
-crate::names::deserialize_by_name!(ComplaintStatus => ComplaintStatus::from_str_opt);
-
 impl ComplaintStatus {
-    pub const ALL: [Self; 8] = [
-        Self::Submitted,
-        Self::Accepted,
-        Self::InProgress,
-        Self::NeedsInfo,
-        Self::Resolved,
-        Self::Rated,
-        Self::Closed,
-        Self::Withdrawn,
-    ];
-
-    /// The stable name used in the API and in storage.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Accepted => "accepted",
-            Self::InProgress => "in_progress",
-            Self::NeedsInfo => "needs_info",
-            Self::Resolved => "resolved",
-            Self::Rated => "rated",
-            Self::Closed => "closed",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn from_str_opt(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == value)
-    }
-
     /// Whether the complaint is waiting for the unit (or for the resident's supplement): not yet
     /// resolved, withdrawn or closed.
     pub fn is_open(self) -> bool {

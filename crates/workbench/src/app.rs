@@ -16,7 +16,7 @@ const DEFAULT_API_BASE: &str = "../api/v1";
 pub fn App(config: RuntimeConfig) -> impl IntoView {
     LocaleContext::provide();
     let api_base = config.api_base_or(DEFAULT_API_BASE);
-    let base = ApiBase::new(&api_base);
+    let base = ApiBase::new(api_base);
     provide_context(base.clone());
     let api = StaffApi::new(base);
     provide_context(api.clone());

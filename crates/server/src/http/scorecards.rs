@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use super::error::{ApiError, ApiResult};
 use super::openapi::ProblemResponse;
 use super::{AppState, path_id};
-use crate::store::ScorecardError;
 
 /// Figures change only as complaints move; a minute of staleness costs nobody anything and
 /// spares the database a district's worth of phones asking at once.
@@ -84,13 +83,8 @@ pub async fn ranking(
     let period = params.period(&state)?;
     let district = params.district.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
     let key = format!("ranking:{period}:{}", district.as_deref().unwrap_or(""));
-    cached(&state, key, async {
-        Ok(match state.store.ranking(period, district, state.clock.now()).await? {
-            Ok(ranking) => Some(ranking),
-            Err(ScorecardError::UnknownSubject) => None,
-        })
-    })
-    .await
+    // Its one refusal, an unknown subject, is no ranking: a 404.
+    cached(&state, key, async { Ok(state.store.ranking(period, district, state.clock.now()).await?.ok()) }).await
 }
 
 #[utoipa::path(get, operation_id = "scorecards_company", path = "/scorecards/companies/{id}", tag = "scorecards", params(("id" = i64, Path, description = "Property company"), ("period" = Option<String>, Query, description = "2026Q4 or 2026-11; the current quarter by default")), responses((status = 200, description = "The company's figures for the period and the three before it", body = Scorecard), ProblemResponse))]

@@ -134,7 +134,7 @@ fn median(values: &mut [i64]) -> Option<i64> {
     }
     values.sort_unstable();
     let middle = values.len() / 2;
-    Some(if values.len() % 2 == 0 { (values[middle - 1] + values[middle]) / 2 } else { values[middle] })
+    Some(if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2 } else { values[middle] })
 }
 
 fn scorecard(
