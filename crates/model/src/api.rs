@@ -33,6 +33,7 @@ crate::names::named_enum! {
     /// office or a city department.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum ProblemKind {
         Property = "property",
         NonProperty = "non_property",
@@ -127,6 +128,7 @@ crate::names::named_enum! {
     /// Who acted on a complaint.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum ActorRole {
         Resident = "resident",
         PropertyCompany = "property_company",
@@ -140,6 +142,7 @@ crate::names::named_enum! {
     /// What happened in one step of the handling.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum EventKind {
         Filed = "filed",
         Accepted = "accepted",
@@ -221,6 +224,7 @@ crate::names::named_enum! {
     /// 是否解决
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Solved {
         Yes = "yes",
         Partly = "partly",
@@ -232,6 +236,7 @@ crate::names::named_enum! {
     /// 满意度
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Satisfaction {
         Satisfied = "satisfied",
         BasicallySatisfied = "basically_satisfied",
@@ -266,6 +271,7 @@ crate::names::named_enum! {
     /// Which kind of unit holds a complaint.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum HandlerRole {
         PropertyCompany = "property_company",
         CommunityOffice = "community_office",

@@ -22,6 +22,7 @@ crate::names::named_enum! {
     /// Who leads the handling of a complaint: the level it is handled at.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Level {
         /// 物业服务企业
         #[default]
@@ -56,6 +57,7 @@ crate::names::named_enum! {
     /// The supervision card a complaint carries (黄牌, 红牌). Cards only go up.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Card {
         #[default]
         None = "none",
@@ -68,6 +70,7 @@ crate::names::named_enum! {
     /// Why a complaint was escalated.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum EscalationReason {
         /// 即将超时: most of the time allowed for signing has gone.
         SignDueSoon = "sign_due_soon",
@@ -95,6 +98,7 @@ crate::names::named_enum! {
     /// The body that escalated a complaint.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum EscalatingBody {
         /// The system itself (warnings).
         System = "system",

@@ -15,6 +15,7 @@ crate::names::named_enum! {
     /// Something a person, or the system, does to a complaint.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Action {
         /// 签收: the handling unit takes the complaint on.
         Accept = "accept",
@@ -235,6 +236,7 @@ crate::names::named_enum! {
     /// Why an action was refused.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Refusal {
         /// This party may never take this action (a resident resolving, say).
         NotPermitted = "not_permitted",

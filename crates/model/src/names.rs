@@ -1,7 +1,7 @@
-//! Unit enums travel as their snake_case names, written once beside each variant. Serializing is
-//! serde's derive; deserializing looks the name up, rather than using serde's derived code, which
-//! handles every shape an enum can take and costs the phone's download over a kilobyte per enum.
-//! The tests below read back every variant as written.
+//! Unit enums travel as their snake_case names, listed beside each variant. Serializing is serde's
+//! derive; deserializing looks the name up, rather than using serde's derived code, which handles
+//! every shape an enum can take and costs the phone's download over a kilobyte per enum. The tests
+//! below check that both agree on every variant.
 
 use serde::de::{Deserialize, Deserializer, Error, Unexpected};
 use std::borrow::Cow;
@@ -16,7 +16,9 @@ pub(crate) fn by_name<'de, D: Deserializer<'de>, T>(
 
 /// A unit enum whose variants are written `Variant = "name"`, with `ALL`, `as_str`,
 /// `from_str_opt` and a `Deserialize` by name. With `else Variant` after it, a name this version
-/// does not know (a newer server's) reads as that variant instead of being refused.
+/// does not know (a newer server's) reads as that variant instead of being refused. Writing stays
+/// serde's derive under the enum's own `#[serde(rename_all)]`, which the OpenAPI document reads
+/// too; the tests below check that serde's names are these.
 macro_rules! named_enum {
     (
         $(#[$meta:meta])*
@@ -27,7 +29,7 @@ macro_rules! named_enum {
     ) => {
         $(#[$meta])*
         pub enum $type {
-            $($(#[$variant_meta])* #[serde(rename = $name)] $variant),+
+            $($(#[$variant_meta])* $variant),+
         }
 
         impl $type {
@@ -63,7 +65,7 @@ mod tests {
     use serde::Serialize;
     use serde::de::DeserializeOwned;
 
-    /// Every variant is written with its name (serde's derive) and read back from it (the lookup),
+    /// serde writes every variant with the name listed beside it, and the lookup reads it back,
     /// through JSON as the apps receive it.
     fn both_ways<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug + Copy>(
         all: &[T],

@@ -44,6 +44,7 @@ impl Problem {
 crate::names::named_enum! {
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum ProblemCode {
         ValidationFailed = "validation_failed",
         MalformedBody = "malformed_body",
@@ -104,6 +105,7 @@ crate::names::named_enum! {
     /// Request fields, named as in the JSON bodies.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum Field {
         CommunityId = "community_id",
         CategoryId = "category_id",
@@ -130,6 +132,7 @@ crate::names::named_enum! {
 crate::names::named_enum! {
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum FieldErrorCode {
         Required = "required",
         TooShort = "too_short",

@@ -278,6 +278,7 @@ crate::names::named_enum! {
     /// Whose scorecard.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum ScoreSubject {
         PropertyCompany = "property_company",
         Community = "community",

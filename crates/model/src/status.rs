@@ -6,6 +6,7 @@ use serde::Serialize;
 crate::names::named_enum! {
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "snake_case")]
     pub enum ComplaintStatus {
         /// 已提交: received, waiting for the responsible unit to sign for it.
         Submitted = "submitted",
