@@ -59,8 +59,10 @@ pub(crate) use named_enum;
 
 #[cfg(test)]
 mod tests {
-    use crate::escalation::{Card, Level};
-    use crate::lifecycle::Action;
+    use crate::api::{HandlerRole, ProblemKind, Satisfaction, Solved};
+    use crate::escalation::{Card, EscalatingBody, EscalationReason, Level};
+    use crate::lifecycle::{Action, Refusal};
+    use crate::scorecard::{Grade, ScoreSubject};
     use crate::{ActorRole, ComplaintStatus, EventKind, Field, FieldErrorCode, ProblemCode};
     use serde::Serialize;
     use serde::de::DeserializeOwned;
@@ -80,23 +82,23 @@ mod tests {
     #[test]
     fn names_are_read_as_they_are_written() {
         both_ways(&ComplaintStatus::ALL, ComplaintStatus::as_str);
-        both_ways(&[Level::PropertyCompany, Level::StreetOffice, Level::DistrictBureau], Level::as_str);
-        both_ways(&[Card::None, Card::Yellow, Card::Red], Card::as_str);
+        both_ways(&Level::ALL, Level::as_str);
+        both_ways(&Card::ALL, Card::as_str);
         both_ways(&ProblemCode::ALL, ProblemCode::as_str);
         both_ways(&Field::ALL, Field::as_str);
         both_ways(&FieldErrorCode::ALL, FieldErrorCode::as_str);
         both_ways(&ActorRole::ALL, ActorRole::as_str);
         both_ways(&EventKind::ALL, EventKind::as_str);
         both_ways(&Action::ALL, Action::as_str);
-        both_ways(&crate::escalation::EscalationReason::ALL, crate::escalation::EscalationReason::as_str);
-        both_ways(&crate::lifecycle::Refusal::ALL, crate::lifecycle::Refusal::as_str);
-        both_ways(&crate::scorecard::Grade::ALL, crate::scorecard::Grade::as_str);
-        both_ways(&crate::escalation::EscalatingBody::ALL, crate::escalation::EscalatingBody::as_str);
-        both_ways(&crate::api::Solved::ALL, crate::api::Solved::as_str);
-        both_ways(&crate::api::Satisfaction::ALL, crate::api::Satisfaction::as_str);
-        both_ways(&crate::scorecard::ScoreSubject::ALL, crate::scorecard::ScoreSubject::as_str);
-        both_ways(&crate::api::ProblemKind::ALL, crate::api::ProblemKind::as_str);
-        both_ways(&crate::api::HandlerRole::ALL, crate::api::HandlerRole::as_str);
+        both_ways(&EscalationReason::ALL, EscalationReason::as_str);
+        both_ways(&Refusal::ALL, Refusal::as_str);
+        both_ways(&Grade::ALL, Grade::as_str);
+        both_ways(&EscalatingBody::ALL, EscalatingBody::as_str);
+        both_ways(&Solved::ALL, Solved::as_str);
+        both_ways(&Satisfaction::ALL, Satisfaction::as_str);
+        both_ways(&ScoreSubject::ALL, ScoreSubject::as_str);
+        both_ways(&ProblemKind::ALL, ProblemKind::as_str);
+        both_ways(&HandlerRole::ALL, HandlerRole::as_str);
     }
 
     #[test]
