@@ -5,7 +5,8 @@ use gloo_net::http::Request;
 use mashang_model::scorecard::{Ranking, Scorecard};
 use mashang_model::{
     Category, CodeRequest, CodeSent, CodeVerification, Community, ComplaintSummary, ComplaintView, FiledComplaint,
-    LookupRequest, NeighbourComplaint, NewComplaint, ResidentActionRequest, ResidentSession, SummariesRequest,
+    HandoffExchange, LookupRequest, NeighbourComplaint, NewComplaint, ResidentActionRequest, ResidentSession,
+    SummariesRequest,
 };
 pub use mashang_ui::http::ApiError;
 use mashang_ui::http::{ApiBase, send, send_json};
@@ -37,6 +38,11 @@ impl Api {
     pub async fn verify_code(&self, phone: &str, code: &str) -> Result<ResidentSession, ApiError> {
         let body = CodeVerification { phone: phone.to_owned(), code: code.to_owned() };
         send_json(Request::post(&self.url("/auth/codes/verify")), &body).await
+    }
+
+    /// Exchanges a hand-off token from the citizen-services app for a session; once per token.
+    pub async fn handoff(&self, token: &str) -> Result<ResidentSession, ApiError> {
+        send_json(Request::post(&self.url("/auth/handoff")), &HandoffExchange { token: token.to_owned() }).await
     }
 
     /// Every complaint filed with the signed-in phone, wherever it was filed.

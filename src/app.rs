@@ -16,7 +16,11 @@ use crate::pages::{
 pub struct LastReceipt(pub RwSignal<Option<FiledComplaint>>);
 
 #[component]
-pub fn App(config: RuntimeConfig) -> impl IntoView {
+pub fn App(
+    config: RuntimeConfig,
+    /// A hand-off token the citizen-services app opened the page with, already off the address.
+    handoff: Option<String>,
+) -> impl IntoView {
     mashang_ui::i18n::LocaleContext::provide();
     crate::elder::ElderMode::provide();
     let api = Api::new(config.api_base());
@@ -24,6 +28,7 @@ pub fn App(config: RuntimeConfig) -> impl IntoView {
     crate::paths::set_base(base.clone());
     provide_context(api.clone());
     provide_context(api.base());
+    crate::handoff::SignedIn::provide(api.clone(), handoff);
     crate::outbox::Outbox::provide(api);
     provide_context(LastReceipt(RwSignal::new(None)));
 

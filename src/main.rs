@@ -6,6 +6,7 @@ mod complaint_list;
 mod components;
 mod draft;
 mod elder;
+mod handoff;
 mod i18n;
 mod outbox;
 mod pages;
@@ -18,10 +19,11 @@ use mashang_ui::{config, format, ime};
 fn main() {
     console_error_panic_hook::set_once();
     ime::guard_submits_while_composing();
+    let handoff = handoff::take_token();
     // Leptos sets up its own executor when mounting, so the bootstrap uses the browser's.
     wasm_bindgen_futures::spawn_local(async {
         let config = config::load().await;
-        leptos::mount::mount_to_body(move || view! { <app::App config /> });
+        leptos::mount::mount_to_body(move || view! { <app::App config handoff=handoff.clone() /> });
         // The static shell in index.html painted while the wasm loaded; the app replaces it.
         if let Some(shell) = document().get_element_by_id("app-shell") {
             shell.remove();

@@ -67,21 +67,33 @@ pub fn has_unseen_update(tracking_number: &str, updated_at: DateTime<Utc>) -> bo
 }
 
 const SESSION_KEY: &str = "mashang.session";
+/// Present while the session came from the citizen-services app (a hand-off).
+const SESSION_VIA_HANDOFF_KEY: &str = "mashang.session.handoff";
 
-/// The resident signed in on this device by SMS code, while the session lasts.
+/// The resident signed in on this device (SMS code or hand-off), while the session lasts.
 pub fn resident_session() -> Option<mashang_model::ResidentSession> {
     let session: mashang_model::ResidentSession = get(SESSION_KEY).and_then(|json| serde_json::from_str(&json).ok())?;
     (session.expires_at > Utc::now()).then_some(session)
 }
 
-pub fn keep_resident_session(session: &mashang_model::ResidentSession) {
+pub fn keep_resident_session(session: &mashang_model::ResidentSession, via_handoff: bool) {
     if let Ok(json) = serde_json::to_string(session) {
         set(SESSION_KEY, &json);
     }
+    if via_handoff {
+        set(SESSION_VIA_HANDOFF_KEY, "1");
+    } else {
+        remove(SESSION_VIA_HANDOFF_KEY);
+    }
+}
+
+pub fn session_via_handoff() -> bool {
+    get(SESSION_VIA_HANDOFF_KEY).is_some()
 }
 
 pub fn forget_resident_session() {
     remove(SESSION_KEY);
+    remove(SESSION_VIA_HANDOFF_KEY);
 }
 
 /// Every complaint filed on this device, newest tracking numbers (and so dates) first.

@@ -2,6 +2,7 @@ mod actions;
 mod choice;
 mod complaint_card;
 mod escalation_banner;
+mod handoff_notice;
 mod network_banner;
 mod page;
 mod sign_in;
@@ -12,6 +13,7 @@ pub use actions::ResidentActions;
 pub use choice::Choice;
 pub use complaint_card::ComplaintCard;
 pub use escalation_banner::EscalationBanner;
+pub use handoff_notice::HandoffNotice;
 pub use mashang_ui::{
     ErrorSummary, FieldMessage, LoadBoundary, PhotoItem, PhotoPicker, SUMMARY_ID, StatusBadge, Timeline, any_in_flight,
     described_by, focus_element, has_error, uploaded_ids, uploaded_paths,

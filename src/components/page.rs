@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::NetworkBanner;
+use super::{HandoffNotice, NetworkBanner};
 use crate::i18n::{Texts, use_i18n};
 use crate::paths;
 
@@ -35,6 +35,7 @@ pub fn Page(
             <mashang_ui::LanguageSwitch />
         </header>
         <NetworkBanner />
+        <HandoffNotice />
         <main id="main" class="app-main">{children()}</main>
     }
 }

@@ -1,18 +1,17 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use mashang_model::{Field, FieldError, ResidentSession};
+use mashang_model::{Field, FieldError};
 
 use crate::api::ApiError;
 use crate::app::use_api;
 use crate::components::TextInput;
+use crate::handoff::use_signed_in;
 use crate::i18n::{Texts, use_i18n};
-use crate::storage;
 
 /// Sign-in by phone and SMS code; or, when signed in, who and a way out. The session is kept on
-/// the device and set into `session` for the page to follow.
+/// the device and shared with every page.
 #[component]
 pub fn SignIn(
-    session: RwSignal<Option<ResidentSession>>,
     title: fn(&Texts) -> &'static str,
     hint: fn(&Texts) -> &'static str,
     /// Inside another form (附议 while filing), where a form of its own would be invalid HTML:
@@ -22,6 +21,8 @@ pub fn SignIn(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
+    let signed_in_here = use_signed_in();
+    let session = signed_in_here.session;
     let phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -67,9 +68,8 @@ pub fn SignIn(
             busy.try_set(false);
             match result {
                 Ok(signed_in) => {
-                    storage::keep_resident_session(&signed_in);
                     message.try_set(None);
-                    session.try_set(Some(signed_in));
+                    signed_in_here.keep(signed_in, false);
                 }
                 Err(ApiError::Problem(problem)) if problem.status == 401 => {
                     message.try_set(Some(i18n.t().code_rejected.to_owned()));
@@ -87,10 +87,7 @@ pub fn SignIn(
             {move || match session.get() {
                 Some(signed_in) => view! {
                     <p>{move || i18n.t().signed_in_as.replace("{phone}", &signed_in.phone_masked)}</p>
-                    <button type="button" class="button" on:click=move |_| {
-                        storage::forget_resident_session();
-                        session.set(None);
-                    }>{move || i18n.t().sign_out}</button>
+                    <button type="button" class="button" on:click=move |_| signed_in_here.sign_out()>{move || i18n.t().sign_out}</button>
                 }.into_any(),
                 None => {
                     let send_code = send_code.clone();

@@ -16,6 +16,7 @@ use crate::components::{
 };
 use crate::draft::Draft;
 use crate::format::nfc;
+use crate::handoff::use_signed_in;
 use crate::i18n::{Locale, ZH_CN, use_i18n};
 use crate::outbox::use_outbox;
 use crate::pages::join::SimilarComplaints;
@@ -47,10 +48,13 @@ struct FormState {
     visible_to_neighbours: RwSignal<Option<bool>>,
     consent: RwSignal<bool>,
     photos: RwSignal<Vec<PhotoItem>>,
+    /// The signed-in resident's number, filed with instead of the typed one unless the resident
+    /// chose another.
+    verified_phone: Signal<Option<String>>,
 }
 
 impl FormState {
-    fn from_draft(draft: &Draft, api: &Api) -> Self {
+    fn from_draft(draft: &Draft, api: &Api, verified_phone: Signal<Option<String>>) -> Self {
         let photos = draft
             .photo_ids
             .iter()
@@ -68,7 +72,12 @@ impl FormState {
             hide_identity_from_property: RwSignal::new(draft.hide_identity_from_property),
             visible_to_neighbours: RwSignal::new(draft.visible_to_neighbours),
             consent: RwSignal::new(draft.consent),
+            verified_phone,
         }
+    }
+
+    fn phone_to_send(self) -> String {
+        self.verified_phone.get_untracked().unwrap_or_else(|| self.phone.get_untracked())
     }
 
     /// The draft as typed; reading every field makes a surrounding effect save on any change.
@@ -109,7 +118,7 @@ impl FormState {
             location: nfc(&self.location.get_untracked()),
             description: nfc(&self.description.get_untracked()),
             name: nfc(&self.name.get_untracked()),
-            phone: self.phone.get_untracked(),
+            phone: self.phone_to_send(),
             hide_identity_from_property: self.hide_identity_from_property.get_untracked(),
             consent: self.consent.get_untracked(),
             photo_ids: self.photos.with_untracked(|list| uploaded_ids(list)),
@@ -144,7 +153,13 @@ pub fn FilePage() -> impl IntoView {
     });
 
     let saved = Draft::load();
-    let form = FormState::from_draft(&saved, &api);
+    let signed_in = use_signed_in();
+    let use_other_phone = RwSignal::new(false);
+    let verified_phone = Signal::derive(move || {
+        let session = signed_in.session.get().filter(|session| !session.phone.is_empty())?;
+        (!use_other_phone.get()).then_some(session.phone)
+    });
+    let form = FormState::from_draft(&saved, &api, verified_phone);
     Effect::new(move |_| {
         if chosen_community.with_untracked(Option::is_none)
             && let (Some(id), Some(Ok(list))) = (form.community_id.get_untracked(), communities.get())
@@ -349,18 +364,30 @@ pub fn FilePage() -> impl IntoView {
 
                 <PhotoPicker photos=form.photos errors />
 
-                <TextInput
-                    id="phone"
-                    field=Field::Phone
-                    label=|t| t.phone_label
-                    hint=|t| t.phone_hint
-                    value=form.phone
-                    errors
-                    required=true
-                    input_type="tel"
-                    inputmode="tel"
-                    autocomplete="tel"
-                />
+                {move || match signed_in.session.get().filter(|session| !session.phone.is_empty()) {
+                    Some(session) if !use_other_phone.get() => view! {
+                        <VerifiedPhone masked=session.phone_masked via_handoff=signed_in.via_handoff.get() use_other_phone />
+                    }.into_any(),
+                    verified => view! {
+                        <TextInput
+                            id="phone"
+                            field=Field::Phone
+                            label=|t| t.phone_label
+                            hint=|t| t.phone_hint
+                            value=form.phone
+                            errors
+                            required=true
+                            input_type="tel"
+                            inputmode="tel"
+                            autocomplete="tel"
+                        />
+                        {verified.map(|_| view! {
+                            <button type="button" class="button" on:click=move |_| use_other_phone.set(false)>
+                                {move || i18n.t().use_verified_phone}
+                            </button>
+                        })}
+                    }.into_any(),
+                }}
 
                 <TextInput id="name" field=Field::Name label=|t| t.name_label hint=|t| t.name_hint value=form.name errors autocomplete="name" />
 
@@ -462,7 +489,7 @@ fn Review(
     let (location, name) = (form.location.get_untracked(), form.name.get_untracked());
     let photos = form.uploaded_photos().len();
     // As it will be stored: +86 138-0013-8000 becomes 13800138000.
-    let typed = form.phone.get_untracked();
+    let typed = form.phone_to_send();
     let phone = PhoneNumber::parse(&typed).map(|p| p.as_str().to_owned()).unwrap_or(typed);
     view! {
         <section class="card review" aria-labelledby="review-title">
@@ -489,6 +516,26 @@ fn Review(
                 <dd>{move || if form.neighbours_see() { i18n.t().yes } else { i18n.t().no }}</dd>
             </dl>
         </section>
+    }
+}
+
+/// The number a signed-in resident files with: shown, not typed (an elderly resident need not
+/// type eleven digits), with a way to file with another number, for a neighbour or a parent.
+#[component]
+fn VerifiedPhone(masked: String, via_handoff: bool, use_other_phone: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let how = move || if via_handoff { i18n.t().phone_verified_handoff } else { i18n.t().phone_verified_code };
+    view! {
+        <div class="field verified-phone" role="group" aria-labelledby="verified-phone-label">
+            <p class="label" id="verified-phone-label">{move || i18n.t().phone_label}</p>
+            <p class="verified-phone-number">
+                <strong>{masked}</strong>
+                <span class="verified-mark"><span aria-hidden="true">"✓ "</span>{how}</span>
+            </p>
+            <button type="button" class="button" on:click=move |_| use_other_phone.set(true)>
+                {move || i18n.t().use_other_phone}
+            </button>
+        </div>
     }
 }
 

@@ -17,12 +17,13 @@ pub fn HomePage() -> impl IntoView {
     let resume = draft.has_content().then_some(draft.pending.is_some());
     let delivered = use_outbox().and_then(|outbox| outbox.delivered.get_untracked());
     let elder = use_elder_mode();
-    let session = storage::resident_session();
-    let follows_any = session.is_some() || !storage::device_complaints().is_empty();
+    // A hand-off may finish after the home screen has opened.
+    let session = crate::handoff::use_signed_in().session;
+    let follows_any = move || session.get().is_some() || !storage::device_complaints().is_empty();
     // How many of the resident's complaints moved since they last looked, for the tile's badge.
     let api = use_api();
     let updates = LocalResource::new(move || {
-        let (api, session) = (api.clone(), session.clone());
+        let (api, session) = (api.clone(), session.get());
         async move {
             let (rows, _) = complaint_list::load(api, session).await;
             rows.iter().filter(|row| row.unseen).count()
@@ -54,7 +55,7 @@ pub fn HomePage() -> impl IntoView {
             <nav class="home-actions">
                 <ActionTile href=paths::file() class="action-primary" icon="✎" title=|t| t.home_file hint=|t| t.home_file_hint />
                 <ActionTile href=paths::track(None) icon="⌕" title=|t| t.home_track hint=|t| t.home_track_hint />
-                {follows_any.then(|| view! {
+                {move || follows_any().then(|| view! {
                     <ActionTile href=paths::mine() icon="☰" title=|t| t.home_mine hint=|t| t.home_mine_hint badge=updates_badge />
                 })}
                 <ActionTile href=paths::scorecards() icon="★" title=|t| t.home_scores hint=|t| t.home_scores_hint />

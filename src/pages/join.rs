@@ -10,6 +10,7 @@ use mashang_model::{NeighbourComplaint, ProblemCode, TrackingNumber};
 use crate::api::ApiError;
 use crate::app::use_api;
 use crate::components::{SignIn, StatusBadge};
+use crate::handoff::use_signed_in;
 use crate::i18n::use_i18n;
 use crate::{format, paths, storage};
 
@@ -79,7 +80,8 @@ fn JoinPanel(number: TrackingNumber, joining: RwSignal<Option<TrackingNumber>>) 
     let i18n = use_i18n();
     let api = use_api();
     let navigate = use_navigate();
-    let session = RwSignal::new(storage::resident_session());
+    let signed_in_here = use_signed_in();
+    let session = signed_in_here.session;
     let message = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let confirm = move |_| {
@@ -107,8 +109,7 @@ fn JoinPanel(number: TrackingNumber, joining: RwSignal<Option<TrackingNumber>>) 
                     ProblemCode::NotFound => t.join_gone.to_owned(),
                     ProblemCode::Unauthorized => {
                         // The session ran out: sign in again.
-                        storage::forget_resident_session();
-                        session.try_set(None);
+                        signed_in_here.sign_out();
                         t.join_need_phone.to_owned()
                     }
                     _ => t.api_error(&ApiError::Problem(problem)),
@@ -123,7 +124,7 @@ fn JoinPanel(number: TrackingNumber, joining: RwSignal<Option<TrackingNumber>>) 
             {move || match session.get() {
                 None => view! {
                     <p>{move || i18n.t().join_need_phone}</p>
-                    <SignIn session title=|t| t.join_signin_title hint=|t| t.join_signin_hint nested=true />
+                    <SignIn title=|t| t.join_signin_title hint=|t| t.join_signin_hint nested=true />
                 }.into_any(),
                 Some(signed_in) => view! {
                     <p>{move || i18n.t().join_as.replace("{phone}", &signed_in.phone_masked)}</p>

@@ -4,8 +4,9 @@ use leptos_router::components::A;
 use crate::app::use_api;
 use crate::complaint_list::{self, ListFilter, Row};
 use crate::components::{Choice, LoadBoundary, Page, SignIn, StatusBadge};
+use crate::handoff::use_signed_in;
 use crate::i18n::use_i18n;
-use crate::{paths, storage};
+use crate::paths;
 
 /// The complaints filed on this device and, after signing in by SMS code, every complaint filed
 /// with that phone; newest first, each once.
@@ -13,7 +14,7 @@ use crate::{paths, storage};
 pub fn MyComplaintsPage() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let session = RwSignal::new(storage::resident_session());
+    let session = use_signed_in().session;
     // The list, and the first error if any of it could not be loaded (then the resident is told,
     // and can retry).
     let complaints = LocalResource::new(move || complaint_list::load(api.clone(), session.get()));
@@ -30,7 +31,7 @@ pub fn MyComplaintsPage() -> impl IntoView {
                 Some((list, Ok(()))) if list.is_empty() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
                 Some((list, _)) => view! { <FilteredList list /> }.into_any(),
             }}
-            <SignIn session title=|t| t.signin_title hint=|t| t.signin_hint />
+            <SignIn title=|t| t.signin_title hint=|t| t.signin_hint />
         </Page>
     }
 }

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page, type APIRequestContext } from '@playwright/test';
+import { test as base, expect, type Page, type FrameLocator, type APIRequestContext } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { deflateSync } from 'node:zlib';
 
@@ -123,7 +123,7 @@ export async function complaintsFiledWith(request: APIRequestContext, phone: str
 }
 
 /** Fills the filing form with a valid complaint. */
-export async function fillComplaint(page: Page, description: string, phone: string) {
+export async function fillComplaint(page: Page | FrameLocator, description: string, phone: string) {
   await page.getByLabel('所在小区').selectOption({ label: '金府花园（金沙和家物业服务有限公司）' });
   await page.getByLabel('问题类型').selectOption({ label: '垃圾清运' });
   await page.getByLabel('问题描述').fill(description);
@@ -132,7 +132,7 @@ export async function fillComplaint(page: Page, description: string, phone: stri
 }
 
 /** Sends a valid form: the first tap shows the review, the second sends. */
-export async function sendComplaint(page: Page) {
+export async function sendComplaint(page: Page | FrameLocator) {
   await page.getByRole('button', { name: '提交投诉' }).click();
   await expect(page.getByRole('heading', { name: '请确认投诉内容' })).toBeVisible();
   await page.getByRole('button', { name: '确认提交' }).click();

@@ -137,6 +137,8 @@ fn fuzz_api(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
 const FUZZ_STAFF_PASSWORD: &str = "fuzz-staff-password";
 /// The browser tests act as staff through the API to move complaints along.
 const E2E_STAFF_PASSWORD: &str = "e2e-staff-password";
+/// The browser tests make hand-off tokens as the citizen-services app would.
+const E2E_HANDOFF_SECRET: &str = "e2e-handoff-secret";
 /// Where the second browser-test server serves the app.
 const E2E_SUB_PATH: &str = "/city/mashang/";
 
@@ -148,11 +150,27 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
         let staff = ["--demo-staff-password", E2E_STAFF_PASSWORD];
         TestServer::start_with(server_binary, &root.join("dist"), &folder, &[&staff[..], extra].concat())
     };
+    // The city portal that may frame the app: a page the embedding test serves on this port of
+    // `localhost`, another site than the server's `127.0.0.1`.
+    let portal_port = free_port()?;
+    let portal = format!("http://localhost:{portal_port}");
     // Many tests file into the same community and category with their own phones; on this server
     // that must not make a group complaint (群体投诉) that changes other tests' timelines. The
     // group rule has API tests of its own.
-    let server =
-        start("main", &["--dev-expose-codes", "--code-limit-per-minute", "1000", "--group-households", "1000"])?;
+    let server = start(
+        "main",
+        &[
+            "--dev-expose-codes",
+            "--code-limit-per-minute",
+            "1000",
+            "--group-households",
+            "1000",
+            "--handoff-secret",
+            E2E_HANDOFF_SECRET,
+            "--frame-ancestors",
+            &portal,
+        ],
+    )?;
     // Behind the sub-path a city's reverse proxy might give the app.
     let sub_path_server = start("sub-path", &["--base-path", E2E_SUB_PATH])?;
     // A clock the tests move forward to reach deadlines; alone, so no other test sees it move.
@@ -169,6 +187,8 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
         .env("SUB_PATH_URL", format!("{}/", sub_path_server.url))
         .env("TIME_TRAVEL_URL", &time_travel_server.url)
         .env("STAFF_PASSWORD", E2E_STAFF_PASSWORD)
+        .env("HANDOFF_SECRET", E2E_HANDOFF_SECRET)
+        .env("PORTAL_PORT", portal_port.to_string())
         .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &results);
     let status = playwright.status().map_err(|e| format!("could not start Playwright: {e}"));
     drop((server, sub_path_server, time_travel_server));
@@ -185,6 +205,12 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
         status if status.success() => Err("Playwright ran no test".into()),
         status => Err(format!("browser tests failed ({status})")),
     }
+}
+
+/// A loopback port nobody is listening on now.
+fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("finding a free port: {e}"))?;
+    listener.local_addr().map(|address| address.port()).map_err(|e| format!("finding a free port: {e}"))
 }
 
 /// The real server on loopback for the browser tests; stopped when dropped, whatever happened.

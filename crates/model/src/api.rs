@@ -501,5 +501,9 @@ pub struct ResidentSession {
     pub token: String,
     #[serde(deserialize_with = "crate::time::rfc3339")]
     pub expires_at: DateTime<Utc>,
+    /// The verified number in full, so the device that signed in can file with it without the
+    /// resident typing it again. Only ever sent to the phone's own holder.
+    #[serde(default)]
+    pub phone: String,
     pub phone_masked: String,
 }

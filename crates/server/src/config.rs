@@ -110,6 +110,12 @@ pub struct Config {
     #[arg(long, env = "MASHANG_HANDOFF_SECRET", hide_env_values = true)]
     pub handoff_secret: Option<String>,
 
+    /// Origins that may show the resident app in a frame, such as a city portal:
+    /// `https://portal.example.gov.cn,https://app.example.cn`. Without any, no site may frame it
+    /// (clickjacking). The staff workbench is never framed.
+    #[arg(long, env = "MASHANG_FRAME_ANCESTORS", value_delimiter = ',', value_parser = parse_origin)]
+    pub frame_ancestors: Vec<String>,
+
     /// Development only: serve the latest sign-in code per phone at /api/v1/dev/codes/{phone}.
     #[arg(long, env = "MASHANG_DEV_EXPOSE_CODES")]
     pub dev_expose_codes: bool,
@@ -201,9 +207,38 @@ pub fn parse_base_path(value: &str) -> Result<String, String> {
     Ok(segments.iter().fold("/".to_owned(), |path, segment| format!("{path}{segment}/")))
 }
 
+/// `scheme://host[:port]` and nothing else: it is written into the Content-Security-Policy, where
+/// a space, a `;` or a path would change the policy's meaning.
+pub fn parse_origin(value: &str) -> Result<String, String> {
+    let value = value.trim().trim_end_matches('/');
+    let (scheme, rest) = value.split_once("://").ok_or("an origin looks like https://portal.example.gov.cn")?;
+    let host_ok = !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']'));
+    if !matches!(scheme, "https" | "http") || !host_ok {
+        return Err("an origin is https:// and a host, with a port if any, and nothing after it".to_owned());
+    }
+    Ok(value.to_ascii_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_base_path;
+    use super::{parse_base_path, parse_origin};
+
+    #[test]
+    fn frame_ancestors_are_plain_origins() {
+        assert_eq!(parse_origin("https://Portal.example.gov.cn/").unwrap(), "https://portal.example.gov.cn");
+        assert_eq!(parse_origin("http://127.0.0.1:8081").unwrap(), "http://127.0.0.1:8081");
+        for bad in [
+            "portal.example.gov.cn",
+            "https://a.cn/path",
+            "https://a.cn; script-src *",
+            "javascript://x",
+            "https://",
+            "*",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn base_paths_are_normalized_to_leading_and_trailing_slashes() {

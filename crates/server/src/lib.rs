@@ -78,6 +78,7 @@ impl Server {
             base_path: Arc::from(config.base_path.as_str()),
             keys: Arc::new(keys),
             secure_cookies: config.secure_cookies,
+            frame_ancestors: config.frame_ancestors.clone().into(),
             staff_idle: chrono::Duration::minutes(i64::from(config.staff_idle_minutes)),
             openapi: Arc::default(),
         };

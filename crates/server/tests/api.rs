@@ -300,6 +300,24 @@ async fn every_answer_carries_security_headers_and_api_answers_are_not_cached() 
 }
 
 #[tokio::test]
+async fn only_the_listed_origins_may_frame_the_resident_app_and_none_the_workbench() {
+    let portal = "https://portal.example.gov.cn";
+    let server = TestServer::start_with(|config| config.frame_ancestors = vec![portal.to_owned()]).await;
+    for path in ["/", "/file", "/api/v1/categories"] {
+        let response = server.get(path).await;
+        let policy = response.headers()["content-security-policy"].to_str().unwrap();
+        assert!(policy.ends_with(&format!("frame-ancestors {portal}")), "{path}: {policy}");
+        assert!(!response.headers().contains_key("x-frame-options"), "{path}: X-Frame-Options would forbid the portal");
+    }
+    for path in ["/staff/", "/staff", "/staff/queue"] {
+        let response = server.get(path).await;
+        let policy = response.headers()["content-security-policy"].to_str().unwrap();
+        assert!(policy.ends_with("frame-ancestors 'none'"), "{path}: {policy}");
+        assert_eq!(response.headers()["x-frame-options"], "DENY", "{path}");
+    }
+}
+
+#[tokio::test]
 async fn demo_data_has_complaints_at_several_stages_with_timelines() {
     let server = TestServer::start().await;
     let connection = rusqlite::Connection::open(&server.database).unwrap();

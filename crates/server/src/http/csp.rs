@@ -8,13 +8,16 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::secrets::sha256;
 
-pub fn policy_for(index_html: &str) -> String {
+/// The policy for pages whose inline blocks are in `index_html`, framable by `frame_ancestors`
+/// (origins already checked by `config::parse_origin`; none: by no one).
+pub fn policy_for(index_html: &str, frame_ancestors: &[String]) -> String {
     let scripts = inline_hashes(index_html, "script");
     let styles = inline_hashes(index_html, "style");
+    let ancestors = if frame_ancestors.is_empty() { "'none'".to_owned() } else { frame_ancestors.join(" ") };
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self'{styles}; \
-         img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
-         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+         img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; worker-src 'self'; \
+         manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}"
     )
 }
 
@@ -48,12 +51,19 @@ mod tests {
     fn hashes_inline_blocks_but_not_external_scripts() {
         let html = "<head><script type=module>import init from '/app.js';</script><script src=/x.js></script>\
                     <style>body{margin:0}</style><link rel=stylesheet href=/a.css></head>";
-        let policy = policy_for(html);
+        let policy = policy_for(html, &[]);
         let script = STANDARD.encode(sha256(b"import init from '/app.js';"));
         let style = STANDARD.encode(sha256(b"body{margin:0}"));
         assert!(policy.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{script}';")), "{policy}");
         assert!(policy.contains(&format!("style-src 'self' 'sha256-{style}';")), "{policy}");
         assert_eq!(policy.matches("sha256-").count(), 2);
         assert!(!policy.contains("unsafe-inline"));
+        assert!(policy.ends_with("frame-ancestors 'none'"), "{policy}");
+    }
+
+    #[test]
+    fn listed_origins_may_frame_the_page() {
+        let policy = policy_for("", &["https://portal.example.gov.cn".to_owned(), "http://127.0.0.1:8081".to_owned()]);
+        assert!(policy.ends_with("frame-ancestors https://portal.example.gov.cn http://127.0.0.1:8081"), "{policy}");
     }
 }

@@ -22,7 +22,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::{Json, Router};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -62,6 +62,8 @@ pub struct AppState {
     pub keys: std::sync::Arc<crate::keys::Keys>,
     /// Mark cookies `Secure`: on whenever the service is reached over HTTPS.
     pub secure_cookies: bool,
+    /// Origins that may frame the resident app (`--frame-ancestors`); none by default.
+    pub frame_ancestors: std::sync::Arc<[String]>,
     /// A staff session ends after this long without a request.
     pub staff_idle: chrono::Duration,
     /// The OpenAPI document, set once the router that it describes is built.
@@ -76,6 +78,7 @@ const WORKBENCH_DIR: &str = "staff";
 /// workbench under `{base_path}staff/`.
 pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
     let (api, document) = api_routes(state.dev_outbox.is_some(), state.clock.can_travel()).split_for_parts();
+    let frame_ancestors = state.frame_ancestors.clone();
     let mut document = serde_json::to_value(&document).unwrap_or_default();
     document["servers"][0]["url"] = format!("{}{}", base_path.trim_end_matches('/'), mashang_model::API_PREFIX).into();
     let _ = state.openapi.set(document);
@@ -87,19 +90,37 @@ pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
         .layer(middleware::from_fn(compression::compress_json))
         .with_state(state);
 
-    // One policy for both apps: it allows each page's own inline blocks by their hashes.
-    let workbench = dist.join(WORKBENCH_DIR);
-    let pages =
-        [dist.join("index.html"), workbench.join("index.html")].map(|p| std::fs::read_to_string(p).unwrap_or_default());
-    let policy = HeaderValue::from_str(&csp::policy_for(&pages.concat()))
-        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    // A policy per app, allowing the page's own inline blocks by their hashes. Only the
+    // resident app may be framed by the listed origins: the workbench, where staff act on
+    // residents' data, is never framed.
+    let page = |path: PathBuf| std::fs::read_to_string(path).unwrap_or_default();
+    let policy = |html: &str, ancestors: &[String]| {
+        HeaderValue::from_str(&csp::policy_for(html, ancestors))
+            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"))
+    };
+    let policies = FramePolicies {
+        resident: policy(&page(dist.join("index.html")), &frame_ancestors),
+        workbench: policy(&page(dist.join(WORKBENCH_DIR).join("index.html")), &[]),
+        workbench_path: format!("{base_path}{WORKBENCH_DIR}/"),
+        resident_framable: !frame_ancestors.is_empty(),
+    };
+    let policies = std::sync::Arc::new(policies);
     let app = Router::new()
         .nest(mashang_model::API_PREFIX, api)
         .merge(spa::mounted(WORKBENCH_DIR, dist, base_path))
         .merge(spa::router(dist, base_path));
     base::under(app, base_path)
-        .layer(middleware::from_fn(move |request, next| security_headers(policy.clone(), request, next)))
+        .layer(middleware::from_fn(move |request, next| security_headers(policies.clone(), request, next)))
         .layer(middleware::from_fn(request_id))
+}
+
+/// The Content-Security-Policy of each app, and whether the resident app may be framed.
+struct FramePolicies {
+    resident: HeaderValue,
+    workbench: HeaderValue,
+    /// `{base}staff/`: the workbench's pages and files.
+    workbench_path: String,
+    resident_framable: bool,
 }
 
 /// Every API route, each registered through `routes!` so that it documents itself. The
@@ -173,13 +194,20 @@ async fn request_id(request: Request, next: Next) -> Response {
     response
 }
 
-async fn security_headers(policy: HeaderValue, request: Request, next: Next) -> Response {
+async fn security_headers(policies: std::sync::Arc<FramePolicies>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let workbench = path.starts_with(&policies.workbench_path) || path == policies.workbench_path.trim_end_matches('/');
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    let (policy, framable) =
+        if workbench { (&policies.workbench, false) } else { (&policies.resident, policies.resident_framable) };
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy.clone());
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // X-Frame-Options can name no origin: with a list, CSP's frame-ancestors alone decides.
+    if !framable {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     // The camera is for photos of the problem; nothing else is needed.
     headers.insert(

@@ -160,5 +160,5 @@ fn new_session(
         "INSERT INTO sessions (token_hash, phone_key, expires_at) VALUES (?1, ?2, ?3)",
         params![secrets::sha256(token.as_bytes()).as_slice(), key, expires_at],
     )?;
-    Ok(ResidentSession { token, expires_at, phone_masked: phone.masked() })
+    Ok(ResidentSession { token, expires_at, phone: phone.as_str().to_owned(), phone_masked: phone.masked() })
 }

@@ -56,6 +56,7 @@ impl TestServer {
             busy_timeout_ms: 5000,
             max_database_mb: None,
             handoff_secret: Some(HANDOFF_SECRET.to_owned()),
+            frame_ancestors: Vec::new(),
             dev_expose_codes: true,
             dev_time_travel: false,
             readers: 2,
