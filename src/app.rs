@@ -5,10 +5,8 @@ use mashang_model::FiledComplaint;
 
 use crate::api::Api;
 use crate::config::RuntimeConfig;
-use crate::pages::{
-    ComplaintPage, FilePage, HomePage, MyComplaintsPage, NotFoundPage, RankingPage, ReceiptPage, ScorecardPage,
-    TrackPage,
-};
+use crate::lazy::{self, Lazy};
+use crate::pages::{HomePage, NotFoundPage, TrackPage};
 
 /// The receipt of the complaint just filed on this device, so the receipt page can show the
 /// filing time without another request.
@@ -36,13 +34,13 @@ pub fn App(
         <Router base>
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=HomePage />
-                <Route path=path!("/file") view=FilePage />
-                <Route path=path!("/receipt/:number") view=ReceiptPage />
                 <Route path=path!("/track") view=TrackPage />
-                <Route path=path!("/complaints/:number") view=ComplaintPage />
-                <Route path=path!("/mine") view=MyComplaintsPage />
-                <Route path=path!("/scorecards") view=RankingPage />
-                <Route path=path!("/scorecards/:subject/:id") view=ScorecardPage />
+                <Route path=path!("/file") view=|| view! { <Lazy load=lazy::file_page /> } />
+                <Route path=path!("/receipt/:number") view=|| view! { <Lazy load=lazy::receipt_page /> } />
+                <Route path=path!("/complaints/:number") view=|| view! { <Lazy load=lazy::complaint_page /> } />
+                <Route path=path!("/mine") view=|| view! { <Lazy load=lazy::my_complaints_page /> } />
+                <Route path=path!("/scorecards") view=|| view! { <Lazy load=lazy::ranking_page /> } />
+                <Route path=path!("/scorecards/:subject/:id") view=|| view! { <Lazy load=lazy::scorecard_page /> } />
             </Routes>
         </Router>
     }

@@ -8,6 +8,7 @@ mod draft;
 mod elder;
 mod handoff;
 mod i18n;
+mod lazy;
 mod outbox;
 mod pages;
 mod paths;
@@ -15,6 +16,7 @@ mod storage;
 
 use leptos::prelude::*;
 use mashang_ui::{config, format, ime};
+use wasm_bindgen::JsCast;
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -27,6 +29,11 @@ fn main() {
         // The static shell in index.html painted while the wasm loaded; the app replaces it.
         if let Some(shell) = document().get_element_by_id("app-shell") {
             shell.remove();
+        }
+        // The other pages' chunks, once the first screen is up and the browser has nothing to do.
+        let prefetch = wasm_bindgen::closure::Closure::once_into_js(|| leptos::task::spawn_local(lazy::prefetch_all()));
+        if window().request_idle_callback(prefetch.unchecked_ref()).is_err() {
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(prefetch.unchecked_ref(), 1000);
         }
     });
 }

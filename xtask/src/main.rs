@@ -5,6 +5,7 @@
 //! tools (npm, from the committed lockfile) and, for the tests, Chromium and CJK fonts (apt).
 //! Nothing downloads a binary from anywhere else: Trunk runs offline with pinned tool versions.
 
+mod split;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -32,6 +33,8 @@ fn main() -> ExitCode {
         "build" => build().map(|_| ()),
         "bench" => bench(),
         "bench-app" => bench_app(),
+        // Trunk's post-build hook (Trunk.toml), not for people.
+        "split-app" => split::split_app(),
         _ => Err(USAGE.to_owned()),
     };
     match outcome {

@@ -7,6 +7,9 @@ use std::process::Command;
 use crate::{Result, step};
 
 const TRUNK_VERSION: &str = "0.21.14";
+/// Cuts the resident app's wasm into chunks; 0.2.4 reads what wasm-bindgen 0.2.130 expects.
+const SPLIT_CLI_CRATE: &str = "wasm_split_cli_support";
+const SPLIT_CLI_VERSION: &str = "0.2.4";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Debian packages for the browser tests: the browser, and fonts so that Chinese and emoji in
 /// screenshots look as they do on a phone instead of as boxes.
@@ -19,6 +22,7 @@ pub fn ensure_build_tools(root: &Path) -> Result {
     check_trunk_pins(root, &bindgen)?;
     // Without --locked: the CLI's own lockfile names versions the registry mirror lacks.
     ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen, false)?;
+    ensure_split_cli()?;
     ensure_npm_packages(root)
 }
 
@@ -85,6 +89,27 @@ fn ensure_cargo_tool(program: &str, krate: &str, version: &str, locked: bool) ->
         install.arg("--locked");
     }
     run_checked(&mut install)
+}
+
+/// The splitter behind `cargo xtask split-app`. It prints no version, so cargo's list of
+/// installed crates tells.
+fn ensure_split_cli() -> Result {
+    let listed = Command::new("cargo").args(["install", "--list"]).output().map(|o| o.stdout).unwrap_or_default();
+    let wanted = format!("{SPLIT_CLI_CRATE} v{SPLIT_CLI_VERSION}:");
+    if String::from_utf8_lossy(&listed).lines().any(|line| line.trim() == wanted) {
+        return Ok(());
+    }
+    step(&format!("installing {SPLIT_CLI_CRATE} {SPLIT_CLI_VERSION} with cargo (takes a few minutes, once)"));
+    run_checked(Command::new("cargo").args([
+        "install",
+        SPLIT_CLI_CRATE,
+        "--version",
+        SPLIT_CLI_VERSION,
+        "--features",
+        "build-binary",
+        "--locked",
+        "--force",
+    ]))
 }
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.

@@ -1,0 +1,96 @@
+//! Pages the first screen does not need: each is a chunk of the wasm of its own (`cargo xtask
+//! split-app` cuts them out at the `wasm_split` points below), fetched when the browser is idle
+//! after the home screen has painted, or when a resident opens one before that.
+//!
+//! A chunk that cannot be fetched (a weak network, a deploy in between) must not take the app
+//! down: the page says so, and tries again on a tap or when the network is back.
+
+use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::components::Page;
+use crate::i18n::use_i18n;
+use crate::pages;
+
+/// Builds a page once its chunk is there.
+pub type PageView = fn() -> AnyView;
+/// Fetches a page's chunk (once; again after a failure) and hands back its view function.
+pub type PageLoader = fn() -> Pin<Box<dyn Future<Output = Result<PageView, SplitLoaderError>>>>;
+
+/// A split point per page: the function is the only way into the page's code, so the page and
+/// everything only it uses land in the chunk.
+macro_rules! lazy_pages {
+    ($($loader:ident / $split:ident / $preload:ident => $page:ident),* $(,)?) => {
+        $(
+            #[wasm_split($split, fallible, wasm_split_path = leptos::wasm_split, preload($preload))]
+            fn $split() -> Result<PageView, SplitLoaderError> {
+                Ok(|| view! { <pages::$page /> }.into_any())
+            }
+
+            pub fn $loader() -> Pin<Box<dyn Future<Output = Result<PageView, SplitLoaderError>>>> {
+                Box::pin($split())
+            }
+        )*
+
+        /// Fetches every page's chunk, most used first, so that a tap rarely waits.
+        pub async fn prefetch_all() {
+            $(
+                // A failure here is retried when the page is opened.
+                let _ = $preload().await;
+            )*
+        }
+    };
+}
+
+lazy_pages! {
+    file_page / file_split / preload_file => FilePage,
+    complaint_page / complaint_split / preload_complaint => ComplaintPage,
+    receipt_page / receipt_split / preload_receipt => ReceiptPage,
+    my_complaints_page / mine_split / preload_mine => MyComplaintsPage,
+    ranking_page / ranking_split / preload_ranking => RankingPage,
+    scorecard_page / scorecard_split / preload_scorecard => ScorecardPage,
+}
+
+/// The route's page, once its chunk has arrived.
+#[component]
+pub fn Lazy(load: PageLoader) -> impl IntoView {
+    let attempt = RwSignal::new(0_u32);
+    let page = LocalResource::new(move || {
+        attempt.track();
+        load()
+    });
+    // Back online: the chunk is likely to arrive now.
+    let online = window_event_listener_untyped("online", move |_| {
+        if matches!(page.get_untracked(), Some(Err(_))) {
+            attempt.update(|n| *n += 1);
+        }
+    });
+    on_cleanup(move || online.remove());
+    move || match page.get() {
+        Some(Ok(view)) => view(),
+        Some(Err(_)) => view! { <ChunkFailed attempt /> }.into_any(),
+        None => view! {
+            <Page title=|t| t.app_name back=true>
+                <p class="loading" role="status">{move || use_i18n().t().loading}</p>
+            </Page>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Page title=|t| t.app_name back=true>
+            <div class="notice notice-error" role="alert">
+                <p>{move || i18n.t().page_not_loaded}</p>
+                <button type="button" class="button button-primary" on:click=move |_| attempt.update(|n| *n += 1)>
+                    {move || i18n.t().common.retry}
+                </button>
+            </div>
+        </Page>
+    }
+}
