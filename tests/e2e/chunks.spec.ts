@@ -1,0 +1,54 @@
+import { test, expect } from '@playwright/test';
+import { fileReceipt, keepOnDevice, screenshot } from './fixtures';
+
+// Without the fixture: a chunk that fails is logged by the chunk loader as a console error, which
+// is what these tests cause. An uncaught error (a panic: the app dead) still fails them.
+
+/** Each page that is a chunk of its own (src/lazy.rs), the split it waits for, and what shows
+ *  once it is there. */
+const LAZY_ROUTES: { path: (number: string) => string; split: string; ready: string }[] = [
+  { path: () => '/file', split: 'file_split', ready: '#description' },
+  { path: (n) => `/complaints/${n}`, split: 'complaint_split', ready: '.complaint-card' },
+  { path: (n) => `/receipt/${n}`, split: 'receipt_split', ready: '[data-testid="tracking-number"]' },
+  { path: () => '/mine', split: 'mine_split', ready: '.complaint-list' },
+  { path: () => '/scorecards', split: 'ranking_split', ready: '.roll-best' },
+  { path: () => '/scorecards/companies/1', split: 'scorecard_split', ready: '.score-verdict' },
+];
+
+for (const route of LAZY_ROUTES) {
+  test(`a page whose chunk fails once (${route.split}) says so, offers a retry, and then opens`, async ({ page, request }) => {
+    const crashes: string[] = [];
+    page.on('pageerror', (error) => crashes.push(error.message));
+    const receipt = await fileReceipt(request, '单元门禁坏了，刷卡没反应');
+    await keepOnDevice(page, receipt.tracking_number, receipt.access_token);
+    // A fresh context has a cold cache; the first fetch of the page's chunk fails, as on a
+    // train going into a tunnel.
+    let failures = 0;
+    await page.route(new RegExp(`/split_${route.split}-[0-9a-f]+\\.wasm$`), (request) =>
+      failures++ === 0 ? request.abort('internetdisconnected') : request.continue(),
+    );
+    await page.goto(route.path(receipt.tracking_number));
+    const failed = page.getByRole('alert').filter({ hasText: '这一页没能打开' });
+    await expect(failed).toBeVisible();
+    await expect(page.getByRole('link', { name: /返回/ })).toBeVisible();
+    if (route.split === 'file_split') await screenshot(page, 'chunk-failed-zh');
+    await failed.getByRole('button', { name: '重试' }).click();
+    await expect(page.locator(route.ready).first()).toBeVisible();
+    expect(failures).toBe(2);
+    expect(crashes).toEqual([]);
+  });
+}
+
+test('the other pages are fetched once the home screen is up, so a tap does not wait', async ({ page }) => {
+  const chunks: string[] = [];
+  page.on('request', (request) => {
+    if (/\/split_\w+-[0-9a-f]+\.wasm$/.test(request.url())) chunks.push(request.url());
+  });
+  await page.goto('/');
+  await expect(page.locator('nav.home-actions')).toBeVisible();
+  await expect.poll(() => chunks.length).toBe(LAZY_ROUTES.length);
+  await page.getByRole('link', { name: /我要投诉/ }).click();
+  await expect(page.locator('#description')).toBeVisible();
+  // Nothing fetched twice.
+  expect(new Set(chunks).size).toBe(chunks.length);
+});
