@@ -26,6 +26,9 @@ export default defineConfig({
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     screenshot: 'only-on-failure',
+    // The service worker serves a kept build to every later page of a context, which would hide
+    // requests from the tests that fail them on purpose; offline.spec.ts allows it and tests it.
+    serviceWorkers: 'block',
     launchOptions: {
       // Debian's Chromium: Playwright's own browser download cannot work here.
       executablePath: '/usr/bin/chromium',

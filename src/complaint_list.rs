@@ -8,6 +8,8 @@ use mashang_model::{
     SummariesRequest, TrackingNumber,
 };
 
+use chrono::{DateTime, Utc};
+
 use crate::api::{Api, ApiError};
 use crate::storage;
 
@@ -77,30 +79,60 @@ impl From<ComplaintSummary> for Row {
     }
 }
 
-/// Every complaint the resident can follow here, newest first, each once; with the first error if
-/// some could not be loaded (the rest are still listed).
-pub async fn load(api: Api, session: Option<ResidentSession>) -> (Vec<Row>, Result<(), ApiError>) {
-    let mut rows: Vec<Row> = Vec::new();
+/// The list, the first error if some of it could not be loaded (the rest is still listed), and,
+/// with no network at all, the time of the last-known list shown instead.
+#[derive(Clone)]
+pub struct Loaded {
+    pub rows: Vec<Row>,
+    pub outcome: Result<(), ApiError>,
+    pub last_known_at: Option<DateTime<Utc>>,
+}
+
+/// Every complaint the resident can follow here, newest first, each once.
+pub async fn load(api: Api, session: Option<ResidentSession>) -> Loaded {
+    let mut summaries: Vec<ComplaintSummary> = Vec::new();
     let mut outcome = Ok(());
     if let Some(session) = session {
         match api.my_complaints(&session.token).await {
-            Ok(list) => rows.extend(list.into_iter().map(Row::from)),
+            Ok(list) => summaries.extend(list),
             Err(error) => outcome = Err(error),
         }
     }
     // One request for all of them: a round trip and a few bytes each, on any network.
     let held: Vec<HeldComplaint> = storage::device_complaints()
         .into_iter()
-        .filter(|(number, _)| !rows.iter().any(|row| row.number.as_str() == number))
+        .filter(|(number, _)| !summaries.iter().any(|summary| summary.tracking_number.as_str() == number))
         .take(MAX_HELD_COMPLAINTS)
         .map(|(tracking_number, access_token)| HeldComplaint { tracking_number, access_token })
         .collect();
     if !held.is_empty() {
         match api.summaries(&SummariesRequest { complaints: held }).await {
-            Ok(list) => rows.extend(list.into_iter().map(Row::from)),
+            Ok(list) => summaries.extend(list),
             Err(error) => outcome = outcome.and(Err(error)),
         }
     }
+    let mut last_known_at = None;
+    match &outcome {
+        Ok(()) => storage::set_json(LAST_KNOWN_KEY, &LastKnown { at: Utc::now(), complaints: summaries.clone() }),
+        Err(ApiError::Network) if summaries.is_empty() => {
+            if let Some(kept) = storage::get_json::<LastKnown>(LAST_KNOWN_KEY) {
+                summaries = kept.complaints;
+                last_known_at = Some(kept.at);
+            }
+        }
+        Err(_) => {}
+    }
+    let mut rows: Vec<Row> = summaries.into_iter().map(Row::from).collect();
     rows.sort_by(|a, b| b.number.as_str().cmp(a.number.as_str()));
-    (rows, outcome)
+    Loaded { rows, outcome, last_known_at }
+}
+
+const LAST_KNOWN_KEY: &str = "mashang.last_known";
+
+/// The list as last loaded whole, kept on the device for a start with no network.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct LastKnown {
+    #[serde(deserialize_with = "mashang_model::time::rfc3339")]
+    at: DateTime<Utc>,
+    complaints: Vec<ComplaintSummary>,
 }

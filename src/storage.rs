@@ -101,6 +101,16 @@ pub fn device_complaints() -> Vec<(String, String)> {
     known_complaints().into_iter().rev().collect()
 }
 
+pub fn get_json<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    get(key).and_then(|json| serde_json::from_str(&json).ok())
+}
+
+pub fn set_json<T: serde::Serialize>(key: &str, value: &T) {
+    if let Ok(json) = serde_json::to_string(value) {
+        set(key, &json);
+    }
+}
+
 /// A fresh random UUID from the browser, for idempotency keys.
 pub fn new_uuid() -> String {
     web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()

@@ -25,8 +25,8 @@ pub fn HomePage() -> impl IntoView {
     let updates = LocalResource::new(move || {
         let (api, session) = (api.clone(), session.get());
         async move {
-            let (rows, _) = complaint_list::load(api, session).await;
-            rows.iter().filter(|row| row.unseen).count()
+            let loaded = complaint_list::load(api, session).await;
+            loaded.rows.iter().filter(|row| row.unseen).count()
         }
     });
     let updates_badge = Signal::derive(move || {

@@ -22,14 +22,21 @@ pub fn MyComplaintsPage() -> impl IntoView {
         <Page title=|t| t.mine_title back=true>
             <p class="intro">{move || i18n.t().mine_hint}</p>
             <LoadBoundary
-                outcome=Signal::derive(move || complaints.get().map(|(_, incomplete)| incomplete))
+                outcome=Signal::derive(move || complaints.get().map(|loaded| loaded.outcome))
                 retry=move |()| complaints.refetch()
-                message=Signal::derive(move || i18n.t().mine_incomplete.to_owned())
+                message=Signal::derive(move || {
+                    let t = i18n.t();
+                    match complaints.get().and_then(|loaded| loaded.last_known_at) {
+                        // With no network, the list as it last was: said so, with its time.
+                        Some(at) => t.mine_last_known.replace("{time}", &crate::format::datetime(t, at)),
+                        None => t.mine_incomplete.to_owned(),
+                    }
+                })
             />
             {move || match complaints.get() {
                 None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
-                Some((list, Ok(()))) if list.is_empty() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
-                Some((list, _)) => view! { <FilteredList list /> }.into_any(),
+                Some(loaded) if loaded.rows.is_empty() && loaded.outcome.is_ok() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
+                Some(loaded) => view! { <FilteredList list=loaded.rows /> }.into_any(),
             }}
             <SignIn title=|t| t.signin_title hint=|t| t.signin_hint />
         </Page>

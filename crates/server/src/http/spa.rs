@@ -140,7 +140,7 @@ fn precompress(dist: &Path) {
         let compressible = path
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "wasm" | "js" | "css" | "html" | "json" | "svg"));
+            .is_some_and(|e| matches!(e, "wasm" | "js" | "css" | "html" | "json" | "svg" | "webmanifest"));
         if !compressible {
             continue;
         }
@@ -160,22 +160,27 @@ fn precompress(dist: &Path) {
     }
 }
 
-/// The page and the runtime configuration must be revalidated on every visit so that a new
-/// release reaches phones at once; Trunk's hashed assets never change and can be kept.
 async fn cache_policy(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
     let is_html =
         response.headers().get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    let policy = if is_html || path.ends_with("/config.json") {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control(&path, is_html)));
+    response
+}
+
+/// The page, the runtime configuration, the service worker and the manifest are revalidated on
+/// every visit, so that a new release (or a new worker) reaches phones at once; hashed files
+/// never change.
+fn cache_control(path: &str, is_html: bool) -> &'static str {
+    let revalidated = ["/config.json", "/sw.js", "/manifest.webmanifest"];
+    if is_html || revalidated.iter().any(|name| path.ends_with(name)) {
         "no-cache"
-    } else if is_hashed_asset(&path) {
+    } else if is_hashed_asset(path) {
         "public, max-age=31536000, immutable"
     } else {
         "public, max-age=3600"
-    };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-    response
+    }
 }
 
 /// Trunk names its outputs `name-<hash>.ext` (or `_bg.wasm`), the hash being a 64-bit number in
@@ -190,7 +195,20 @@ fn is_hashed_asset(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_hashed_asset, with_base_href};
+    use super::{cache_control, is_hashed_asset, with_base_href};
+
+    #[test]
+    fn the_worker_and_what_names_a_build_are_revalidated_and_built_files_kept() {
+        for path in ["/sw.js", "/city/mashang/sw.js", "/config.json", "/manifest.webmanifest"] {
+            assert_eq!(cache_control(path, false), "no-cache", "{path}");
+        }
+        assert_eq!(cache_control("/complaints/1", true), "no-cache");
+        assert_eq!(
+            cache_control("/split_file_split-3bb77925ef49331f.wasm", false),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_control("/icon-192.png", false), "public, max-age=3600");
+    }
 
     #[test]
     fn writes_the_base_path_into_the_page() {
