@@ -19,7 +19,7 @@ pub fn App(
     /// A hand-off token the citizen-services app opened the page with, already off the address.
     handoff: Option<String>,
 ) -> impl IntoView {
-    mashang_ui::i18n::LocaleContext::provide();
+    mashang_ui::i18n::LocaleContext::provide(Some(lazy::english));
     crate::elder::ElderMode::provide();
     let api = Api::new(config.api_base());
     let base = config.router_base();

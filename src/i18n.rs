@@ -14,7 +14,8 @@ pub fn use_i18n() -> I18n {
     mashang_ui::i18n::use_i18n()
 }
 
-mashang_ui::catalogue!(Texts, ZH_CN, EN);
+// English is a chunk of its own (src/lazy.rs), fetched on the first switch.
+mashang_ui::catalogue!(Texts, ZH_CN, fetched ENGLISH);
 
 pub struct Texts {
     pub common: &'static CommonTexts,
@@ -378,7 +379,7 @@ pub static ZH_CN: Texts = Texts {
     new_update: "有新进展",
     home_mine_updates: "{n} 件有新进展",
     mine_incomplete: "有的投诉暂时加载不了，请检查网络后重试。",
-    mine_last_known: "现在没有网络。下面是 {time} 时的办理状态，之后可能已有新进展。",
+    mine_last_known: "暂时连不上服务器。下面是 {time} 时的办理状态，之后可能已有新进展。",
     home_mine: "我的投诉",
     home_mine_hint: "查看在这台设备上提交的投诉",
     page_not_found_title: "页面不存在",
@@ -602,7 +603,7 @@ pub static EN: Texts = Texts {
     new_update: "New update",
     home_mine_updates: "{n} with new updates",
     mine_incomplete: "Some complaints could not be loaded. Check your network and try again.",
-    mine_last_known: "You are offline. This is where your complaints stood at {time}; they may have moved since.",
+    mine_last_known: "The server cannot be reached right now. This is where your complaints stood at {time}; they may have moved since.",
     home_mine: "My complaints",
     home_mine_hint: "Complaints filed on this device",
     page_not_found_title: "Page not found",

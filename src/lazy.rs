@@ -53,6 +53,26 @@ lazy_pages! {
     scorecard_page / scorecard_split / preload_scorecard => ScorecardPage,
 }
 
+/// The English texts, the app's and the shared ones: most residents never switch, so they are a
+/// chunk of their own, fetched on the first switch (or at start, for a device that chose English).
+#[wasm_split(english_split, fallible, wasm_split_path = leptos::wasm_split)]
+fn english_texts() -> Result<(&'static mashang_ui::texts::CommonTexts, &'static crate::i18n::Texts), SplitLoaderError> {
+    Ok((&mashang_ui::texts::EN, &crate::i18n::EN))
+}
+
+pub fn english() -> Pin<Box<dyn Future<Output = bool>>> {
+    Box::pin(async {
+        match english_texts().await {
+            Ok((common, texts)) => {
+                mashang_ui::i18n::english_is(common);
+                let _ = crate::i18n::ENGLISH.set(texts);
+                true
+            }
+            Err(_) => false,
+        }
+    })
+}
+
 /// The route's page, once its chunk has arrived.
 #[component]
 pub fn Lazy(load: PageLoader) -> impl IntoView {

@@ -25,6 +25,10 @@ fn main() {
     // Leptos sets up its own executor when mounting, so the bootstrap uses the browser's.
     wasm_bindgen_futures::spawn_local(async {
         let config = config::load().await;
+        // A device that chose English waits for its texts rather than flashing Chinese first.
+        if mashang_ui::i18n::saved_english() {
+            lazy::english().await;
+        }
         leptos::mount::mount_to_body(move || view! { <app::App config handoff=handoff.clone() /> });
         // The static shell in index.html painted while the wasm loaded; the app replaces it.
         if let Some(shell) = document().get_element_by_id("app-shell") {

@@ -86,7 +86,7 @@ test('my complaints lists what this device filed, and home offers it', async ({ 
   await expect(current(page)).toHaveText('已提交');
 
   // Complaints that cannot be loaded are not silently left out (the list asks for all at once).
-  await page.route('**/api/v1/complaints/summaries', (route) => route.abort('connectionrefused'));
+  await page.route('**/api/v1/complaints/summaries', (route) => route.fulfill({ status: 503 }));
   await openApp(page, '/mine');
   await expect(page.getByText('有的投诉暂时加载不了，请检查网络后重试。')).toBeVisible();
   await expect(page.getByText('这台设备上还没有提交过投诉。')).toHaveCount(0);
@@ -94,6 +94,12 @@ test('my complaints lists what this device filed, and home offers it', async ({ 
   await page.getByRole('button', { name: '重试' }).click();
   await expect(page.locator('.complaint-row')).toHaveCount(1);
   await expect(page.getByText('有的投诉暂时加载不了')).toHaveCount(0);
+
+  // With the server out of reach, the list as it last was, with its time.
+  await page.route('**/api/v1/complaints/summaries', (route) => route.abort('connectionrefused'));
+  await openApp(page, '/mine');
+  await expect(page.getByText(/暂时连不上服务器。下面是 .+ 时的办理状态/)).toBeVisible();
+  await expect(page.locator('.complaint-row')).toContainText('已提交');
 });
 
 test('home says when complaints moved, my complaints marks and filters them, and opening one clears it', async ({ page, request }) => {

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { fileReceipt, keepOnDevice, screenshot } from './fixtures';
+import { fileReceipt, screenshot } from './fixtures';
 
 // Without the fixture: a chunk that fails is logged by the chunk loader as a console error, which
 // is what these tests cause. An uncaught error (a panic: the app dead) still fails them.
@@ -20,7 +20,12 @@ for (const route of LAZY_ROUTES) {
     const crashes: string[] = [];
     page.on('pageerror', (error) => crashes.push(error.message));
     const receipt = await fileReceipt(request, '单元门禁坏了，刷卡没反应');
-    await keepOnDevice(page, receipt.tracking_number, receipt.access_token);
+    // The device holds the complaint's pass before the page's first script runs: no earlier
+    // visit to the home screen, which would have fetched every chunk already.
+    await page.addInitScript(
+      ([number, token]) => localStorage.setItem('mashang.complaints', JSON.stringify({ [number]: token })),
+      [receipt.tracking_number, receipt.access_token],
+    );
     // A fresh context has a cold cache; the first fetch of the page's chunk fails, as on a
     // train going into a tunnel.
     let failures = 0;
@@ -34,7 +39,8 @@ for (const route of LAZY_ROUTES) {
     if (route.split === 'file_split') await screenshot(page, 'chunk-failed-zh');
     await failed.getByRole('button', { name: '重试' }).click();
     await expect(page.locator(route.ready).first()).toBeVisible();
-    expect(failures).toBe(2);
+    // Fetched again by the retry, or by the prefetch that follows the first screen.
+    expect(failures).toBeGreaterThanOrEqual(2);
     expect(crashes).toEqual([]);
   });
 }

@@ -1,10 +1,32 @@
 //! The language machinery: which language is chosen, kept on the device and written into
 //! `<html lang>`. Each app keeps its own catalogue and reads it through the same locale signal.
+//!
+//! Chinese is always there. English may come later: the resident app fetches its English texts
+//! (a chunk of its wasm) on the first switch, because most residents never switch and every
+//! byte of the first screen is paid for on a slow network. Until then Chinese is shown.
 
 use leptos::prelude::*;
 use mashang_model::LocalizedText;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::OnceLock;
 
 use crate::texts::{self, CommonTexts};
+
+/// The shared English texts, once an app has them (see [`english_is`]).
+static ENGLISH: OnceLock<&'static CommonTexts> = OnceLock::new();
+
+/// Hands over the shared English texts: at start by an app that bundles them, or once fetched.
+pub fn english_is(common: &'static CommonTexts) {
+    let _ = ENGLISH.set(common);
+}
+
+pub fn has_english() -> bool {
+    ENGLISH.get().is_some()
+}
+
+/// Fetches an app's English texts and hands them over; `false` when they could not be fetched.
+pub type EnglishLoader = fn() -> Pin<Box<dyn Future<Output = bool>>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locale {
@@ -36,11 +58,11 @@ impl Locale {
         }
     }
 
-    /// The shared catalogue in this language.
+    /// The shared catalogue in this language (Chinese while English is not there yet).
     pub fn common(self) -> &'static CommonTexts {
-        match self {
-            Self::ZhCn => &texts::ZH_CN,
-            Self::En => &texts::EN,
+        match (self, ENGLISH.get()) {
+            (Self::En, Some(english)) => english,
+            _ => &texts::ZH_CN,
         }
     }
 }
@@ -49,14 +71,23 @@ impl Locale {
 #[derive(Clone, Copy)]
 pub struct LocaleContext {
     pub locale: RwSignal<Locale>,
+    /// How English is fetched when it is not bundled.
+    english: Option<EnglishLoader>,
+    /// English is on its way after a switch.
+    pub fetching: RwSignal<bool>,
+}
+
+/// Whether this device last chose English.
+pub fn saved_english() -> bool {
+    crate::storage::get(STORAGE_KEY).as_deref() == Some("en")
 }
 
 impl LocaleContext {
-    /// Starts in the language saved on this device, else Chinese.
-    pub fn provide() -> Self {
-        let saved = crate::storage::get(STORAGE_KEY);
-        let locale = if saved.as_deref() == Some("en") { Locale::En } else { Locale::ZhCn };
-        let context = Self { locale: RwSignal::new(locale) };
+    /// Starts in the language saved on this device, else Chinese. An app that bundles English
+    /// hands it over with [`english_is`] first; one that fetches it gives its loader.
+    pub fn provide(english: Option<EnglishLoader>) -> Self {
+        let locale = if saved_english() && has_english() { Locale::En } else { Locale::ZhCn };
+        let context = Self { locale: RwSignal::new(locale), english, fetching: RwSignal::new(false) };
         Effect::new(move |_| {
             let locale = context.locale.get();
             crate::storage::set(STORAGE_KEY, locale.tag());
@@ -68,6 +99,28 @@ impl LocaleContext {
         context
     }
 
+    /// Switches to the other language, fetching English first if need be; a failed fetch leaves
+    /// the language as it was (the network banner says why).
+    pub fn switch(self) {
+        let target = self.locale.get_untracked().other();
+        match (target, self.english) {
+            (Locale::En, Some(load)) if !has_english() => {
+                if self.fetching.get_untracked() {
+                    return;
+                }
+                self.fetching.set(true);
+                leptos::task::spawn_local(async move {
+                    let fetched = load().await;
+                    self.fetching.try_set(false);
+                    if fetched {
+                        self.locale.try_set(Locale::En);
+                    }
+                });
+            }
+            _ => self.locale.set(target),
+        }
+    }
+
     /// The shared catalogue of the current language; reading it inside a closure makes the view
     /// follow a language switch.
     pub fn t(&self) -> &'static CommonTexts {
@@ -76,7 +129,11 @@ impl LocaleContext {
 }
 
 pub fn use_locale() -> LocaleContext {
-    use_context::<LocaleContext>().unwrap_or_else(|| LocaleContext { locale: RwSignal::new(Locale::ZhCn) })
+    use_context::<LocaleContext>().unwrap_or_else(|| LocaleContext {
+        locale: RwSignal::new(Locale::ZhCn),
+        english: None,
+        fetching: RwSignal::new(false),
+    })
 }
 
 /// An app's own catalogue: its texts in each language (each derefs to [`CommonTexts`]).
@@ -86,9 +143,35 @@ pub trait Catalogue: Sync + 'static {
 
 /// Makes an app's texts a [`Catalogue`] of its two languages, and lets them deref to their
 /// `common: &'static CommonTexts` field, so both apps read the shared texts the same way:
-/// `mashang_ui::catalogue!(Texts, ZH_CN, EN);`
+/// `mashang_ui::catalogue!(Texts, ZH_CN, EN);` bundles English;
+/// `mashang_ui::catalogue!(Texts, ZH_CN, fetched ENGLISH);` declares `ENGLISH`, which the app's
+/// [`EnglishLoader`] sets once it has fetched its English texts (Chinese is shown until then).
 #[macro_export]
 macro_rules! catalogue {
+    (@deref $texts:ty) => {
+        impl ::std::ops::Deref for $texts {
+            type Target = $crate::texts::CommonTexts;
+
+            fn deref(&self) -> &Self::Target {
+                self.common
+            }
+        }
+    };
+    ($texts:ty, $zh_cn:path, fetched $english:ident) => {
+        /// The English texts, once fetched.
+        pub static $english: ::std::sync::OnceLock<&'static $texts> = ::std::sync::OnceLock::new();
+
+        impl $crate::i18n::Catalogue for $texts {
+            fn of(locale: $crate::i18n::Locale) -> &'static Self {
+                match (locale, $english.get()) {
+                    ($crate::i18n::Locale::En, Some(english)) => english,
+                    _ => &$zh_cn,
+                }
+            }
+        }
+
+        $crate::catalogue!(@deref $texts);
+    };
     ($texts:ty, $zh_cn:path, $en:path) => {
         impl $crate::i18n::Catalogue for $texts {
             fn of(locale: $crate::i18n::Locale) -> &'static Self {
@@ -99,13 +182,7 @@ macro_rules! catalogue {
             }
         }
 
-        impl ::std::ops::Deref for $texts {
-            type Target = $crate::texts::CommonTexts;
-
-            fn deref(&self) -> &Self::Target {
-                self.common
-            }
-        }
+        $crate::catalogue!(@deref $texts);
     };
 }
 

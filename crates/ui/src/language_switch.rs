@@ -13,7 +13,8 @@ pub fn LanguageSwitch() -> impl IntoView {
             class="language-switch"
             lang=move || i18n.locale.get().other().tag()
             aria-label=move || i18n.t().switch_language_label
-            on:click=move |_| i18n.locale.update(|locale| *locale = locale.other())
+            aria-busy=move || i18n.fetching.get().to_string()
+            on:click=move |_| i18n.switch()
         >
             {move || i18n.t().switch_language}
         </button>

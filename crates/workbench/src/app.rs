@@ -14,7 +14,9 @@ const DEFAULT_API_BASE: &str = "../api/v1";
 
 #[component]
 pub fn App(config: RuntimeConfig) -> impl IntoView {
-    LocaleContext::provide();
+    // Staff switch often, and the workbench is not split: its English comes with it.
+    mashang_ui::i18n::english_is(&mashang_ui::texts::EN);
+    LocaleContext::provide(None);
     let api_base = config.api_base_or(DEFAULT_API_BASE);
     let base = ApiBase::new(api_base);
     provide_context(base.clone());
