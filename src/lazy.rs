@@ -1,6 +1,7 @@
 //! Pages the first screen does not need: each is a chunk of the wasm of its own (`cargo xtask
-//! split-app` cuts them out at the `wasm_split` points below), fetched when the browser is idle
-//! after the home screen has painted, or when a resident opens one before that.
+//! split-app` cuts them out at the `wasm_split` points below). index.html prefetches their files
+//! when the browser is idle after the home screen has painted (bytes only: compiling them then
+//! would hold up the phone's main thread); a page compiles its chunk when it is opened.
 //!
 //! A chunk that cannot be fetched (a weak network, a deploy in between) must not take the app
 //! down: the page says so, and tries again on a tap or when the network is back.
@@ -22,9 +23,9 @@ pub type PageLoader = fn() -> Pin<Box<dyn Future<Output = Result<PageView, Split
 /// A split point per page: the function is the only way into the page's code, so the page and
 /// everything only it uses land in the chunk.
 macro_rules! lazy_pages {
-    ($($loader:ident / $split:ident / $preload:ident => $page:ident),* $(,)?) => {
+    ($($loader:ident / $split:ident => $page:ident),* $(,)?) => {
         $(
-            #[wasm_split($split, fallible, wasm_split_path = leptos::wasm_split, preload($preload))]
+            #[wasm_split($split, fallible, wasm_split_path = leptos::wasm_split)]
             fn $split() -> Result<PageView, SplitLoaderError> {
                 Ok(|| view! { <pages::$page /> }.into_any())
             }
@@ -33,24 +34,16 @@ macro_rules! lazy_pages {
                 Box::pin($split())
             }
         )*
-
-        /// Fetches every page's chunk, most used first, so that a tap rarely waits.
-        pub async fn prefetch_all() {
-            $(
-                // A failure here is retried when the page is opened.
-                let _ = $preload().await;
-            )*
-        }
     };
 }
 
 lazy_pages! {
-    file_page / file_split / preload_file => FilePage,
-    complaint_page / complaint_split / preload_complaint => ComplaintPage,
-    receipt_page / receipt_split / preload_receipt => ReceiptPage,
-    my_complaints_page / mine_split / preload_mine => MyComplaintsPage,
-    ranking_page / ranking_split / preload_ranking => RankingPage,
-    scorecard_page / scorecard_split / preload_scorecard => ScorecardPage,
+    file_page / file_split => FilePage,
+    complaint_page / complaint_split => ComplaintPage,
+    receipt_page / receipt_split => ReceiptPage,
+    my_complaints_page / mine_split => MyComplaintsPage,
+    ranking_page / ranking_split => RankingPage,
+    scorecard_page / scorecard_split => ScorecardPage,
 }
 
 /// The English texts, the app's and the shared ones: most residents never switch, so they are a

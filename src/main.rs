@@ -34,18 +34,15 @@ fn main() {
         if let Some(shell) = document().get_element_by_id("app-shell") {
             shell.remove();
         }
-        // The other pages' chunks, once the first screen is up and the browser has nothing to do.
-        let prefetch = wasm_bindgen::closure::Closure::once_into_js(|| {
-            leptos::task::spawn_local(async {
-                lazy::prefetch_all().await;
-                // index.html registers the service worker then (public/sw.js).
-                if let Ok(done) = web_sys::Event::new("mashang-prefetched") {
-                    let _ = window().dispatch_event(&done);
-                }
-            })
+        // Once the first screen is up and the browser has nothing to do, index.html fetches the
+        // other pages' chunks and registers the service worker.
+        let started = wasm_bindgen::closure::Closure::once_into_js(|| {
+            if let Ok(started) = web_sys::Event::new("mashang-started") {
+                let _ = window().dispatch_event(&started);
+            }
         });
-        if window().request_idle_callback(prefetch.unchecked_ref()).is_err() {
-            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(prefetch.unchecked_ref(), 1000);
+        if window().request_idle_callback(started.unchecked_ref()).is_err() {
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(started.unchecked_ref(), 1000);
         }
     });
 }

@@ -109,6 +109,7 @@ fn build(root: &Path, staging: &Path, release: bool) -> Result {
         &named(&format!("{LINK_MODULE}.js")),
         &named(&format!("{APP}_bg.wasm")),
         &chunks.iter().map(|c| named(c)).collect::<Vec<_>>(),
+        &route_chunks(&link_js, &id),
     );
     let Some(head_end) = page.find("</head>") else {
         return Err(format!("{} has no </head> to put the app's scripts before", index.display()));
@@ -116,16 +117,74 @@ fn build(root: &Path, staging: &Path, release: bool) -> Result {
     write(&index, format!("{}{tags}{}", &page[..head_end], &page[head_end..]).as_bytes())
 }
 
-/// The tags that start the app: its scripts and main wasm fetched at once, in parallel; the chunks
-/// listed for the service worker, which keeps them for offline starts, but not fetched yet.
-fn script_tags(main_js: &str, link_js: &str, main_wasm: &str, chunks: &[String]) -> String {
+/// Which split point (src/lazy.rs) each route of the app (src/app.rs) waits for, by the start of
+/// its path under the base; the first match counts.
+const ROUTE_SPLITS: [(&str, &str); 6] = [
+    ("file", "file_split"),
+    ("complaints/", "complaint_split"),
+    ("receipt/", "receipt_split"),
+    ("mine", "mine_split"),
+    ("scorecards/", "scorecard_split"),
+    ("scorecards", "ranking_split"),
+];
+
+/// For each route of `ROUTE_SPLITS`, the files its split point loads (its own and the shared
+/// chunks it depends on) without the build id, read from the loaders `wasm-split-cli` wrote.
+fn route_chunks(link_js: &str, id: &str) -> Vec<(&'static str, Vec<String>)> {
+    // `const __chunk_7 = makeLoad(() => {\n    const src = fetch(new URL("./chunk_7-<id>.wasm", …`
+    let file_after = |text: &str| -> Option<String> {
+        let start = text.find("new URL(\"./")? + "new URL(\"./".len();
+        let end = start + text[start..].find('"')?;
+        Some(text[start..end].replace(&format!("-{id}"), ""))
+    };
+    let chunk_file = |variable: &str| file_after(link_js.split(&format!("const {variable} = makeLoad(")).nth(1)?);
+    ROUTE_SPLITS
+        .iter()
+        .filter_map(|(route, split)| {
+            let loader = link_js.split(&format!("export const __wasm_split_load_{split} = ")).nth(1)?;
+            // It ends with the list of the chunks it waits for: `…}\n, [__chunk_7, __chunk_9]));`.
+            let loader = &loader[..loader.find("]));")?];
+            let dependencies = loader.rsplit_once('[')?.1;
+            let mut files = vec![file_after(loader)?];
+            files.extend(dependencies.split(',').map(str::trim).filter(|d| !d.is_empty()).filter_map(chunk_file));
+            Some((*route, files))
+        })
+        .collect()
+}
+
+/// The tags that start the app: its scripts and main wasm fetched at once, in parallel, and on a
+/// deep link (`/file` from a bookmark) the route's chunks with them rather than after; the chunk
+/// list for index.html's idle prefetch and the service worker.
+fn script_tags(
+    main_js: &str,
+    link_js: &str,
+    main_wasm: &str,
+    chunks: &[String],
+    route_chunks: &[(&str, Vec<String>)],
+) -> String {
     let chunk_list = chunks.iter().map(|chunk| format!("./{chunk}")).collect::<Vec<_>>().join(" ");
+    let id = main_wasm.trim_end_matches("_bg.wasm").rsplit('-').next().unwrap_or_default();
+    let routes = route_chunks
+        .iter()
+        .map(|(route, files)| {
+            let files = files.iter().map(|file| format!("'{}'", file.trim_end_matches(".wasm"))).collect::<Vec<_>>();
+            format!("['{route}',[{}]]", files.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    // The chunks' names are written without the build id, which the script adds back.
+    let deep_link = format!(
+        "const r=location.pathname.slice(new URL(document.baseURI).pathname.length);\
+         for(const[p,f]of[{routes}])if(r.startsWith(p)){{for(const n of f){{\
+         const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';\
+         l.href=`./${{n}}-{id}.wasm`;document.head.append(l)}}break}}"
+    );
     format!(
         "<link rel=modulepreload href=\"./{main_js}\" crossorigin>\
          <link rel=modulepreload href=\"./{link_js}\" crossorigin>\
          <link rel=preload href=\"./{main_wasm}\" as=fetch type=application/wasm crossorigin>\
          <meta name=mashang-chunks content=\"{chunk_list}\">\
-         <script type=module>import init from './{main_js}';await init({{module_or_path:'./{main_wasm}'}});</script>"
+         <script type=module>{deep_link}import init from './{main_js}';await init({{module_or_path:'./{main_wasm}'}});</script>"
     )
 }
 
@@ -215,6 +274,22 @@ mod tests {
         assert_eq!(without_skipped_rust_link(page), "<head><base href=./><link href=./main.css rel=stylesheet></head>");
         let plain = "<head><link href=./main.css rel=stylesheet></head>";
         assert_eq!(without_skipped_rust_link(plain), plain);
+    }
+
+    #[test]
+    fn a_route_loads_its_own_chunk_and_the_shared_ones_it_depends_on() {
+        let link = "const __chunk_7 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_7-ab.wasm\", import.meta.url));\n}\n, []);\n\
+                    const __chunk_9 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_9-ab.wasm\", import.meta.url));\n}\n, []);\n\
+                    export const __wasm_split_load_file_split = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_file_split-ab.wasm\", import.meta.url));\n}\n, [__chunk_7, __chunk_9]));\n\
+                    export const __wasm_split_load_mine_split = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_mine_split-ab.wasm\", import.meta.url));\n}\n, []));\n";
+        let owned = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            route_chunks(link, "ab"),
+            vec![
+                ("file", owned(&["split_file_split.wasm", "chunk_7.wasm", "chunk_9.wasm"])),
+                ("mine", owned(&["split_mine_split.wasm"])),
+            ]
+        );
     }
 
     #[test]
