@@ -17,8 +17,9 @@ use crate::pages;
 
 /// Builds a page once its chunk is there.
 pub type PageView = fn() -> AnyView;
-/// Fetches a page's chunk (once; again after a failure) and hands back its view function.
-pub type PageLoader = fn() -> Pin<Box<dyn Future<Output = Result<PageView, SplitLoaderError>>>>;
+/// A page's chunk on its way (fetched once; again after a failure), then its view function.
+pub type PageFuture = Pin<Box<dyn Future<Output = Result<PageView, SplitLoaderError>>>>;
+pub type PageLoader = fn() -> PageFuture;
 
 /// A split point per page: the function is the only way into the page's code, so the page and
 /// everything only it uses land in the chunk.
@@ -30,7 +31,7 @@ macro_rules! lazy_pages {
                 Ok(|| view! { <pages::$page /> }.into_any())
             }
 
-            pub fn $loader() -> Pin<Box<dyn Future<Output = Result<PageView, SplitLoaderError>>>> {
+            pub fn $loader() -> PageFuture {
                 Box::pin($split())
             }
         )*

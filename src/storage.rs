@@ -9,7 +9,7 @@ const COMPLAINTS_KEY: &str = "mashang.complaints";
 
 /// Tracking number → access token of every complaint filed on this device.
 fn known_complaints() -> std::collections::BTreeMap<String, String> {
-    get(COMPLAINTS_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
+    get_json(COMPLAINTS_KEY).unwrap_or_default()
 }
 
 /// Keeps a filed complaint's access token on this device, by tracking number, so that this device
@@ -19,9 +19,7 @@ pub fn remember_complaint(tracking_number: &str, access_token: &str, filed_at: D
     mark_seen(tracking_number, filed_at);
     let mut known = known_complaints();
     known.insert(tracking_number.to_owned(), access_token.to_owned());
-    if let Ok(json) = serde_json::to_string(&known) {
-        set(COMPLAINTS_KEY, &json);
-    }
+    set_json(COMPLAINTS_KEY, &known);
 }
 
 /// What opens a complaint on this device: its access token if this device filed it, else the
@@ -36,7 +34,7 @@ const SEEN_KEY: &str = "mashang.seen";
 /// RFC 3339 text. The same map type as the access tokens', so the phone downloads one copy of its
 /// code; a time is parsed (with the contract's small parser) only where one is compared.
 fn seen() -> std::collections::BTreeMap<String, String> {
-    get(SEEN_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
+    get_json(SEEN_KEY).unwrap_or_default()
 }
 
 fn seen_at(seen: &std::collections::BTreeMap<String, String>, tracking_number: &str) -> Option<DateTime<Utc>> {
@@ -48,9 +46,7 @@ pub fn mark_seen(tracking_number: &str, updated_at: DateTime<Utc>) {
     let mut seen = seen();
     if seen_at(&seen, tracking_number).is_none_or(|known| known < updated_at) {
         seen.insert(tracking_number.to_owned(), updated_at.to_rfc3339());
-        if let Ok(json) = serde_json::to_string(&seen) {
-            set(SEEN_KEY, &json);
-        }
+        set_json(SEEN_KEY, &seen);
     }
 }
 
@@ -72,14 +68,12 @@ const SESSION_VIA_HANDOFF_KEY: &str = "mashang.session.handoff";
 
 /// The resident signed in on this device (SMS code or hand-off), while the session lasts.
 pub fn resident_session() -> Option<mashang_model::ResidentSession> {
-    let session: mashang_model::ResidentSession = get(SESSION_KEY).and_then(|json| serde_json::from_str(&json).ok())?;
+    let session: mashang_model::ResidentSession = get_json(SESSION_KEY)?;
     (session.expires_at > Utc::now()).then_some(session)
 }
 
 pub fn keep_resident_session(session: &mashang_model::ResidentSession, via_handoff: bool) {
-    if let Ok(json) = serde_json::to_string(session) {
-        set(SESSION_KEY, &json);
-    }
+    set_json(SESSION_KEY, session);
     if via_handoff {
         set(SESSION_VIA_HANDOFF_KEY, "1");
     } else {

@@ -155,10 +155,10 @@ pub fn FilePage() -> impl IntoView {
     let saved = Draft::load();
     let signed_in = use_signed_in();
     let use_other_phone = RwSignal::new(false);
-    let verified_phone = Signal::derive(move || {
-        let session = signed_in.session.get().filter(|session| !session.phone.is_empty())?;
-        (!use_other_phone.get()).then_some(session.phone)
-    });
+    // A session from before sessions carried the number cannot file with it: the field is typed.
+    let verified_session = Signal::derive(move || signed_in.session.get().filter(|session| !session.phone.is_empty()));
+    let verified_phone =
+        Signal::derive(move || verified_session.get().filter(|_| !use_other_phone.get()).map(|session| session.phone));
     let form = FormState::from_draft(&saved, &api, verified_phone);
     Effect::new(move |_| {
         if chosen_community.with_untracked(Option::is_none)
@@ -364,7 +364,7 @@ pub fn FilePage() -> impl IntoView {
 
                 <PhotoPicker photos=form.photos errors />
 
-                {move || match signed_in.session.get().filter(|session| !session.phone.is_empty()) {
+                {move || match verified_session.get() {
                     Some(session) if !use_other_phone.get() => view! {
                         <VerifiedPhone masked=session.phone_masked via_handoff=signed_in.via_handoff.get() use_other_phone />
                     }.into_any(),
