@@ -9,6 +9,8 @@ use mashang_model::{
 };
 
 use chrono::{DateTime, Utc};
+use std::future::Future;
+use std::pin::Pin;
 
 use crate::api::{Api, ApiError};
 use crate::storage;
@@ -125,6 +127,12 @@ pub async fn load(api: Api, session: Option<ResidentSession>) -> Loaded {
     let mut rows: Vec<Row> = summaries.into_iter().map(Row::from).collect();
     rows.sort_by(|a, b| b.number.as_str().cmp(a.number.as_str()));
     Loaded { rows, outcome, last_known_at }
+}
+
+/// How many of the resident's complaints moved since they last looked, for the home screen's
+/// badge. A chunk of its own (src/lazy.rs), with the list's loading and decoding.
+pub fn unseen_updates(api: Api, session: Option<ResidentSession>) -> Pin<Box<dyn Future<Output = usize>>> {
+    Box::pin(async move { load(api, session).await.rows.iter().filter(|row| row.unseen).count() })
 }
 
 const LAST_KNOWN_KEY: &str = "mashang.last_known";

@@ -6,6 +6,8 @@
 use mashang_model::NewComplaint;
 use serde::{Deserialize, Serialize};
 
+use mashang_ui::json;
+
 use crate::storage;
 
 const DRAFT_KEY: &str = "mashang.draft";
@@ -33,6 +35,37 @@ pub struct Draft {
     pub pending: Option<NewComplaint>,
 }
 
+/// What the home screen and the outbox need to know of the draft, read without serde (see
+/// `mashang_ui::json`): reading a whole draft is the filing page's work, in its chunk.
+#[derive(Default)]
+pub struct DraftSummary {
+    has_content: bool,
+    pending: bool,
+}
+
+impl DraftSummary {
+    pub fn load() -> Self {
+        let Some(draft) = storage::get(DRAFT_KEY).and_then(|kept| json::parse_object(&kept)) else {
+            return Self::default();
+        };
+        let described = json::text(&draft, "description").is_some_and(|text| !text.trim().is_empty());
+        Self {
+            has_content: json::is_set(&draft, "community_id") || json::is_set(&draft, "category_id") || described,
+            pending: json::is_set(&draft, "pending"),
+        }
+    }
+
+    /// Whether anything worth resuming was typed.
+    pub fn has_content(&self) -> bool {
+        self.has_content
+    }
+
+    /// A filing was sent and not yet answered.
+    pub fn is_pending(&self) -> bool {
+        self.pending
+    }
+}
+
 impl Draft {
     /// The saved draft, or a fresh one with a new key.
     pub fn load() -> Self {
@@ -53,10 +86,5 @@ impl Draft {
     /// Forgets the draft; called only after the server confirmed the filing.
     pub fn clear() {
         storage::remove(DRAFT_KEY);
-    }
-
-    /// Whether anything worth resuming was typed.
-    pub fn has_content(&self) -> bool {
-        self.community_id.is_some() || self.category_id.is_some() || !self.description.trim().is_empty()
     }
 }

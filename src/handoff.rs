@@ -5,8 +5,11 @@
 use leptos::prelude::*;
 use mashang_model::ResidentSession;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use crate::api::{Api, ApiError};
-use crate::storage;
+use crate::{lazy, storage};
 
 const PARAMETER: &str = "handoff";
 
@@ -48,6 +51,24 @@ fn split_parameter(list: &str) -> (Option<String>, String) {
     (token, rest.join("&"))
 }
 
+/// Exchanges the token with the server and keeps the session, or says why not: a chunk of its
+/// own (src/lazy.rs), as most starts have no token.
+pub fn exchange(api: Api, token: String, signed_in: SignedIn) -> Pin<Box<dyn Future<Output = ()>>> {
+    Box::pin(async move {
+        match api.handoff(&token).await {
+            Ok(session) => signed_in.keep(session, true),
+            Err(error) => {
+                let failure = match error {
+                    ApiError::Problem(problem) if problem.status == 401 => HandoffFailure::Refused,
+                    ApiError::Problem(problem) if problem.status == 404 => HandoffFailure::NotOffered,
+                    _ => HandoffFailure::Failed,
+                };
+                signed_in.failure.set(Some(failure));
+            }
+        }
+    })
+}
+
 /// What became of a hand-off, when the resident needs to be told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandoffFailure {
@@ -83,16 +104,9 @@ impl SignedIn {
         provide_context(signed_in);
         let Some(token) = token else { return };
         leptos::task::spawn_local(async move {
-            match api.handoff(&token).await {
-                Ok(session) => signed_in.keep(session, true),
-                Err(error) => {
-                    let failure = match error {
-                        ApiError::Problem(problem) if problem.status == 401 => HandoffFailure::Refused,
-                        ApiError::Problem(problem) if problem.status == 404 => HandoffFailure::NotOffered,
-                        _ => HandoffFailure::Failed,
-                    };
-                    signed_in.failure.set(Some(failure));
-                }
+            match lazy::handoff_exchange().await {
+                Ok(exchange) => exchange(api, token, signed_in).await,
+                Err(_) => signed_in.failure.set(Some(HandoffFailure::Failed)),
             }
         });
     }

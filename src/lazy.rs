@@ -22,11 +22,12 @@ pub type PageFuture = Pin<Box<dyn Future<Output = Result<PageView, SplitLoaderEr
 pub type PageLoader = fn() -> PageFuture;
 
 /// A split point per page: the function is the only way into the page's code, so the page and
-/// everything only it uses land in the chunk.
+/// everything only it uses land in its module's chunk. Split points that share a module share a
+/// chunk: fewer modules, fewer (and fewer tiny) shared chunks, so fewer requests per route.
 macro_rules! lazy_pages {
-    ($($loader:ident / $split:ident => $page:ident),* $(,)?) => {
+    ($($loader:ident / $split:ident in $module:ident => $page:ident),* $(,)?) => {
         $(
-            #[wasm_split($split, fallible, wasm_split_path = leptos::wasm_split)]
+            #[wasm_split($module, fallible, wasm_split_path = leptos::wasm_split)]
             fn $split() -> Result<PageView, SplitLoaderError> {
                 Ok(|| view! { <pages::$page /> }.into_any())
             }
@@ -38,18 +39,56 @@ macro_rules! lazy_pages {
     };
 }
 
+// The module names are the chunks' file names (`split_<module>-<build>.wasm`), which
+// `cargo xtask split-app` (ROUTE_SPLITS) and the tests know.
 lazy_pages! {
-    file_page / file_split => FilePage,
-    complaint_page / complaint_split => ComplaintPage,
-    receipt_page / receipt_split => ReceiptPage,
-    my_complaints_page / mine_split => MyComplaintsPage,
-    ranking_page / ranking_split => RankingPage,
-    scorecard_page / scorecard_split => ScorecardPage,
+    file_page / file_split in file => FilePage,
+    complaint_page / complaint_split in progress => ComplaintPage,
+    receipt_page / receipt_split in receipt => ReceiptPage,
+    my_complaints_page / mine_split in mine => MyComplaintsPage,
+    ranking_page / ranking_split in scorecards => RankingPage,
+    scorecard_page / scorecard_split in scorecards => ScorecardPage,
+}
+
+/// A split point per piece of work the first screen may never need: the function pointer's code
+/// (and everything only it uses: the API answers' types, their decoding, their views) lands in
+/// the chunk.
+macro_rules! lazy_functions {
+    ($($(#[$doc:meta])* $loader:ident / $split:ident in $module:ident => $function:path : $type:ty),* $(,)?) => {
+        $(
+            #[wasm_split($module, fallible, wasm_split_path = leptos::wasm_split)]
+            fn $split() -> Result<$type, SplitLoaderError> {
+                Ok($function)
+            }
+
+            $(#[$doc])*
+            pub async fn $loader() -> Result<$type, SplitLoaderError> {
+                $split().await
+            }
+        )*
+    };
+}
+
+lazy_functions! {
+    /// Looks a complaint up by number and phone, and draws its card (as the progress page does).
+    track_lookup / track_split in progress => pages::track::lookup : fn(crate::api::Api, mashang_model::LookupRequest) -> pages::track::LookupFuture,
+    /// Counts the resident's complaints that moved since they last looked (the home tile's badge),
+    /// loading them as 我的投诉 does.
+    unseen_updates / unseen_split in mine => crate::complaint_list::unseen_updates : fn(crate::api::Api, Option<mashang_model::ResidentSession>) -> Pin<Box<dyn Future<Output = usize>>>,
+    /// Sends the filing waiting in the outbox. The form fetches it once the resident types (see
+    /// `Outbox::prepare`), so a filing sent with no network needs no chunk fetched then.
+    outbox_delivery / outbox_split in outbox => crate::outbox::Outbox::deliver : fn(crate::outbox::Outbox),
+    /// The neighbours' complaints like the one being filed, and joining one (附议): the form does
+    /// not wait for them, and most filings never join.
+    similar_complaints / similar_split in join => crate::pages::join::similar : fn(crate::api::Api, i64, i64) -> crate::pages::join::SimilarFuture,
+    /// Exchanges a hand-off token for a session (with 我的投诉, which the session opens: one
+    /// module fewer means fewer shared chunks).
+    handoff_exchange / handoff_split in mine => crate::handoff::exchange : fn(crate::api::Api, String, crate::handoff::SignedIn) -> Pin<Box<dyn Future<Output = ()>>>,
 }
 
 /// The English texts, the app's and the shared ones: most residents never switch, so they are a
 /// chunk of their own, fetched on the first switch (or at start, for a device that chose English).
-#[wasm_split(english_split, fallible, wasm_split_path = leptos::wasm_split)]
+#[wasm_split(english, fallible, wasm_split_path = leptos::wasm_split)]
 fn english_texts() -> Result<(&'static mashang_ui::texts::CommonTexts, &'static crate::i18n::Texts), SplitLoaderError> {
     Ok((&mashang_ui::texts::EN, &crate::i18n::EN))
 }

@@ -34,8 +34,8 @@ fn main() {
         if let Some(shell) = document().get_element_by_id("app-shell") {
             shell.remove();
         }
-        // Once the first screen is up and the browser has nothing to do, index.html fetches the
-        // other pages' chunks and registers the service worker.
+        // Once the first screen is up and the browser has nothing to do, index.html registers
+        // the service worker, which fetches the other pages' chunks.
         let started = wasm_bindgen::closure::Closure::once_into_js(|| {
             if let Ok(started) = web_sys::Event::new("mashang-started") {
                 let _ = window().dispatch_event(&started);

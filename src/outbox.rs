@@ -8,7 +8,8 @@ use mashang_model::FiledComplaint;
 use std::time::Duration;
 
 use crate::api::{Api, ApiError};
-use crate::draft::Draft;
+use crate::draft::{Draft, DraftSummary};
+use crate::lazy;
 use crate::storage;
 
 const FIRST_RETRY: Duration = Duration::from_secs(2);
@@ -39,7 +40,7 @@ fn is_transient(error: &ApiError) -> bool {
 impl Outbox {
     pub fn provide(api: Api) -> Self {
         let outbox = Self {
-            pending: RwSignal::new(Draft::load().pending.is_some()),
+            pending: RwSignal::new(DraftSummary::load().is_pending()),
             delivered: RwSignal::new(None),
             refused: RwSignal::new(None),
             sending: RwSignal::new(false),
@@ -64,8 +65,48 @@ impl Outbox {
         self.send();
     }
 
-    /// Sends the pending filing, if there is one and no attempt is under way.
+    /// Sends the pending filing, if there is one and no attempt is under way. The sending is a
+    /// chunk of its own (src/lazy.rs): most starts have nothing to send.
     pub fn send(self) {
+        if !DraftSummary::load().is_pending() {
+            self.pending.set(false);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match lazy::outbox_delivery().await {
+                Ok(deliver) => deliver(self),
+                // Not even the chunk came through: the network is down, and the next attempt is
+                // when it is back (or the app visible again).
+                Err(_) => self.retry_later(),
+            }
+        });
+    }
+
+    /// Fetches the sending's chunk ahead of need: the form calls this when the resident starts
+    /// typing (not when it opens, which has enough to do), so that a filing sent minutes later,
+    /// perhaps with no network by then, is sent at once. Once is enough: a loaded chunk stays.
+    pub fn prepare() {
+        thread_local!(static PREPARED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+        if PREPARED.replace(true) {
+            return;
+        }
+        leptos::task::spawn_local(async {
+            if lazy::outbox_delivery().await.is_err() {
+                // Try again at the next keystroke.
+                PREPARED.set(false);
+            }
+        });
+    }
+
+    fn retry_later(self) {
+        let failures = self.failures.try_get_value().unwrap_or(0) + 1;
+        self.failures.try_set_value(failures);
+        let wait = FIRST_RETRY.saturating_mul(1 << failures.min(5)).min(LONGEST_WAIT);
+        set_timeout(move || self.send(), wait);
+    }
+
+    /// Sends the pending filing (the chunk's half of [`Outbox::send`]).
+    pub fn deliver(self) {
         let draft = Draft::load();
         let Some(request) = draft.pending.clone() else {
             self.pending.set(false);
@@ -90,12 +131,7 @@ impl Outbox {
                     self.pending.try_set(false);
                     self.delivered.try_set(Some(receipt));
                 }
-                Err(error) if is_transient(&error) => {
-                    let failures = self.failures.try_get_value().unwrap_or(0) + 1;
-                    self.failures.try_set_value(failures);
-                    let wait = FIRST_RETRY.saturating_mul(1 << failures.min(5)).min(LONGEST_WAIT);
-                    set_timeout(move || self.send(), wait);
-                }
+                Err(error) if is_transient(&error) => self.retry_later(),
                 Err(error) => {
                     let mut draft = Draft::load();
                     draft.pending = None;

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use mashang_ui::json;
 pub use mashang_ui::storage::{get, remove, set};
 
 const COMPLAINTS_KEY: &str = "mashang.complaints";
@@ -66,9 +67,16 @@ const SESSION_KEY: &str = "mashang.session";
 /// Present while the session came from the citizen-services app (a hand-off).
 const SESSION_VIA_HANDOFF_KEY: &str = "mashang.session.handoff";
 
-/// The resident signed in on this device (SMS code or hand-off), while the session lasts.
+/// The resident signed in on this device (SMS code or hand-off), while the session lasts. Read
+/// without serde: every start reads it (see `mashang_ui::json`).
 pub fn resident_session() -> Option<mashang_model::ResidentSession> {
-    let session: mashang_model::ResidentSession = get_json(SESSION_KEY)?;
+    let kept = json::parse_object(&get(SESSION_KEY)?)?;
+    let session = mashang_model::ResidentSession {
+        token: json::text(&kept, "token")?,
+        expires_at: mashang_model::time::parse_rfc3339(&json::text(&kept, "expires_at")?).ok()?,
+        phone: json::text(&kept, "phone").unwrap_or_default(),
+        phone_masked: json::text(&kept, "phone_masked")?,
+    };
     (session.expires_at > Utc::now()).then_some(session)
 }
 
@@ -88,6 +96,11 @@ pub fn session_via_handoff() -> bool {
 pub fn forget_resident_session() {
     remove(SESSION_KEY);
     remove(SESSION_VIA_HANDOFF_KEY);
+}
+
+/// Whether any complaint was filed on this device (read without serde, for the home screen).
+pub fn holds_complaints() -> bool {
+    get(COMPLAINTS_KEY).and_then(|kept| json::parse_object(&kept)).is_some_and(|kept| json::has_keys(&kept))
 }
 
 /// Every complaint filed on this device, newest tracking numbers (and so dates) first.

@@ -18,7 +18,7 @@ use crate::draft::Draft;
 use crate::format::nfc;
 use crate::handoff::use_signed_in;
 use crate::i18n::{Locale, ZH_CN, use_i18n};
-use crate::outbox::use_outbox;
+use crate::outbox::{Outbox, use_outbox};
 use crate::pages::join::SimilarComplaints;
 use crate::paths;
 
@@ -268,7 +268,7 @@ pub fn FilePage() -> impl IntoView {
             <p class="intro">{move || i18n.t().file_intro}</p>
             <p class="note">{move || i18n.t().draft_note}</p>
             <ErrorSummary errors input_id />
-            <form class="complaint-form" novalidate on:submit=on_submit>
+            <form class="complaint-form" novalidate on:submit=on_submit on:input=move |_| Outbox::prepare()>
                 <fieldset class="form-fields" prop:disabled=move || pending.get() hidden=move || reviewing.get()>
                 <FieldFrame id="community" field=Field::CommunityId label=|t| t.community_label hint=|t| t.community_hint errors required=true>
                     <input

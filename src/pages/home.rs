@@ -2,31 +2,37 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::app::use_api;
-use crate::complaint_list;
 use crate::components::Page;
-use crate::draft::Draft;
+use crate::draft::DraftSummary;
 use crate::elder::use_elder_mode;
 use crate::i18n::{Texts, ZH_CN, use_i18n};
 use crate::outbox::use_outbox;
-use crate::{paths, storage};
+use crate::{lazy, paths, storage};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let draft = Draft::load();
-    let resume = draft.has_content().then_some(draft.pending.is_some());
+    let draft = DraftSummary::load();
+    let resume = draft.has_content().then_some(draft.is_pending());
     let delivered = use_outbox().and_then(|outbox| outbox.delivered.get_untracked());
     let elder = use_elder_mode();
     // A hand-off may finish after the home screen has opened.
     let session = crate::handoff::use_signed_in().session;
-    let follows_any = move || session.get().is_some() || !storage::device_complaints().is_empty();
+    let follows_any = move || session.get().is_some() || storage::holds_complaints();
     // How many of the resident's complaints moved since they last looked, for the tile's badge.
     let api = use_api();
     let updates = LocalResource::new(move || {
         let (api, session) = (api.clone(), session.get());
+        // Nothing to count on a device that follows nothing (most first visits).
+        let follows = session.is_some() || storage::holds_complaints();
         async move {
-            let loaded = complaint_list::load(api, session).await;
-            loaded.rows.iter().filter(|row| row.unseen).count()
+            if !follows {
+                return 0;
+            }
+            match lazy::unseen_updates().await {
+                Ok(count) => count(api, session).await,
+                Err(_) => 0,
+            }
         }
     });
     let updates_badge = Signal::derive(move || {

@@ -7,38 +7,55 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use mashang_model::{NeighbourComplaint, ProblemCode, TrackingNumber};
 
-use crate::api::ApiError;
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::api::{Api, ApiError};
 use crate::app::use_api;
 use crate::components::{SignIn, StatusBadge};
 use crate::handoff::use_signed_in;
 use crate::i18n::use_i18n;
-use crate::{format, paths, storage};
+use crate::{format, lazy, paths, storage};
 
 #[component]
 pub fn SimilarComplaints(community: Signal<Option<i64>>, category: Signal<Option<i64>>) -> impl IntoView {
-    let i18n = use_i18n();
     let api = use_api();
-    // Suggestions help; they never stand in the way of filing, so a failure just shows none.
+    // Suggestions help; they never stand in the way of filing, so a failure (of the request or
+    // of their chunk) just shows none.
     let similar = LocalResource::new(move || {
         let (api, chosen) = (api.clone(), community.get().zip(category.get()));
         async move {
-            match chosen {
-                Some((community, category)) => api.similar(community, category).await.unwrap_or_default(),
-                None => Vec::new(),
-            }
+            let (community, category) = chosen?;
+            let similar = lazy::similar_complaints().await.ok()?;
+            similar(api, community, category).await
         }
     });
+    move || similar.get().flatten().map(|section| section.run())
+}
+
+pub type SimilarFuture = Pin<Box<dyn Future<Output = Option<ViewFn>>>>;
+
+/// The section listing them, when there are any. A chunk of its own (src/lazy.rs), with the
+/// joining.
+pub fn similar(api: Api, community: i64, category: i64) -> SimilarFuture {
+    Box::pin(async move {
+        let list = api.similar(community, category).await.ok().filter(|list| !list.is_empty())?;
+        Some(ViewFn::from(move || view! { <SimilarSection list=list.clone() /> }))
+    })
+}
+
+#[component]
+fn SimilarSection(list: Vec<NeighbourComplaint>) -> impl IntoView {
+    let i18n = use_i18n();
     let joining = RwSignal::new(None::<TrackingNumber>);
     view! {
-        {move || similar.get().filter(|list| !list.is_empty()).map(|list| view! {
-            <section class="card similar" aria-labelledby="similar-title">
-                <h2 id="similar-title">{move || i18n.t().similar_title}</h2>
-                <p>{move || i18n.t().similar_intro}</p>
-                <ul class="similar-list">
-                    {list.into_iter().map(|complaint| view! { <SimilarItem complaint joining /> }).collect_view()}
-                </ul>
-            </section>
-        })}
+        <section class="card similar" aria-labelledby="similar-title">
+            <h2 id="similar-title">{move || i18n.t().similar_title}</h2>
+            <p>{move || i18n.t().similar_intro}</p>
+            <ul class="similar-list">
+                {list.into_iter().map(|complaint| view! { <SimilarItem complaint joining /> }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

@@ -1,12 +1,12 @@
 mod complaint;
 mod file;
 mod home;
-mod join;
+pub mod join;
 mod mine;
 mod not_found;
 mod receipt;
 mod scorecards;
-mod track;
+pub mod track;
 
 pub use complaint::ComplaintPage;
 pub use file::FilePage;

@@ -1,12 +1,15 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use mashang_model::{ComplaintView, Field, FieldError, LookupRequest, validate_lookup};
+use mashang_model::{Field, FieldError, LookupRequest, validate_lookup};
+use std::future::Future;
+use std::pin::Pin;
 
-use crate::api::ApiError;
+use crate::api::{Api, ApiError};
 use crate::app::use_api;
 use crate::components::{ComplaintCard, ErrorSummary, LoadBoundary, Page, SUMMARY_ID, TextInput, focus_element};
 use crate::i18n::use_i18n;
+use crate::lazy;
 
 fn input_id(field: Field) -> &'static str {
     match field {
@@ -17,9 +20,30 @@ fn input_id(field: Field) -> &'static str {
 
 /// What the last lookup answered, when it got an answer.
 #[derive(Clone)]
-enum Outcome {
-    Found(Box<ComplaintView>),
+pub enum Outcome {
+    /// The complaint's card, drawn by the lookup's chunk.
+    Found(ViewFn),
     NotFound,
+    /// The server found fault with what was typed.
+    Invalid(Vec<FieldError>),
+}
+
+pub type LookupFuture = Pin<Box<dyn Future<Output = Result<Outcome, ApiError>>>>;
+
+/// Asks the server and prepares the card. It is a chunk of its own (src/lazy.rs): the complaint,
+/// its timeline and photos are not needed before the resident has typed a number, and keeping
+/// them out of the first download makes the home screen start sooner.
+pub fn lookup(api: Api, request: LookupRequest) -> LookupFuture {
+    Box::pin(async move {
+        match api.lookup(&request).await {
+            Ok(complaint) => {
+                Ok(Outcome::Found(ViewFn::from(move || view! { <ComplaintCard complaint=complaint.clone() /> })))
+            }
+            Err(error) if error.is_not_found() => Ok(Outcome::NotFound),
+            Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => Ok(Outcome::Invalid(problem.errors)),
+            Err(error) => Err(error),
+        }
+    })
 }
 
 #[component]
@@ -48,17 +72,17 @@ pub fn TrackPage() -> impl IntoView {
         searching.set(true);
         let api = api.clone();
         leptos::task::spawn_local(async move {
-            let result = match api.lookup(&request).await {
-                Ok(view) => Ok(Outcome::Found(Box::new(view))),
-                Err(error) if error.is_not_found() => Ok(Outcome::NotFound),
-                Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
-                    errors.try_set(problem.errors);
-                    searching.try_set(false);
-                    focus_element(SUMMARY_ID);
-                    return;
-                }
-                Err(error) => Err(error),
+            // A chunk that does not arrive is a network failure like any other, with its retry.
+            let result = match lazy::track_lookup().await {
+                Ok(lookup) => lookup(api, request).await,
+                Err(_) => Err(ApiError::Network),
             };
+            if let Ok(Outcome::Invalid(found)) = result {
+                errors.try_set(found);
+                searching.try_set(false);
+                focus_element(SUMMARY_ID);
+                return;
+            }
             searching.try_set(false);
             outcome.try_set(Some(result));
             focus_element("lookup-result");
@@ -106,8 +130,9 @@ pub fn TrackPage() -> impl IntoView {
                     retry=search
                 />
                 {move || outcome.get().and_then(Result::ok).map(|outcome| match outcome {
-                    Outcome::Found(view) => view! { <ComplaintCard complaint=*view /> }.into_any(),
+                    Outcome::Found(card) => card.run(),
                     Outcome::NotFound => view! { <p class="notice notice-warning" role="alert">{move || i18n.t().not_found_complaint}</p> }.into_any(),
+                    Outcome::Invalid(_) => ().into_any(),
                 })}
             </div>
         </Page>

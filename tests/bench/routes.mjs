@@ -6,16 +6,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
-/** Route → the split point (src/lazy.rs) whose chunks it waits for; none for the main module's. */
+/** Route → the split module (src/lazy.rs) whose chunks it waits for; none for the main module's. */
 export const ROUTES = {
   'home /': null,
   'track /track': null,
-  'file /file': 'file_split',
-  'progress /complaints/…': 'complaint_split',
-  'receipt /receipt/…': 'receipt_split',
-  'my complaints /mine': 'mine_split',
-  'ranking /scorecards': 'ranking_split',
-  'scorecard /scorecards/…': 'scorecard_split',
+  'file /file': 'file',
+  'progress /complaints/…': 'progress',
+  'receipt /receipt/…': 'receipt',
+  'my complaints /mine': 'mine',
+  'ranking /scorecards': 'scorecards',
+  'scorecard /scorecards/…': 'scorecards',
 };
 
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;

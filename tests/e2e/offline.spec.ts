@@ -70,6 +70,9 @@ test('under a sub-path the worker keeps to it, and the app starts there with no 
   await context.setOffline(true);
   await openApp(page, `${base}track`);
   await expect(page.getByLabel('受理编号')).toBeVisible();
+  // The worker kept the chunks of pages this device has not opened yet.
+  await openApp(page, `${base}file`);
+  await expect(page.getByLabel('问题描述')).toBeVisible();
   await page.getByRole('link', { name: /返回/ }).first().click();
   await expect(page).toHaveURL(base);
   await expect(page.getByRole('link', { name: /我要投诉/ })).toBeVisible();

@@ -1,18 +1,16 @@
 //! Runtime configuration, read from `config.json` next to `index.html`, so that one build can be
 //! pointed at any back end that speaks the contract and served under any path.
 
-use serde::Deserialize;
+use crate::json;
 
 /// The API relative to the page's base, so the same build works at `/` and under a sub-path.
 const DEFAULT_API_BASE: &str = "api/v1";
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct RuntimeConfig {
     /// Base URL of the API, absolute or relative to the page's base (default: `api/v1`).
-    #[serde(default)]
     api_base: Option<String>,
     /// The path the app is served under, such as `/mashang/` (default: the page's `<base href>`).
-    #[serde(default)]
     base_path: Option<String>,
 }
 
@@ -47,13 +45,20 @@ fn router_base(path: &str) -> String {
 /// Loads the configuration; a missing or broken file falls back to the defaults, because a
 /// resident should still get a working app when the operator forgot the file.
 pub async fn load() -> RuntimeConfig {
-    let response = gloo_net::http::Request::get("config.json").send().await;
-    match response {
-        Ok(response) if response.ok() => response.json().await.unwrap_or_else(|error| {
-            leptos::logging::warn!("config.json is not valid, using defaults: {error}");
+    let Ok(response) = gloo_net::http::Request::get("config.json").send().await else {
+        return RuntimeConfig::default();
+    };
+    if !response.ok() {
+        return RuntimeConfig::default();
+    }
+    match response.text().await.ok().as_deref().and_then(json::parse_object) {
+        Some(config) => {
+            RuntimeConfig { api_base: json::text(&config, "api_base"), base_path: json::text(&config, "base_path") }
+        }
+        None => {
+            leptos::logging::warn!("config.json is not a JSON object, using defaults");
             RuntimeConfig::default()
-        }),
-        _ => RuntimeConfig::default(),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod format;
 pub mod http;
 pub mod i18n;
 pub mod ime;
+pub mod json;
 mod language_switch;
 pub mod live;
 mod load_boundary;

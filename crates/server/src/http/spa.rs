@@ -203,10 +203,7 @@ mod tests {
             assert_eq!(cache_control(path, false), "no-cache", "{path}");
         }
         assert_eq!(cache_control("/complaints/1", true), "no-cache");
-        assert_eq!(
-            cache_control("/split_file_split-3bb77925ef49331f.wasm", false),
-            "public, max-age=31536000, immutable"
-        );
+        assert_eq!(cache_control("/split_file-3bb77925ef49331f.wasm", false), "public, max-age=31536000, immutable");
         assert_eq!(cache_control("/icon-192.png", false), "public, max-age=3600");
     }
 
