@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::components::Page;
-use crate::i18n::use_i18n;
+use crate::i18n::{Texts, use_i18n};
 use crate::pages;
 
 /// Builds a page once its chunk is there.
@@ -106,9 +106,19 @@ pub fn english() -> Pin<Box<dyn Future<Output = bool>>> {
     })
 }
 
-/// The route's page, once its chunk has arrived.
+/// The route's page, once its chunk has arrived. Until then the screen is already the page's:
+/// its title and its opening line, painted with the first screen's code, so the resident reads
+/// where they are at once and nothing moves when the rest arrives.
 #[component]
-pub fn Lazy(load: PageLoader) -> impl IntoView {
+pub fn Lazy(
+    load: PageLoader,
+    /// The page's title.
+    title: fn(&Texts) -> &'static str,
+    /// The line the page opens with, if it has one.
+    #[prop(optional)]
+    intro: Option<fn(&Texts) -> &'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let attempt = RwSignal::new(0_u32);
     let page = LocalResource::new(move || {
         attempt.track();
@@ -121,15 +131,19 @@ pub fn Lazy(load: PageLoader) -> impl IntoView {
         }
     });
     on_cleanup(move || online.remove());
-    move || match page.get() {
-        Some(Ok(view)) => view(),
-        Some(Err(_)) => view! { <ChunkFailed attempt /> }.into_any(),
-        None => view! {
-            <Page title=|t| t.app_name back=true>
-                <p class="loading" role="status">{move || use_i18n().t().loading}</p>
+    move || {
+        let waiting = match page.get() {
+            Some(Ok(view)) => return view(),
+            Some(Err(_)) => view! { <ChunkFailed attempt /> }.into_any(),
+            None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
+        };
+        view! {
+            <Page title back=true>
+                {intro.map(|intro| view! { <p class="intro">{move || intro(i18n.t())}</p> })}
+                {waiting}
             </Page>
         }
-        .into_any(),
+        .into_any()
     }
 }
 
@@ -137,13 +151,11 @@ pub fn Lazy(load: PageLoader) -> impl IntoView {
 fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Page title=|t| t.app_name back=true>
-            <div class="notice notice-error" role="alert">
-                <p>{move || i18n.t().page_not_loaded}</p>
-                <button type="button" class="button button-primary" on:click=move |_| attempt.update(|n| *n += 1)>
-                    {move || i18n.t().common.retry}
-                </button>
-            </div>
-        </Page>
+        <div class="notice notice-error" role="alert">
+            <p>{move || i18n.t().page_not_loaded}</p>
+            <button type="button" class="button button-primary" on:click=move |_| attempt.update(|n| *n += 1)>
+                {move || i18n.t().common.retry}
+            </button>
+        </div>
     }
 }
