@@ -69,8 +69,7 @@ impl DraftSummary {
 impl Draft {
     /// The saved draft, or a fresh one with a new key.
     pub fn load() -> Self {
-        let saved: Option<Self> = storage::get(DRAFT_KEY).and_then(|json| serde_json::from_str(&json).ok());
-        let mut draft = saved.unwrap_or_default();
+        let mut draft: Self = storage::get_json(DRAFT_KEY).unwrap_or_default();
         if draft.idempotency_key.is_empty() {
             draft.idempotency_key = storage::new_uuid();
         }
@@ -78,9 +77,7 @@ impl Draft {
     }
 
     pub fn save(&self) {
-        if let Ok(json) = serde_json::to_string(self) {
-            storage::set(DRAFT_KEY, &json);
-        }
+        storage::set_json(DRAFT_KEY, self);
     }
 
     /// Forgets the draft; called only after the server confirmed the filing.
