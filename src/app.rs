@@ -35,11 +35,11 @@ pub fn App(
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=HomePage />
                 <Route path=path!("/track") view=TrackPage />
-                <Route path=path!("/file") view=|| view! { <Lazy load=lazy::file_page title=|t| t.file_title intro=|t| t.file_intro /> } />
+                <Route path=path!("/file") view=|| view! { <Lazy load=lazy::file_page title=|t| t.file_title intro=|t| t.file_intro body=true /> } />
                 <Route path=path!("/receipt/:number") view=|| view! { <Lazy load=lazy::receipt_page title=|t| t.receipt_title /> } />
                 <Route path=path!("/complaints/:number") view=|| view! { <Lazy load=lazy::complaint_page title=|t| t.detail_title /> } />
-                <Route path=path!("/mine") view=|| view! { <Lazy load=lazy::my_complaints_page title=|t| t.mine_title intro=|t| t.mine_hint /> } />
-                <Route path=path!("/scorecards") view=|| view! { <Lazy load=lazy::ranking_page title=|t| t.scores_title intro=|t| t.scores_intro /> } />
+                <Route path=path!("/mine") view=|| view! { <Lazy load=lazy::my_complaints_page title=|t| t.mine_title intro=|t| t.mine_hint body=true /> } />
+                <Route path=path!("/scorecards") view=|| view! { <Lazy load=lazy::ranking_page title=|t| t.scores_title intro=|t| t.scores_intro body=true /> } />
                 <Route path=path!("/scorecards/:subject/:id") view=|| view! { <Lazy load=lazy::scorecard_page title=|t| t.scores_title /> } />
             </Routes>
         </Router>

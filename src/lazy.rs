@@ -42,11 +42,11 @@ macro_rules! lazy_pages {
 // The module names are the chunks' file names (`split_<module>-<build>.wasm`), which
 // `cargo xtask split-app` (ROUTE_SPLITS) and the tests know.
 lazy_pages! {
-    file_page / file_split in file => FilePage,
+    file_page / file_split in file => FilePageBody,
     complaint_page / complaint_split in progress => ComplaintPage,
     receipt_page / receipt_split in receipt => ReceiptPage,
-    my_complaints_page / mine_split in mine => MyComplaintsPage,
-    ranking_page / ranking_split in scorecards => RankingPage,
+    my_complaints_page / mine_split in mine => MyComplaintsBody,
+    ranking_page / ranking_split in scorecards => RankingBody,
     scorecard_page / scorecard_split in scorecards => ScorecardPage,
 }
 
@@ -117,6 +117,12 @@ pub fn Lazy(
     /// The line the page opens with, if it has one.
     #[prop(optional)]
     intro: Option<fn(&Texts) -> &'static str>,
+    /// Whether the page is only what follows its opening line, always under this title: then the
+    /// frame painted first stays, and the page is drawn into it. Otherwise (a page that may be
+    /// another, such as "not found") the page replaces the frame; the browser then takes the
+    /// repainted title for the largest paint, which comes as late as the chunk.
+    #[prop(optional)]
+    body: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let attempt = RwSignal::new(0_u32);
@@ -131,18 +137,31 @@ pub fn Lazy(
         }
     });
     on_cleanup(move || online.remove());
-    move || {
-        let waiting = match page.get() {
-            Some(Ok(view)) => return view(),
-            Some(Err(_)) => view! { <ChunkFailed attempt /> }.into_any(),
-            None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
-        };
+    let frame = move |content: AnyView| {
         view! {
             <Page title back=true>
                 {intro.map(|intro| view! { <p class="intro">{move || intro(i18n.t())}</p> })}
-                {waiting}
+                {content}
             </Page>
         }
+        .into_any()
+    };
+    // What the frame holds until the page's chunk is there.
+    let waiting = move || match page.get() {
+        Some(Err(_)) => view! { <ChunkFailed attempt /> }.into_any(),
+        _ => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
+    };
+    if body {
+        let content = move || match page.get() {
+            Some(Ok(view)) => view(),
+            _ => waiting(),
+        };
+        frame(content.into_any())
+    } else {
+        (move || match page.get() {
+            Some(Ok(view)) => view(),
+            _ => frame(waiting()),
+        })
         .into_any()
     }
 }

@@ -3,15 +3,15 @@ use leptos_router::components::A;
 
 use crate::app::use_api;
 use crate::complaint_list::{self, ListFilter, Row};
-use crate::components::{Choice, LoadBoundary, Page, SignIn, StatusBadge};
+use crate::components::{Choice, LoadBoundary, SignIn, StatusBadge};
 use crate::handoff::use_signed_in;
 use crate::i18n::use_i18n;
 use crate::paths;
 
 /// The complaints filed on this device and, after signing in by SMS code, every complaint filed
-/// with that phone; newest first, each once.
+/// with that phone; newest first, each once. Drawn inside the frame [`crate::lazy::Lazy`] keeps.
 #[component]
-pub fn MyComplaintsPage() -> impl IntoView {
+pub fn MyComplaintsBody() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let session = use_signed_in().session;
@@ -19,27 +19,24 @@ pub fn MyComplaintsPage() -> impl IntoView {
     // and can retry).
     let complaints = LocalResource::new(move || complaint_list::load(api.clone(), session.get()));
     view! {
-        <Page title=|t| t.mine_title back=true>
-            <p class="intro">{move || i18n.t().mine_hint}</p>
-            <LoadBoundary
-                outcome=Signal::derive(move || complaints.get().map(|loaded| loaded.outcome))
-                retry=move |()| complaints.refetch()
-                message=Signal::derive(move || {
-                    let t = i18n.t();
-                    match complaints.get().and_then(|loaded| loaded.last_known_at) {
-                        // With no network, the list as it last was: said so, with its time.
-                        Some(at) => t.mine_last_known.replace("{time}", &crate::format::datetime(t, at)),
-                        None => t.mine_incomplete.to_owned(),
-                    }
-                })
-            />
-            {move || match complaints.get() {
-                None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
-                Some(loaded) if loaded.rows.is_empty() && loaded.outcome.is_ok() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
-                Some(loaded) => view! { <FilteredList list=loaded.rows /> }.into_any(),
-            }}
-            <SignIn title=|t| t.signin_title hint=|t| t.signin_hint />
-        </Page>
+        <LoadBoundary
+            outcome=Signal::derive(move || complaints.get().map(|loaded| loaded.outcome))
+            retry=move |()| complaints.refetch()
+            message=Signal::derive(move || {
+                let t = i18n.t();
+                match complaints.get().and_then(|loaded| loaded.last_known_at) {
+                    // With no network, the list as it last was: said so, with its time.
+                    Some(at) => t.mine_last_known.replace("{time}", &crate::format::datetime(t, at)),
+                    None => t.mine_incomplete.to_owned(),
+                }
+            })
+        />
+        {move || match complaints.get() {
+            None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
+            Some(loaded) if loaded.rows.is_empty() && loaded.outcome.is_ok() => view! { <p class="notice">{move || i18n.t().mine_empty}</p> }.into_any(),
+            Some(loaded) => view! { <FilteredList list=loaded.rows /> }.into_any(),
+        }}
+        <SignIn title=|t| t.signin_title hint=|t| t.signin_hint />
     }
 }
 

@@ -9,10 +9,10 @@ mod scorecards;
 pub mod track;
 
 pub use complaint::ComplaintPage;
-pub use file::FilePage;
+pub use file::FilePageBody;
 pub use home::HomePage;
-pub use mine::MyComplaintsPage;
+pub use mine::MyComplaintsBody;
 pub use not_found::NotFoundPage;
 pub use receipt::ReceiptPage;
-pub use scorecards::{RankingPage, ScorecardPage};
+pub use scorecards::{RankingBody, ScorecardPage};
 pub use track::TrackPage;

@@ -137,9 +137,9 @@ fn DistrictChoice(district: RwSignal<String>) -> impl IntoView {
 }
 
 /// `/scorecards`: 红榜, 黑榜, the whole ranking, and who is not ranked and why; for the city or
-/// one district.
+/// one district. Drawn inside the frame [`crate::lazy::Lazy`] keeps.
 #[component]
-pub fn RankingPage() -> impl IntoView {
+pub fn RankingBody() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let period = RwSignal::new(Period::quarter_of(chrono::Utc::now()));
@@ -149,21 +149,18 @@ pub fn RankingPage() -> impl IntoView {
         async move { api.ranking(&period.to_string(), &district).await }
     });
     view! {
-        <Page title=|t| t.scores_title back=true>
-            <p class="intro">{move || i18n.t().scores_intro}</p>
-            <PeriodChoice period />
-            <DistrictChoice district />
-            <LoadBoundary
-                outcome=Signal::derive(move || ranking.get().map(|loaded| loaded.map(|_| ())))
-                retry=move |()| ranking.refetch()
-            />
-            {move || match ranking.get() {
-                None => Some(view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any()),
-                Some(Ok(ranking)) => Some(view! { <RankingLists ranking /> }.into_any()),
-                Some(Err(_)) => None,
-            }}
-            <Method />
-        </Page>
+        <PeriodChoice period />
+        <DistrictChoice district />
+        <LoadBoundary
+            outcome=Signal::derive(move || ranking.get().map(|loaded| loaded.map(|_| ())))
+            retry=move |()| ranking.refetch()
+        />
+        {move || match ranking.get() {
+            None => Some(view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any()),
+            Some(Ok(ranking)) => Some(view! { <RankingLists ranking /> }.into_any()),
+            Some(Err(_)) => None,
+        }}
+        <Method />
     }
 }
 

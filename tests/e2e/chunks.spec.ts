@@ -65,3 +65,34 @@ test('without a service worker, the other pages are fetched once the home screen
   await page.getByRole('link', { name: /我要投诉/ }).click();
   await expect(page.locator('#description')).toBeVisible();
 });
+
+// A page that always opens under the same title keeps the frame painted before its chunk: the
+// title and opening line are the same elements before and after, so nothing is drawn twice (and
+// the browser's largest paint is the early one).
+for (const { path, title, intro } of [
+  { path: '/file', title: '我要投诉', intro: '请说清楚在哪个小区' },
+  { path: '/mine', title: '我的投诉', intro: '在这台设备上提交的投诉' },
+  { path: '/scorecards', title: '物业服务评价', intro: '根据居民投诉的办理情况' },
+]) {
+  test(`the frame of ${path} painted before its chunk stays when the page arrives`, async ({ page }) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/split_\w+-[0-9a-f]+\.wasm$/, async (request) => {
+      await held;
+      await request.continue();
+    });
+    await page.goto(path);
+    const heading = page.locator('h1.app-title');
+    await expect(heading).toContainText(title);
+    await expect(page.locator('p.intro')).toContainText(intro);
+    await expect(page.locator('.loading')).toBeVisible();
+    await heading.evaluate((element) => ((window as unknown as { painted: Element }).painted = element));
+    await page.locator('p.intro').evaluate((element) => ((window as unknown as { intro: Element }).intro = element));
+    release();
+    await expect(page.locator('.loading')).toHaveCount(0);
+    expect(await page.evaluate(() => {
+      const seen = window as unknown as { painted: Element; intro: Element };
+      return [seen.painted.isConnected, seen.intro.isConnected, document.querySelectorAll('h1').length];
+    })).toEqual([true, true, 1]);
+  });
+}

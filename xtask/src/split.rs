@@ -70,7 +70,9 @@ fn build(root: &Path, staging: &Path, release: bool) -> Result {
     if release {
         for (path, _) in &modules {
             let mut optimize = Command::new("wasm-opt");
-            optimize.arg("-Oz").arg("--strip-debug").arg(path).arg("-o").arg(path);
+            // `MASHANG_WASM_NAMES=1` keeps the functions' names, for a profile of a release build.
+            let names = if std::env::var_os("MASHANG_WASM_NAMES").is_some() { "-g" } else { "--strip-debug" };
+            optimize.arg("-Oz").arg(names).arg(path).arg("-o").arg(path);
             tools::with_tool_path(&mut optimize, root);
             run_checked(&mut optimize)?;
         }
