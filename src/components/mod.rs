@@ -3,6 +3,7 @@ mod choice;
 mod complaint_card;
 mod escalation_banner;
 mod handoff_notice;
+mod later;
 mod network_banner;
 mod page;
 mod sign_in;
@@ -14,6 +15,7 @@ pub use choice::Choice;
 pub use complaint_card::ComplaintCard;
 pub use escalation_banner::EscalationBanner;
 pub use handoff_notice::HandoffNotice;
+pub use later::Later;
 pub use mashang_ui::{
     ErrorSummary, FieldMessage, LoadBoundary, PhotoItem, PhotoPicker, SUMMARY_ID, StatusBadge, Timeline, any_in_flight,
     described_by, focus_element, has_error, uploaded_ids, uploaded_paths,

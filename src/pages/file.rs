@@ -11,8 +11,8 @@ use crate::api::Api;
 use crate::api::ApiError;
 use crate::app::{LastReceipt, use_api};
 use crate::components::{
-    ErrorSummary, FieldFrame, FieldLabel, FieldMessage, LoadBoundary, PhotoItem, PhotoPicker, SUMMARY_ID, TextInput,
-    any_in_flight, described_by, focus_element, has_error, uploaded_ids, uploaded_paths,
+    ErrorSummary, FieldFrame, FieldLabel, FieldMessage, Later, LoadBoundary, PhotoItem, PhotoPicker, SUMMARY_ID,
+    TextInput, any_in_flight, described_by, focus_element, has_error, uploaded_ids, uploaded_paths,
 };
 use crate::draft::Draft;
 use crate::format::nfc;
@@ -328,140 +328,146 @@ pub fn FilePageBody() -> impl IntoView {
                 />
             </FieldFrame>
 
-            {move || chosen_community.get().map(|community| view! {
-                <p class="scores-link">
-                    <A href=paths::scorecard("communities", community.id)>{move || i18n.t().scores_of_community}</A>
-                </p>
-            })}
-            <SimilarComplaints community=form.community_id.into() category=form.category_id.into() />
+            <Later>
+                {move || chosen_community.get().map(|community| view! {
+                    <p class="scores-link">
+                        <A href=paths::scorecard("communities", community.id)>{move || i18n.t().scores_of_community}</A>
+                    </p>
+                })}
+                <SimilarComplaints community=form.community_id.into() category=form.category_id.into() />
 
-            <TextInput
-                id="location"
-                field=Field::Location
-                label=|t| t.location_label
-                hint=|t| t.location_hint
-                value=form.location
-                errors
-            />
-            <SharedAreas value=form.location />
+                <TextInput
+                    id="location"
+                    field=Field::Location
+                    label=|t| t.location_label
+                    hint=|t| t.location_hint
+                    value=form.location
+                    errors
+                />
+                <SharedAreas value=form.location />
 
-            <FieldFrame id="description" field=Field::Description label=|t| t.description_label hint=|t| t.description_hint errors required=true>
-                <textarea
-                    id="description"
-                    name="description"
-                    rows="6"
-                    aria-describedby=move || format!("{} description-count", described_by("description", errors, Field::Description)())
-                    aria-invalid=move || has_error(errors, Field::Description)().to_string()
-                    prop:value=move || form.description.get()
-                    on:input:target=move |ev| form.description.set(ev.target().value())
-                ></textarea>
-                <p class="counter" id="description-count" class:counter-over={move || description_length() > DESCRIPTION_MAX_CHARS}>
-                    {move || i18n.t().description_counter
-                        .replace("{count}", &description_length().to_string())
-                        .replace("{max}", &DESCRIPTION_MAX_CHARS.to_string())}
-                </p>
-            </FieldFrame>
+                <FieldFrame id="description" field=Field::Description label=|t| t.description_label hint=|t| t.description_hint errors required=true>
+                    <textarea
+                        id="description"
+                        name="description"
+                        rows="6"
+                        aria-describedby=move || format!("{} description-count", described_by("description", errors, Field::Description)())
+                        aria-invalid=move || has_error(errors, Field::Description)().to_string()
+                        prop:value=move || form.description.get()
+                        on:input:target=move |ev| form.description.set(ev.target().value())
+                    ></textarea>
+                    <p class="counter" id="description-count" class:counter-over={move || description_length() > DESCRIPTION_MAX_CHARS}>
+                        {move || i18n.t().description_counter
+                            .replace("{count}", &description_length().to_string())
+                            .replace("{max}", &DESCRIPTION_MAX_CHARS.to_string())}
+                    </p>
+                </FieldFrame>
 
-            <PhotoPicker photos=form.photos errors />
+                <PhotoPicker photos=form.photos errors />
+            </Later>
 
-            {move || match verified_session.get() {
-                Some(session) if !use_other_phone.get() => view! {
-                    <VerifiedPhone masked=session.phone_masked via_handoff=signed_in.via_handoff.get() use_other_phone />
-                }.into_any(),
-                verified => view! {
-                    <TextInput
-                        id="phone"
-                        field=Field::Phone
-                        label=|t| t.phone_label
-                        hint=|t| t.phone_hint
-                        value=form.phone
-                        errors
-                        required=true
-                        input_type="tel"
-                        inputmode="tel"
-                        autocomplete="tel"
+            <Later>
+                {move || match verified_session.get() {
+                    Some(session) if !use_other_phone.get() => view! {
+                        <VerifiedPhone masked=session.phone_masked via_handoff=signed_in.via_handoff.get() use_other_phone />
+                    }.into_any(),
+                    verified => view! {
+                        <TextInput
+                            id="phone"
+                            field=Field::Phone
+                            label=|t| t.phone_label
+                            hint=|t| t.phone_hint
+                            value=form.phone
+                            errors
+                            required=true
+                            input_type="tel"
+                            inputmode="tel"
+                            autocomplete="tel"
+                        />
+                        {verified.map(|_| view! {
+                            <button type="button" class="button" on:click=move |_| use_other_phone.set(false)>
+                                {move || i18n.t().use_verified_phone}
+                            </button>
+                        })}
+                    }.into_any(),
+                }}
+
+                <TextInput id="name" field=Field::Name label=|t| t.name_label hint=|t| t.name_hint value=form.name errors autocomplete="name" />
+
+                <div class="field checkbox-field">
+                    <input
+                        id="hide-identity"
+                        type="checkbox"
+                        aria-describedby="hide-identity-hint"
+                        prop:checked=move || form.hide_identity_from_property.get()
+                        on:change:target=move |ev| form.hide_identity_from_property.set(ev.target().checked())
                     />
-                    {verified.map(|_| view! {
-                        <button type="button" class="button" on:click=move |_| use_other_phone.set(false)>
-                            {move || i18n.t().use_verified_phone}
-                        </button>
-                    })}
-                }.into_any(),
-            }}
+                    <label for="hide-identity">{move || i18n.t().hide_identity_label}</label>
+                    <p class="hint" id="hide-identity-hint">{move || i18n.t().hide_identity_hint}</p>
+                </div>
 
-            <TextInput id="name" field=Field::Name label=|t| t.name_label hint=|t| t.name_hint value=form.name errors autocomplete="name" />
+                <div class="field checkbox-field">
+                    <input
+                        id="neighbours"
+                        type="checkbox"
+                        aria-describedby="neighbours-hint"
+                        prop:checked=move || form.neighbours_see()
+                        on:change:target=move |ev| form.visible_to_neighbours.set(Some(ev.target().checked()))
+                    />
+                    <label for="neighbours">{move || i18n.t().neighbours_label}</label>
+                    <p class="hint" id="neighbours-hint">{move || i18n.t().neighbours_hint}</p>
+                </div>
 
-            <div class="field checkbox-field">
-                <input
-                    id="hide-identity"
-                    type="checkbox"
-                    aria-describedby="hide-identity-hint"
-                    prop:checked=move || form.hide_identity_from_property.get()
-                    on:change:target=move |ev| form.hide_identity_from_property.set(ev.target().checked())
-                />
-                <label for="hide-identity">{move || i18n.t().hide_identity_label}</label>
-                <p class="hint" id="hide-identity-hint">{move || i18n.t().hide_identity_hint}</p>
-            </div>
-
-            <div class="field checkbox-field">
-                <input
-                    id="neighbours"
-                    type="checkbox"
-                    aria-describedby="neighbours-hint"
-                    prop:checked=move || form.neighbours_see()
-                    on:change:target=move |ev| form.visible_to_neighbours.set(Some(ev.target().checked()))
-                />
-                <label for="neighbours">{move || i18n.t().neighbours_label}</label>
-                <p class="hint" id="neighbours-hint">{move || i18n.t().neighbours_hint}</p>
-            </div>
-
-            <details class="notice-text">
-                <summary>{move || i18n.t().consent_notice_title}</summary>
-                <p>{move || i18n.t().consent_notice}</p>
-            </details>
-            <div class="field checkbox-field" class:field-invalid=has_error(errors, Field::Consent)>
-                <FieldMessage input_id="consent" field=Field::Consent errors />
-                <input
-                    id="consent"
-                    type="checkbox"
-                    aria-describedby=move || if has_error(errors, Field::Consent)() { "consent-error" } else { "" }
-                    aria-invalid=move || has_error(errors, Field::Consent)().to_string()
-                    prop:checked=move || form.consent.get()
-                    on:change:target=move |ev| form.consent.set(ev.target().checked())
-                />
-                <FieldLabel id="consent" label=|t| t.consent_label required=true />
-            </div>
+                <details class="notice-text">
+                    <summary>{move || i18n.t().consent_notice_title}</summary>
+                    <p>{move || i18n.t().consent_notice}</p>
+                </details>
+                <div class="field checkbox-field" class:field-invalid=has_error(errors, Field::Consent)>
+                    <FieldMessage input_id="consent" field=Field::Consent errors />
+                    <input
+                        id="consent"
+                        type="checkbox"
+                        aria-describedby=move || if has_error(errors, Field::Consent)() { "consent-error" } else { "" }
+                        aria-invalid=move || has_error(errors, Field::Consent)().to_string()
+                        prop:checked=move || form.consent.get()
+                        on:change:target=move |ev| form.consent.set(ev.target().checked())
+                    />
+                    <FieldLabel id="consent" label=|t| t.consent_label required=true />
+                </div>
+            </Later>
 
             </fieldset>
-            <p class="notice notice-warning" role="status" hidden=move || !pending.get()>
-                {move || i18n.t().pending_notice}
-            </p>
-            <div id="submit-error" class="form-error" tabindex="-1" role="alert">
-                {move || submit_error.get().map(|error| i18n.t().api_error(&error))}
-                {move || photos_notice.get().then(|| i18n.t().photos_busy)}
-            </div>
-            {move || reviewing.get().then(|| view! {
-                <Review form communities=communities.get().and_then(Result::ok).unwrap_or_default()
-                    chosen=chosen_community.get() categories=categories.get().and_then(Result::ok).unwrap_or_default() />
-            })}
-            <button type="submit" class="button button-primary button-block" aria-disabled=move || pending.get().to_string()>
-                {move || match (pending.get(), reviewing.get()) {
-                    (true, _) => i18n.t().submitting,
-                    (false, true) => i18n.t().confirm_submit,
-                    (false, false) => i18n.t().submit,
-                }}
-            </button>
-            <button
-                type="button"
-                class="button button-block"
-                hidden=move || !reviewing.get() || pending.get()
-                on:click=move |_| {
-                    reviewing.set(false);
-                    focus_element("community");
-                }
-            >
-                {move || i18n.t().edit_again}
-            </button>
+            <Later>
+                <p class="notice notice-warning" role="status" hidden=move || !pending.get()>
+                    {move || i18n.t().pending_notice}
+                </p>
+                <div id="submit-error" class="form-error" tabindex="-1" role="alert">
+                    {move || submit_error.get().map(|error| i18n.t().api_error(&error))}
+                    {move || photos_notice.get().then(|| i18n.t().photos_busy)}
+                </div>
+                {move || reviewing.get().then(|| view! {
+                    <Review form communities=communities.get().and_then(Result::ok).unwrap_or_default()
+                        chosen=chosen_community.get() categories=categories.get().and_then(Result::ok).unwrap_or_default() />
+                })}
+                <button type="submit" class="button button-primary button-block" aria-disabled=move || pending.get().to_string()>
+                    {move || match (pending.get(), reviewing.get()) {
+                        (true, _) => i18n.t().submitting,
+                        (false, true) => i18n.t().confirm_submit,
+                        (false, false) => i18n.t().submit,
+                    }}
+                </button>
+                <button
+                    type="button"
+                    class="button button-block"
+                    hidden=move || !reviewing.get() || pending.get()
+                    on:click=move |_| {
+                        reviewing.set(false);
+                        focus_element("community");
+                    }
+                >
+                    {move || i18n.t().edit_again}
+                </button>
+            </Later>
         </form>
     }
 }

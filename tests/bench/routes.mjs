@@ -1,6 +1,6 @@
 // Brotli bytes each route of the resident app needs before it is interactive: the page, its
-// CSS, config.json, the main script, wasm and chunk loaders, plus the route's chunks as the
-// loaders (`__wasm_split-*.js`, written by `cargo xtask split-app`) list them. Prints figures,
+// CSS, config.json, the main script, wasm and chunk loaders, plus the bundle of the route's
+// chunks (`bundle_<module>-*.bin`, written by `cargo xtask split-app`). Prints figures,
 // judges nothing; `cargo xtask bench-app` prints them with the budgets.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,29 +23,22 @@ const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTL
 export function routeBytes(dist) {
   const files = readdirSync(dist);
   const size = (name) => brotli(readFileSync(join(dist, name)));
-  // Everything at the top of dist except the chunks is loaded by every route (the staff folder
+  // Everything at the top of dist except the bundles is loaded by every route (the staff folder
   // is another app).
   const main = files.filter((name) => /\.(html|js|css|json)$/.test(name) || /_bg\.wasm$/.test(name));
   const mainBytes = main.reduce((sum, name) => sum + size(name), 0);
-  const linkName = files.find((name) => name.startsWith('__wasm_split'));
-  const link = linkName ? readFileSync(join(dist, linkName), 'utf8') : '';
-  const chunkFile = new Map();
-  for (const [, variable, file] of link.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
-    chunkFile.set(variable, file);
-  }
   const routes = {};
   for (const [route, split] of Object.entries(ROUTES)) {
     let bytes = mainBytes;
     if (split) {
-      const loader = new RegExp(`export const __wasm_split_load_${split} = wrapAsyncCb\\(makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"[\\s\\S]*?\\n, \\[([^\\]]*)\\]`);
-      const found = link.match(loader);
-      if (!found) throw new Error(`no loader for ${split} in ${linkName}`);
-      const deps = found[2].split(',').map((d) => d.trim()).filter(Boolean).map((d) => chunkFile.get(d));
-      bytes += [found[1], ...deps].reduce((sum, name) => sum + size(name), 0);
+      // The split module's wasm files, all in one (written by `cargo xtask split-app`).
+      const bundle = files.find((name) => new RegExp(`^bundle_${split}-[0-9a-f]+\\.bin$`).test(name));
+      if (!bundle) throw new Error(`no bundle for ${split} in ${dist}`);
+      bytes += size(bundle);
     }
     routes[route] = bytes;
   }
-  const everything = files.filter((name) => /\.(html|js|css|json|wasm)$/.test(name)).reduce((sum, name) => sum + size(name), 0);
+  const everything = files.filter((name) => /\.(html|js|css|json|wasm|bin)$/.test(name)).reduce((sum, name) => sum + size(name), 0);
   return { routes, everything };
 }
 

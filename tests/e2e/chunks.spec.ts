@@ -29,7 +29,7 @@ for (const route of LAZY_ROUTES) {
     // A fresh context has a cold cache; the first fetch of the page's chunk fails, as on a
     // train going into a tunnel.
     let failures = 0;
-    await page.route(new RegExp(`/split_${route.split}-[0-9a-f]+\\.wasm$`), (request) =>
+    await page.route(new RegExp(`/bundle_${route.split}-[0-9a-f]+\\.bin$`), (request) =>
       failures++ === 0 ? request.abort('internetdisconnected') : request.continue(),
     );
     await page.goto(route.path(receipt.tracking_number));
@@ -52,14 +52,14 @@ test('without a service worker, the other pages are fetched once the home screen
   await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'serviceWorker', { get: () => undefined }));
   const chunks: string[] = [];
   page.on('request', (request) => {
-    if (/\/split_\w+-[0-9a-f]+\.wasm$/.test(request.url())) chunks.push(request.url());
+    if (/\/bundle_\w+-[0-9a-f]+\.bin$/.test(request.url())) chunks.push(request.url());
   });
   await page.goto('/');
   await expect(page.locator('nav.home-actions')).toBeVisible();
-  const modules = (await page.locator('meta[name=mashang-chunks]').getAttribute('content'))!.split(' ').filter((name) => name.includes('/split_'));
+  const modules = (await page.locator('meta[name=mashang-chunks]').getAttribute('content'))!.split(' ').filter((name) => name.includes('/bundle_'));
   // Every page's module among them, and the English texts'.
-  for (const route of LAZY_ROUTES) expect(modules.some((name) => name.includes(`/split_${route.split}-`))).toBe(true);
-  expect(modules.some((name) => name.includes('/split_english-'))).toBe(true);
+  for (const route of LAZY_ROUTES) expect(modules.some((name) => name.includes(`/bundle_${route.split}-`))).toBe(true);
+  expect(modules.some((name) => name.includes('/bundle_english-'))).toBe(true);
   // Every module's chunk, before any tap.
   await expect.poll(() => new Set(chunks).size).toBe(modules.length);
   await page.getByRole('link', { name: /我要投诉/ }).click();
@@ -77,7 +77,7 @@ for (const { path, title, intro } of [
   test(`the frame of ${path} painted before its chunk stays when the page arrives`, async ({ page }) => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(/\/split_\w+-[0-9a-f]+\.wasm$/, async (request) => {
+    await page.route(/\/bundle_\w+-[0-9a-f]+\.bin$/, async (request) => {
       await held;
       await request.continue();
     });

@@ -98,20 +98,25 @@ fn build(root: &Path, staging: &Path, release: bool) -> Result {
     for chunk in &chunks {
         link_js = link_js.replace(&format!("\"./{chunk}\""), &format!("\"./{}\"", named(chunk)));
     }
+    let by_name: std::collections::HashMap<String, &[u8]> =
+        wasm.iter().map(|(name, bytes)| (named(name), bytes.as_slice())).collect();
+    let bundles = bundles(&module_files(&link_js), &by_name, &named)?;
+    let link_js = loading_from_bundles(&link_js, &bundles)?;
     let main_js_path = staging.join(named(&format!("{APP}.js")));
     write(&main_js_path, main_js.as_bytes())?;
     if release {
         // Trunk minifies the scripts it builds; this one it does not see. Its exports (which the
-        // loaders import) keep their names. The loaders stay as written: they are small, and
-        // `cargo xtask bench-app` reads their chunk lists.
+        // loaders import) keep their names. The loaders stay as written: they are small.
         let mut minify = Command::new("terser");
         minify.arg(&main_js_path).args(["--module", "--compress", "--mangle", "--output"]).arg(&main_js_path);
         tools::with_tool_path(&mut minify, root);
         run_checked(&mut minify)?;
     }
     write(&staging.join(named(&format!("{LINK_MODULE}.js"))), link_js.as_bytes())?;
-    for (name, bytes) in &wasm {
-        write(&staging.join(named(name)), bytes)?;
+    let main_wasm = &wasm[0];
+    write(&staging.join(named(&main_wasm.0)), &main_wasm.1)?;
+    for bundle in &bundles {
+        write(&staging.join(&bundle.name), &bundle.bytes)?;
     }
 
     let index = staging.join("index.html");
@@ -120,8 +125,8 @@ fn build(root: &Path, staging: &Path, release: bool) -> Result {
         &named(&format!("{APP}.js")),
         &named(&format!("{LINK_MODULE}.js")),
         &named(&format!("{APP}_bg.wasm")),
-        &chunks.iter().map(|c| named(c)).collect::<Vec<_>>(),
-        &route_chunks(&link_js, &id),
+        &bundles.iter().map(|bundle| bundle.name.clone()).collect::<Vec<_>>(),
+        &id,
     );
     let Some(head_end) = page.find("</head>") else {
         return Err(format!("{} has no </head> to put the app's scripts before", index.display()));
@@ -139,62 +144,153 @@ const ROUTE_SPLITS: [(&str, &str); 5] = [
     ("scorecards", "scorecards"),
 ];
 
-/// For each route of `ROUTE_SPLITS`, the files its split point loads (its own and the shared
-/// chunks it depends on) without the build id, read from the loaders `wasm-split-cli` wrote.
-fn route_chunks(link_js: &str, id: &str) -> Vec<(&'static str, Vec<String>)> {
+/// Each split module's loader in the script `wasm-split-cli` wrote, with the files it fetches:
+/// its own wasm first, then the shared chunks it waits for.
+fn module_files(link_js: &str) -> Vec<(String, Vec<String>)> {
     // `const __chunk_7 = makeLoad(() => {\n    const src = fetch(new URL("./chunk_7-<id>.wasm", …`
     let file_after = |text: &str| -> Option<String> {
         let start = text.find("new URL(\"./")? + "new URL(\"./".len();
         let end = start + text[start..].find('"')?;
-        Some(text[start..end].replace(&format!("-{id}"), ""))
+        Some(text[start..end].to_owned())
     };
     let chunk_file = |variable: &str| file_after(link_js.split(&format!("const {variable} = makeLoad(")).nth(1)?);
-    ROUTE_SPLITS
-        .iter()
-        .filter_map(|(route, split)| {
-            let loader = link_js.split(&format!("export const __wasm_split_load_{split} = ")).nth(1)?;
+    link_js
+        .split("export const __wasm_split_load_")
+        .skip(1)
+        .filter_map(|loader| {
+            let module = loader.split_once(' ')?.0.to_owned();
             // It ends with the list of the chunks it waits for: `…}\n, [__chunk_7, __chunk_9]));`.
             let loader = &loader[..loader.find("]));")?];
             let dependencies = loader.rsplit_once('[')?.1;
             let mut files = vec![file_after(loader)?];
             files.extend(dependencies.split(',').map(str::trim).filter(|d| !d.is_empty()).filter_map(chunk_file));
-            Some((*route, files))
+            Some((module, files))
         })
         .collect()
 }
 
-/// The tags that start the app: its scripts and main wasm fetched at once, in parallel, and on a
-/// deep link (`/file` from a bookmark) the route's chunks with them rather than after; the chunk
-/// list for index.html's idle prefetch and the service worker.
-fn script_tags(
-    main_js: &str,
-    link_js: &str,
-    main_wasm: &str,
-    chunks: &[String],
-    route_chunks: &[(&str, Vec<String>)],
-) -> String {
-    let chunk_list = chunks.iter().map(|chunk| format!("./{chunk}")).collect::<Vec<_>>().join(" ");
-    let id = main_wasm.trim_end_matches("_bg.wasm").rsplit('-').next().unwrap_or_default();
-    let routes = route_chunks
+/// All the wasm files one split module needs, in one file: a page waits for one request instead
+/// of thirty (each a round trip on a phone network, over HTTP/1.1 six at a time), and brotli finds
+/// more to share in one file than in thirty small ones. Chunks shared by several modules are in
+/// each of their bundles; each is still instantiated once.
+struct Bundle {
+    module: String,
+    /// `bundle_<module>-<build>.bin`
+    name: String,
+    bytes: Vec<u8>,
+    /// Each wasm file in it: its name, where it starts and how long it is.
+    parts: Vec<(String, usize, usize)>,
+}
+
+fn bundles(
+    modules: &[(String, Vec<String>)],
+    wasm: &std::collections::HashMap<String, &[u8]>,
+    named: &dyn Fn(&str) -> String,
+) -> Result<Vec<Bundle>> {
+    modules
         .iter()
-        .map(|(route, files)| {
-            let files = files.iter().map(|file| format!("'{}'", file.trim_end_matches(".wasm"))).collect::<Vec<_>>();
-            format!("['{route}',[{}]]", files.join(","))
+        .map(|(module, files)| {
+            let mut bundle = Bundle {
+                module: module.clone(),
+                name: named(&format!("bundle_{module}.bin")),
+                bytes: Vec::new(),
+                parts: Vec::new(),
+            };
+            for file in files {
+                let bytes = wasm.get(file).ok_or_else(|| format!("the loaders fetch {file}, which was not built"))?;
+                bundle.parts.push((file.clone(), bundle.bytes.len(), bytes.len()));
+                bundle.bytes.extend_from_slice(bytes);
+            }
+            Ok(bundle)
+        })
+        .collect()
+}
+
+/// The loaders, changed to take each wasm file from its module's bundle: a module's loader names
+/// its bundle while it starts its chunks' loaders, and the first file asked for fetches the
+/// bundle, which every part then slices.
+fn loading_from_bundles(link_js: &str, bundles: &[Bundle]) -> Result<String> {
+    let index = bundles
+        .iter()
+        .map(|bundle| {
+            let parts = bundle
+                .parts
+                .iter()
+                .map(|(file, start, length)| format!("\"{file}\":[{start},{length}]"))
+                .collect::<Vec<_>>()
+                .join(",");
+            format!("\"{}\":{{{parts}}}", bundle.name)
         })
         .collect::<Vec<_>>()
         .join(",");
-    // The chunks' names are written without the build id, which the script adds back.
+    let prelude = format!(
+        "// Added by `cargo xtask split-app`: every wasm file comes out of its module's bundle.\n\
+         const __bundles = {{{index}}};\n\
+         let __bundle;\n\
+         const __bundleBytes = new Map();\n\
+         function __inBundle(name, load) {{\n\
+         \x20   return () => {{ const outer = __bundle; __bundle = name; try {{ return load(); }} finally {{ __bundle = outer; }} }};\n\
+         }}\n\
+         function __part(file) {{\n\
+         \x20   const name = __bundle;\n\
+         \x20   const at = __bundles[name][file];\n\
+         \x20   let bytes = __bundleBytes.get(name);\n\
+         \x20   if (bytes === undefined) {{\n\
+         \x20       bytes = fetch(new URL(`./${{name}}`, import.meta.url))\n\
+         \x20           .then((answer) => answer.ok ? answer.arrayBuffer() : Promise.reject(new Error(`${{name}}: ${{answer.status}}`)));\n\
+         \x20       // A failed fetch is tried again by the next load, as a failed chunk was.\n\
+         \x20       bytes.catch(() => __bundleBytes.delete(name));\n\
+         \x20       __bundleBytes.set(name, bytes);\n\
+         \x20   }}\n\
+         \x20   return bytes.then((buffer) => new Response(buffer.slice(at[0], at[0] + at[1]), {{ headers: {{ 'Content-Type': 'application/wasm' }} }}));\n\
+         }}\n"
+    );
+    let (import, rest) = link_js.split_once('\n').ok_or("the loaders' script is empty")?;
+    let mut changed = format!("{import}\n{prelude}{rest}");
+    for bundle in bundles {
+        let start = format!("export const __wasm_split_load_{} = wrapAsyncCb(makeLoad(", bundle.module);
+        let at =
+            changed.find(&start).ok_or_else(|| format!("no loader for {} in the loaders' script", bundle.module))?;
+        let end = at + changed[at..].find("]));").ok_or("a loader without its list of chunks")?;
+        changed.replace_range(end..end + 4, "])));");
+        changed.replace_range(
+            at..at + start.len(),
+            &format!(
+                "export const __wasm_split_load_{} = wrapAsyncCb(__inBundle(\"{}\", makeLoad(",
+                bundle.module, bundle.name
+            ),
+        );
+    }
+    for bundle in bundles {
+        for (file, _, _) in &bundle.parts {
+            changed = changed
+                .replace(&format!("fetch(new URL(\"./{file}\", import.meta.url))"), &format!("__part(\"{file}\")"));
+        }
+    }
+    if changed.contains("fetch(new URL(\"./") {
+        return Err("the loaders still fetch a wasm file that is in no bundle".to_owned());
+    }
+    Ok(changed)
+}
+
+/// The tags that start the app: its scripts and main wasm fetched at once, in parallel, and on a
+/// deep link (`/file` from a bookmark) the route's bundle with them rather than after; the list
+/// of bundles for index.html's idle prefetch and the service worker.
+fn script_tags(main_js: &str, link_js: &str, main_wasm: &str, bundles: &[String], id: &str) -> String {
+    let bundle_list = bundles.iter().map(|bundle| format!("./{bundle}")).collect::<Vec<_>>().join(" ");
+    let routes =
+        ROUTE_SPLITS.iter().map(|(route, split)| format!("['{route}','{split}']")).collect::<Vec<_>>().join(",");
     let deep_link = format!(
         "const r=location.pathname.slice(new URL(document.baseURI).pathname.length);\
-         for(const[p,f]of[{routes}])if(r.startsWith(p)){{for(const n of f){{\
+         for(const[p,s]of[{routes}])if(r.startsWith(p)){{\
          const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';\
-         l.href=`./${{n}}-{id}.wasm`;document.head.append(l)}}break}}"
+         l.href=`./bundle_${{s}}-{id}.bin`;document.head.append(l);break}}"
     );
     format!(
         "<link rel=modulepreload href=\"./{main_js}\" crossorigin>\
          <link rel=modulepreload href=\"./{link_js}\" crossorigin>\
          <link rel=preload href=\"./{main_wasm}\" as=fetch type=application/wasm crossorigin>\
-         <meta name=mashang-chunks content=\"{chunk_list}\">\
+         <meta name=mashang-chunks content=\"{bundle_list}\">\
          <script type=module>{deep_link}import init from './{main_js}';await init({{module_or_path:'./{main_wasm}'}});</script>"
     )
 }
@@ -287,20 +383,56 @@ mod tests {
         assert_eq!(without_skipped_rust_link(plain), plain);
     }
 
+    const LOADERS: &str = "import { initSync } from \"./mashang-app-ab.js\";\n\
+        const __chunk_7 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_7-ab.wasm\", import.meta.url));\n}\n, []);\n\
+        const __chunk_9 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_9-ab.wasm\", import.meta.url));\n}\n, []);\n\
+        export const __wasm_split_load_file = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_file-ab.wasm\", import.meta.url));\n}\n, [__chunk_7, __chunk_9]));\n\
+        export const __wasm_split_load_mine = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_mine-ab.wasm\", import.meta.url));\n}\n, [__chunk_9]));\n";
+
+    fn owned(names: &[&str]) -> Vec<String> {
+        names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
     #[test]
-    fn a_route_loads_its_own_chunk_and_the_shared_ones_it_depends_on() {
-        let link = "const __chunk_7 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_7-ab.wasm\", import.meta.url));\n}\n, []);\n\
-                    const __chunk_9 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_9-ab.wasm\", import.meta.url));\n}\n, []);\n\
-                    export const __wasm_split_load_file = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_file-ab.wasm\", import.meta.url));\n}\n, [__chunk_7, __chunk_9]));\n\
-                    export const __wasm_split_load_mine = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_mine-ab.wasm\", import.meta.url));\n}\n, []));\n";
-        let owned = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect::<Vec<_>>();
+    fn a_module_loads_its_own_wasm_and_the_shared_chunks_it_depends_on() {
         assert_eq!(
-            route_chunks(link, "ab"),
+            module_files(LOADERS),
             vec![
-                ("file", owned(&["split_file.wasm", "chunk_7.wasm", "chunk_9.wasm"])),
-                ("mine", owned(&["split_mine.wasm"])),
+                ("file".to_owned(), owned(&["split_file-ab.wasm", "chunk_7-ab.wasm", "chunk_9-ab.wasm"])),
+                ("mine".to_owned(), owned(&["split_mine-ab.wasm", "chunk_9-ab.wasm"])),
             ]
         );
+    }
+
+    #[test]
+    fn each_module_takes_every_file_from_its_own_bundle() {
+        let wasm: std::collections::HashMap<String, &[u8]> = [
+            ("split_file-ab.wasm", &b"FFF"[..]),
+            ("chunk_7-ab.wasm", &b"77"[..]),
+            ("chunk_9-ab.wasm", &b"9"[..]),
+            ("split_mine-ab.wasm", &b"MM"[..]),
+        ]
+        .into_iter()
+        .map(|(name, bytes)| (name.to_owned(), bytes))
+        .collect();
+        let made = bundles(&module_files(LOADERS), &wasm, &|name: &str| hashed_name(name, "ab")).unwrap();
+        assert_eq!(
+            made.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(),
+            ["bundle_file-ab.bin", "bundle_mine-ab.bin"]
+        );
+        assert_eq!(made[0].bytes, b"FFF779");
+        assert_eq!(made[1].bytes, b"MM9");
+        assert_eq!(made[1].parts, vec![("split_mine-ab.wasm".to_owned(), 0, 2), ("chunk_9-ab.wasm".to_owned(), 2, 1)]);
+
+        let changed = loading_from_bundles(LOADERS, &made).unwrap();
+        assert!(changed.starts_with("import { initSync }"));
+        assert!(!changed.contains("fetch(new URL(\"./chunk"));
+        assert!(changed.contains("const src = __part(\"chunk_7-ab.wasm\");"));
+        assert!(changed.contains("wrapAsyncCb(__inBundle(\"bundle_file-ab.bin\", makeLoad(() => {"));
+        assert!(changed.contains(", [__chunk_7, __chunk_9])));\n"));
+        assert!(changed.contains("\"bundle_mine-ab.bin\":{\"split_mine-ab.wasm\":[0,2],\"chunk_9-ab.wasm\":[2,1]}"));
+        // A wasm file in no bundle would be fetched from a file that is no longer written.
+        assert!(loading_from_bundles(LOADERS, &made[..1]).is_err());
     }
 
     #[test]

@@ -130,8 +130,8 @@ fn compress(original: &[u8]) -> std::io::Result<Vec<u8>> {
     brotli(original, 11)
 }
 
-/// Text and wasm compress to a fraction of their size, which is what a phone on a weak network
-/// waits for. Each built file gets a `.br` beside it once, at the highest quality, when missing or
+/// Text and wasm (and the resident app's bundles of wasm, `.bin`) compress to a fraction of their
+/// size, which is what a phone on a weak network waits for. Each built file gets a `.br` beside it once, at the highest quality, when missing or
 /// older than the file; `ServeDir` then sends it to browsers that accept brotli.
 fn precompress(dist: &Path) {
     let Ok(entries) = std::fs::read_dir(dist) else { return };
@@ -140,7 +140,7 @@ fn precompress(dist: &Path) {
         let compressible = path
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "wasm" | "js" | "css" | "html" | "json" | "svg" | "webmanifest"));
+            .is_some_and(|e| matches!(e, "wasm" | "bin" | "js" | "css" | "html" | "json" | "svg" | "webmanifest"));
         if !compressible {
             continue;
         }
