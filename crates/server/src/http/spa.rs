@@ -131,8 +131,9 @@ fn compress(original: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// Text and wasm (and the resident app's bundles of wasm, `.bin`) compress to a fraction of their
-/// size, which is what a phone on a weak network waits for. Each built file gets a `.br` beside it once, at the highest quality, when missing or
-/// older than the file; `ServeDir` then sends it to browsers that accept brotli.
+/// size, which is what a phone on a weak network waits for. Each built file gets a `.br` beside it
+/// once, at the highest quality, when missing or older than the file; `ServeDir` then sends it to
+/// browsers that accept brotli.
 fn precompress(dist: &Path) {
     let Ok(entries) = std::fs::read_dir(dist) else { return };
     for entry in entries.flatten() {
