@@ -1,7 +1,8 @@
 //! Pages and work the first screen does not need: each split point below is cut out of the main
-//! wasm by `cargo xtask split-app`, into its module's chunk. Once the home screen has painted and
-//! the browser is idle, the service worker fetches every chunk (index.html prefetches them as
-//! bytes where there is no worker); a page compiles its chunk when it is opened.
+//! wasm by `cargo xtask split-app`, into its module's chunks, fetched as one bundle per module.
+//! Once the home screen has painted and the browser is idle, the service worker fetches every
+//! bundle (index.html prefetches them as bytes where there is no worker); a page compiles its
+//! chunks when it is opened.
 //!
 //! A chunk that cannot be fetched (a weak network, a deploy in between) must not take the app
 //! down: the page says so, and tries again on a tap or when the network is back.

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
-/** Route → the split module (src/lazy.rs) whose chunks it waits for; none for the main module's. */
+/** Route → the split module (src/lazy.rs) whose bundle it waits for; none for the main module's. */
 export const ROUTES = {
   'home /': null,
   'track /track': null,

@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     let outcome = match command.as_str() {
         "run" => run(&rest),
         "test" => test(),
-        "build" => build(ServerBuild::Optimised).map(|_| ()),
+        "build" => build().map(|_| ()),
         "bench" => bench(),
         "bench-app" => bench_app(),
         // Trunk's post-build hook (Trunk.toml), not for people.
@@ -51,62 +51,42 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Which build of the server to make.
-#[derive(Clone, Copy)]
-enum ServerBuild {
-    /// The `server` profile, for `run`, `build` and the benchmarks.
-    Optimised,
-    /// The debug build that `cargo test --workspace` has just compiled for the server's own tests:
-    /// the API fuzzing and browser tests use it, so a fresh machine compiles the server's
-    /// dependency tree once instead of twice (about seven minutes of CI). Not `cargo build`, which
-    /// unifies the dependencies' features without the tests' and so compiles part of it again.
-    /// The browser tests take as long against it as against the optimised one.
-    Debug,
+/// Installs what the build needs, then builds the apps (release, Trunk) and the server.
+/// Returns the server binary.
+fn build() -> Result<PathBuf> {
+    let root = root();
+    build_apps(&root)?;
+    step("building the server");
+    tools::run_checked(
+        Command::new("cargo")
+            .args(["build", "--locked", "--package", "mashang-server", "--profile", "server"])
+            .current_dir(&root),
+    )?;
+    Ok(root.join("target/server/mashang-server"))
 }
 
-/// Installs what the build needs, then builds the app (release, Trunk) and the server.
-/// Returns the server binary.
-fn build(server: ServerBuild) -> Result<PathBuf> {
-    let root = root();
-    tools::ensure_build_tools(&root)?;
+/// Installs what the build needs, then builds the resident app and the staff workbench into `dist`.
+fn build_apps(root: &Path) -> Result {
+    tools::ensure_build_tools(root)?;
     step("building the resident app (Trunk, release)");
     let mut trunk = Command::new("trunk");
-    trunk.args(["build", "--release", "--offline"]).current_dir(&root);
-    tools::with_tool_path(&mut trunk, &root);
+    trunk.args(["build", "--release", "--offline"]).current_dir(root);
+    tools::with_tool_path(&mut trunk, root);
     tools::run_checked(&mut trunk)?;
     // After the resident app, whose build replaces `dist` as a whole.
     step("building the staff workbench (Trunk, release) into dist/staff");
     let mut trunk = Command::new("trunk");
     trunk
         .args(["build", "crates/workbench/index.html", "--release", "--offline", "--dist", "dist/staff"])
-        .current_dir(&root);
-    tools::with_tool_path(&mut trunk, &root);
-    tools::run_checked(&mut trunk)?;
-    match server {
-        ServerBuild::Optimised => {
-            step("building the server");
-            tools::run_checked(
-                Command::new("cargo")
-                    .args(["build", "--locked", "--package", "mashang-server", "--profile", "server"])
-                    .current_dir(&root),
-            )?;
-            Ok(root.join("target/server/mashang-server"))
-        }
-        ServerBuild::Debug => {
-            let binary = root.join("target/debug/mashang-server");
-            if binary.is_file() {
-                Ok(binary)
-            } else {
-                Err(format!("{} is missing: `cargo test --workspace` builds it", binary.display()))
-            }
-        }
-    }
+        .current_dir(root);
+    tools::with_tool_path(&mut trunk, root);
+    tools::run_checked(&mut trunk)
 }
 
 fn run(server_args: &[String]) -> Result {
     // `cargo xtask run -- --port 9000` and `cargo xtask run --port 9000` both work.
     let server_args = server_args.strip_prefix(&["--".to_owned()]).unwrap_or(server_args);
-    let server = build(ServerBuild::Optimised)?;
+    let server = build()?;
     let root = root();
     step("starting the server (Ctrl-C stops it)");
     let status = Command::new(server)
@@ -125,7 +105,16 @@ fn test() -> Result {
     step("native tests (cargo test --workspace)");
     tools::run_checked(Command::new("cargo").args(["test", "--locked", "--workspace"]).current_dir(&root))?;
 
-    let server_binary = build(ServerBuild::Debug)?;
+    build_apps(&root)?;
+    // The debug build `cargo test --workspace` has just compiled for the server's own tests: a fresh
+    // machine compiles the server's dependency tree once instead of twice (about seven minutes of
+    // CI), and the browser tests take as long against it as against the optimised one. Not
+    // `cargo build`, which unifies the dependencies' features without the tests' and so compiles
+    // part of the tree again.
+    let server_binary = root.join("target/debug/mashang-server");
+    if !server_binary.is_file() {
+        return Err(format!("{} is missing: `cargo test --workspace` builds it", server_binary.display()));
+    }
     let scratch = std::env::temp_dir().join(format!("mashang-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| format!("creating {}: {e}", scratch.display()))?;
     let outcome =
@@ -291,7 +280,7 @@ fn bench() -> Result {
     let root = root();
     // Both apps too: the queue's benchmark opens the workbench in Chromium.
     tools::ensure_test_tools(&root)?;
-    build(ServerBuild::Optimised)?;
+    build()?;
     step("building the load generator (release)");
     tools::run_checked(
         Command::new("cargo")
@@ -385,7 +374,7 @@ fn bench_large_database(root: &Path, scratch: &Path) -> Result {
 fn bench_app() -> Result {
     let root = root();
     tools::ensure_test_tools(&root)?;
-    let server_binary = build(ServerBuild::Optimised)?;
+    let server_binary = build()?;
     step("building the floor: a trivial Leptos page with the same profile");
     let floor_dist = root.join("target/floor-dist");
     let mut trunk = Command::new("trunk");

@@ -100,7 +100,7 @@ fn build(root: &Path, staging: &Path, release: bool) -> Result {
     }
     let by_name: std::collections::HashMap<String, &[u8]> =
         wasm.iter().map(|(name, bytes)| (named(name), bytes.as_slice())).collect();
-    let bundles = bundles(&module_files(&link_js), &by_name, &named)?;
+    let bundles = bundles(&module_files(&link_js), &by_name, &id)?;
     let link_js = loading_from_bundles(&link_js, &bundles)?;
     let main_js_path = staging.join(named(&format!("{APP}.js")));
     write(&main_js_path, main_js.as_bytes())?;
@@ -185,14 +185,14 @@ struct Bundle {
 fn bundles(
     modules: &[(String, Vec<String>)],
     wasm: &std::collections::HashMap<String, &[u8]>,
-    named: &dyn Fn(&str) -> String,
+    id: &str,
 ) -> Result<Vec<Bundle>> {
     modules
         .iter()
         .map(|(module, files)| {
             let mut bundle = Bundle {
                 module: module.clone(),
-                name: named(&format!("bundle_{module}.bin")),
+                name: hashed_name(&format!("bundle_{module}.bin"), id),
                 bytes: Vec::new(),
                 parts: Vec::new(),
             };
@@ -418,7 +418,7 @@ mod tests {
         .into_iter()
         .map(|(name, bytes)| (name.to_owned(), bytes))
         .collect();
-        let made = bundles(&module_files(LOADERS), &wasm, &|name: &str| hashed_name(name, "ab")).unwrap();
+        let made = bundles(&module_files(LOADERS), &wasm, "ab").unwrap();
         assert_eq!(
             made.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(),
             ["bundle_file-ab.bin", "bundle_mine-ab.bin"]
