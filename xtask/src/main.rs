@@ -156,6 +156,8 @@ const FUZZ_STAFF_PASSWORD: &str = "fuzz-staff-password";
 const E2E_STAFF_PASSWORD: &str = "e2e-staff-password";
 /// The browser tests make hand-off tokens as the citizen-services app would.
 const E2E_HANDOFF_SECRET: &str = "e2e-handoff-secret";
+/// The browser tests import 12345 hotline tickets as the hotline's system would.
+const E2E_HOTLINE_KEY: &str = "e2e-hotline-key-0123456789";
 /// Where the second browser-test server serves the app.
 const E2E_SUB_PATH: &str = "/city/mashang/";
 
@@ -184,6 +186,8 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
             "1000",
             "--handoff-secret",
             E2E_HANDOFF_SECRET,
+            "--hotline-key",
+            E2E_HOTLINE_KEY,
             "--frame-ancestors",
             &portal,
         ],
@@ -205,6 +209,7 @@ fn browser_tests(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
         .env("TIME_TRAVEL_URL", &time_travel_server.url)
         .env("STAFF_PASSWORD", E2E_STAFF_PASSWORD)
         .env("HANDOFF_SECRET", E2E_HANDOFF_SECRET)
+        .env("HOTLINE_KEY", E2E_HOTLINE_KEY)
         .env("PORTAL_PORT", portal_port.to_string())
         .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &results);
     let status = playwright.status().map_err(|e| format!("could not start Playwright: {e}"));
@@ -299,10 +304,32 @@ fn bench() -> Result {
     let outcome =
         tools::run_checked(Command::new(root.join("target/server/examples/load")).arg(&server.url).args(["10", "32"]));
     drop(server);
-    let outcome =
-        outcome.and_then(|()| bench_large_database(&root, &scratch)).and_then(|()| bench_queue(&root, &scratch));
+    let outcome = outcome
+        .and_then(|()| bench_hotline(&root, &scratch))
+        .and_then(|()| bench_large_database(&root, &scratch))
+        .and_then(|()| bench_queue(&root, &scratch));
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
+}
+
+/// The 12345 exchange on a fresh database: a 10,000-row import, twice, and the export.
+fn bench_hotline(root: &Path, scratch: &Path) -> Result {
+    const KEY: &str = "bench-hotline-key-0123456789";
+    let folder = scratch.join("hotline");
+    std::fs::create_dir_all(&folder).map_err(|e| format!("creating {}: {e}", folder.display()))?;
+    let server = TestServer::start_with(
+        &root.join("target/server/mashang-server"),
+        &root.join("dist"),
+        &folder,
+        &["--hotline-key", KEY],
+    )?;
+    step(&format!("the 12345 hotline exchange against {}", server.url));
+    tools::run_checked(
+        Command::new(root.join("target/server/examples/load"))
+            .arg(&server.url)
+            .args(["10", "1", "hotline"])
+            .env("HOTLINE_KEY", KEY),
+    )
 }
 
 /// A property company's queue in the workbench when it holds about 2,000 open complaints: 12,600

@@ -168,6 +168,9 @@ crate::names::named_enum! {
         ConsultationHeld = "consultation_held",
         /// 附议: a neighbour joined the complaint.
         Joined = "joined",
+        /// 来自12345热线: the complaint was made by calling the city hotline and imported from its
+        /// ticket; the note carries the ticket's number and the hotline's own status.
+        FromHotline = "from_hotline",
         /// A step added by a newer server.
         Other = "other",
     }

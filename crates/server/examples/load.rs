@@ -1,9 +1,10 @@
 //! Load generator for `cargo xtask bench`: lookups/s and filings/s (`resident`), the public
 //! scorecard and suggestion endpoints (`public`), or a unit's queue in the workbench (`queue`,
 //! signed in as `STAFF_USER` with `STAFF_PASSWORD`), with p50/p99 latency against a running server
-//! on loopback. Prints figures; asserts nothing.
+//! on loopback; or the 12345 exchange (`hotline`, with the key in `HOTLINE_KEY`): a 10,000-row
+//! import twice, and the export paged from the start. Prints figures; asserts nothing.
 //!
-//! Usage: load <base URL> [seconds per phase] [concurrent clients] [resident|public|queue]
+//! Usage: load <base URL> [seconds per phase] [concurrent clients] [resident|public|queue|hotline]
 
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -22,6 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if phases == "queue" {
         return queue(client, base, seconds, clients).await;
+    }
+    if phases == "hotline" {
+        return hotline(client, base).await;
     }
 
     let communities: Value = client.get(format!("{base}/api/v1/communities")).send().await?.json().await?;
@@ -91,6 +95,98 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The public reads a large database must answer fast: the ranking, a company's scorecard, and
 /// the suggestions shown while filing.
+/// The 12345 exchange: a 10,000-row file with 2% bad rows imported twice (rows per second; the
+/// second run finds every ticket imported), then every step exported, 1,000 per page.
+async fn hotline(client: reqwest::Client, base: String) -> Result<(), Box<dyn std::error::Error>> {
+    let key = std::env::var("HOTLINE_KEY").map_err(|_| "HOTLINE_KEY is not set")?;
+    let communities: Value = client.get(format!("{base}/api/v1/communities")).send().await?.json().await?;
+    let categories: Value = client.get(format!("{base}/api/v1/categories")).send().await?.json().await?;
+    let communities: Vec<&str> =
+        communities.as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
+    let leaves: Vec<&str> = categories
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| group["children"].as_array().into_iter().flatten())
+        .filter_map(|leaf| leaf["name"]["zh"].as_str())
+        .collect();
+    if communities.is_empty() || leaves.is_empty() {
+        return Err("the database has no catalogue to import into".into());
+    }
+    let now = chrono::Utc::now();
+    let rows: Vec<String> = (0..10_000usize)
+        .map(|n| {
+            json!({
+                "ticket_id": format!("BENCH-{}-{n:05}", now.timestamp()),
+                "received_at": (now - chrono::Duration::minutes(n as i64 * 7)).to_rfc3339(),
+                "caller_phone": if n % 50 == 49 { "028-1234".to_owned() } else { format!("137{n:08}") },
+                "community": communities[n % communities.len()],
+                "category": leaves[(n / communities.len()) % leaves.len()],
+                "content": format!("来电反映：小区里的问题持续好几天了（{n}），请尽快处理"),
+                "hotline_status": "已派单",
+            })
+            .to_string()
+        })
+        .collect();
+    let file = rows.join("\n");
+    println!(
+        "machine: {} cores; a 10,000-row file ({} KB), 2% bad rows",
+        std::thread::available_parallelism()?,
+        file.len() / 1024
+    );
+    for run in ["first import", "second import"] {
+        let started = Instant::now();
+        let report: Value = client
+            .post(format!("{base}/api/v1/hotline/imports"))
+            .bearer_auth(&key)
+            .header("content-type", "application/x-ndjson")
+            .body(file.clone())
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "{run:<14} {:>8.0} rows/s   {:.2} s   imported {}, already imported {}, refused {}",
+            10_000.0 / seconds,
+            seconds,
+            report["imported"],
+            report["already_imported"],
+            report["refused"].as_array().map_or(0, Vec::len)
+        );
+    }
+    let (started, mut cursor, mut pages, mut events) = (Instant::now(), 0_i64, 0_usize, 0_usize);
+    let mut latencies = Vec::new();
+    loop {
+        let asked = Instant::now();
+        let page: Value = client
+            .get(format!("{base}/api/v1/hotline/events?since={cursor}&limit=1000"))
+            .bearer_auth(&key)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        latencies.push(asked.elapsed());
+        let count = page["events"].as_array().map_or(0, Vec::len);
+        if count == 0 {
+            break;
+        }
+        pages += 1;
+        events += count;
+        cursor = page["next_cursor"].as_i64().ok_or("no cursor")?;
+    }
+    latencies.sort();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "export         {:>8.1} pages/s  {events} steps in {pages} pages of 1,000, {seconds:.2} s, p99 {:.0} ms",
+        pages as f64 / seconds,
+        latencies[latencies.len() * 99 / 100].as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
+
 async fn public(
     client: reqwest::Client,
     base: String,

@@ -110,6 +110,12 @@ pub struct Config {
     #[arg(long, env = "MASHANG_HANDOFF_SECRET", hide_env_values = true)]
     pub handoff_secret: Option<String>,
 
+    /// Key of the 12345 hotline's system for `/api/v1/hotline/` (sent as `Authorization: Bearer …`):
+    /// it imports tickets and exports with numbers and names in full. Without it, only the
+    /// housing bureau's staff use the exchange, and their export is masked.
+    #[arg(long, env = "MASHANG_HOTLINE_KEY", hide_env_values = true)]
+    pub hotline_key: Option<String>,
+
     /// Origins that may show the resident app in a frame, such as a city portal:
     /// `https://portal.example.gov.cn,https://app.example.cn`. Without any, no site may frame it
     /// (clickjacking). The staff workbench is never framed.

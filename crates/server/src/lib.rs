@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod codes;
 pub mod config;
+pub mod hotline;
 pub mod http;
 pub mod keys;
 pub mod photos;
@@ -74,6 +75,7 @@ impl Server {
             code_sender: Arc::new(codes::LogCodeSender { outbox: dev_outbox.clone() }),
             dev_outbox,
             handoff_secret: config.handoff_secret.as_deref().filter(|s| !s.is_empty()).map(Arc::from),
+            hotline_key: config.hotline_key.as_deref().filter(|key| key.len() >= 16).map(Arc::from),
             scorecards: Arc::default(),
             base_path: Arc::from(config.base_path.as_str()),
             keys: Arc::new(keys),

@@ -32,6 +32,28 @@ enum Command {
     /// Run the escalation rules over every live complaint once, now, and say how long it took
     /// (the server does this every minute by itself).
     Escalate,
+    /// Import 12345 hotline tickets (JSON Lines, or CSV for a `.csv` file) as complaints. A ticket
+    /// number is imported once; refused rows are listed with their reason and nothing of them is
+    /// kept. Exits with 1 when some rows were refused.
+    #[command(name = "import-12345")]
+    ImportHotline {
+        file: PathBuf,
+        /// Print the report as JSON rather than as sentences.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write every complaint's steps after a cursor as JSON Lines on stdout, and the cursor to
+    /// continue from on stderr. Phone numbers and names are masked unless `--for-hotline`.
+    #[command(name = "export-12345")]
+    ExportHotline {
+        #[arg(long, default_value_t = 0)]
+        since: i64,
+        #[arg(long, default_value_t = mashang_server::store::EXPORT_PAGE_MAX)]
+        limit: usize,
+        /// For the hotline operator: numbers and names in full.
+        #[arg(long)]
+        for_hotline: bool,
+    },
 }
 
 #[tokio::main]
@@ -60,6 +82,41 @@ async fn main() -> anyhow::Result<()> {
             let store = mashang_server::Server::open_store(&config).await?;
             let written = store.generate(open, finished, chrono::Utc::now()).await?;
             println!("generated {written} complaints ({open} open, {finished} finished)");
+            return Ok(());
+        }
+        Some(Command::ImportHotline { file, json }) => {
+            let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?;
+            let csv = file.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
+            let store = mashang_server::Server::open_store(&config).await?;
+            let started = std::time::Instant::now();
+            let report = store.import_hotline(mashang_server::hotline::parse(&bytes, csv), chrono::Utc::now()).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "imported {} tickets, {} already imported, {} refused ({:.1} s)",
+                    report.imported,
+                    report.already_imported,
+                    report.refused.len(),
+                    started.elapsed().as_secs_f64()
+                );
+                for refused in &report.refused {
+                    let ticket = refused.ticket_id.as_deref().unwrap_or("-");
+                    println!("  line {} (ticket {ticket}): {}", refused.line, refused.explanation);
+                }
+            }
+            if !report.refused.is_empty() {
+                std::process::exit(1);
+            }
+            return Ok(());
+        }
+        Some(Command::ExportHotline { since, limit, for_hotline }) => {
+            let store = mashang_server::Server::open_store(&config).await?;
+            let page = store.export_hotline(since, limit, for_hotline).await?;
+            for event in &page.events {
+                println!("{}", serde_json::to_string(event)?);
+            }
+            eprintln!("next cursor: {}", page.next_cursor);
             return Ok(());
         }
         Some(Command::Escalate) => {

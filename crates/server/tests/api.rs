@@ -425,8 +425,9 @@ async fn the_openapi_document_describes_every_route_and_every_documented_route_e
         }
     }
     // 20 resident, staff, photo and catalog operations, 3 scorecards, the health check, the
-    // document itself and the development outbox (on in tests), and 10 of the workbench's.
-    assert_eq!(operations, 35, "{:?}", paths.keys().collect::<Vec<_>>());
+    // document itself and the development outbox (on in tests), 10 of the workbench's, and the
+    // hotline exchange's import and export.
+    assert_eq!(operations, 37, "{:?}", paths.keys().collect::<Vec<_>>());
 }
 
 #[tokio::test]

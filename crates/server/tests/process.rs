@@ -199,3 +199,67 @@ async fn a_backup_taken_while_serving_is_complete_and_sound() {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
 }
+
+/// The hotline exchange from the command line, as a city's operator runs it against the
+/// database: an import reports its refused rows and exits with 1, a second run imports nothing,
+/// and an export pages on from the cursor it printed.
+#[test]
+fn the_hotline_commands_import_once_and_export_from_a_cursor() {
+    let scratch = tempfile::tempdir().unwrap();
+    let database = scratch.path().join("hotline.db");
+    let file = scratch.path().join("tickets.csv");
+    std::fs::write(
+        &file,
+        "ticket_id,received_at,caller_phone,community,category,content,hotline_status\n\
+         SC-1,2026-11-20T10:00:00+08:00,13912345678,望江锦苑,电梯故障,三号楼电梯停了两天，老人下不了楼,已派单\n\
+         SC-2,2026-11-20T10:00:00+08:00,13912345678,没有这个小区,电梯故障,三号楼电梯停了两天，老人下不了楼,已派单\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let output = Command::new(BINARY)
+            .arg("--database")
+            .arg(&database)
+            .arg("--key-file")
+            .arg(scratch.path().join("data.key"))
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("the command runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let file = file.to_str().unwrap();
+    let (code, out, _) = run(&["import-12345", file]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.starts_with("imported 1 tickets, 0 already imported, 1 refused"), "{out}");
+    assert!(out.contains("line 3 (ticket SC-2): 找不到这个小区"), "{out}");
+    let (code, out, _) = run(&["import-12345", file, "--json"]);
+    assert_eq!(code, Some(1));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((report["imported"].as_u64(), report["already_imported"].as_u64()), (Some(0), Some(1)));
+
+    let (code, out, err) = run(&["export-12345", "--since", "0", "--limit", "5"]);
+    assert_eq!(code, Some(0), "{err}");
+    let first: Vec<Value> = out.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(first.len(), 5);
+    let cursor: i64 = err.trim().strip_prefix("next cursor: ").unwrap().parse().unwrap();
+    assert_eq!(cursor, first[4]["cursor"].as_i64().unwrap());
+    let mut rest: Vec<Value> = Vec::new();
+    let mut since = cursor;
+    loop {
+        let (_, out, err) = run(&["export-12345", "--since", &since.to_string(), "--for-hotline"]);
+        let page: Vec<Value> = out.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+        if page.is_empty() {
+            break;
+        }
+        since = err.trim().strip_prefix("next cursor: ").unwrap().parse().unwrap();
+        rest.extend(page);
+    }
+    assert!(rest.windows(2).all(|pair| pair[0]["cursor"].as_i64() < pair[1]["cursor"].as_i64()));
+    assert!(rest[0]["cursor"].as_i64().unwrap() > cursor);
+    let imported = rest.iter().find(|event| event["hotline_ticket_id"] == "SC-1").expect("the imported ticket's steps");
+    assert_eq!(imported["phone"], "13912345678", "the hotline operator's export is in full");
+}

@@ -112,6 +112,7 @@ pub struct CommonTexts {
     pub event_consultation_scheduled: &'static str,
     pub event_consultation_held: &'static str,
     pub event_joined: &'static str,
+    pub event_from_hotline: &'static str,
     /// Escalation, in the timeline and the progress view's banner. `{date}`, `{unit}`, `{units}`
     /// and `{n}` are filled in.
     pub esc_due_soon: &'static str,
@@ -255,6 +256,7 @@ pub static ZH_CN: CommonTexts = CommonTexts {
     event_consultation_scheduled: "部门会商",
     event_consultation_held: "会商结果",
     event_joined: "邻居附议",
+    event_from_hotline: "来自12345热线",
     esc_due_soon: "办理时限即将到期，已提醒办理单位。",
     esc_sign_overdue: "办理单位超时未签收，已督办。",
     esc_yellow: "超过办结时限，黄牌督办。",
@@ -395,6 +397,7 @@ pub static EN: CommonTexts = CommonTexts {
     event_consultation_scheduled: "Joint meeting called",
     event_consultation_held: "Joint meeting held",
     event_joined: "A neighbour joined",
+    event_from_hotline: "Came in by the 12345 hotline",
     esc_due_soon: "The deadline is near; the unit has been reminded.",
     esc_sign_overdue: "The unit did not sign in time and is now supervised.",
     esc_yellow: "Not resolved in time: a yellow card.",
@@ -484,6 +487,7 @@ impl CommonTexts {
             EventKind::ConsultationScheduled => self.event_consultation_scheduled,
             EventKind::ConsultationHeld => self.event_consultation_held,
             EventKind::Joined => self.event_joined,
+            EventKind::FromHotline => self.event_from_hotline,
             EventKind::Other => self.event_other,
         }
     }

@@ -8,6 +8,7 @@ mod compression;
 mod csp;
 mod dev;
 pub mod error;
+mod hotline;
 mod json;
 pub mod limits;
 mod openapi;
@@ -62,6 +63,9 @@ pub struct AppState {
     pub keys: std::sync::Arc<crate::keys::Keys>,
     /// Mark cookies `Secure`: on whenever the service is reached over HTTPS.
     pub secure_cookies: bool,
+    /// The key the 12345 hotline's system signs in with (`--hotline-key`); without it, only the
+    /// housing bureau exchanges with the hotline.
+    pub hotline_key: Option<std::sync::Arc<str>>,
     /// Origins that may frame the resident app (`--frame-ancestors`); none by default.
     pub frame_ancestors: std::sync::Arc<[String]>,
     /// A staff session ends after this long without a request.
@@ -130,6 +134,10 @@ fn api_routes(dev_outbox: bool, dev_clock: bool) -> OpenApiRouter<AppState> {
         let (schemas, paths, method_router) = routes!(photos::upload);
         (schemas, paths, method_router.layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)))
     };
+    let hotline_import = {
+        let (schemas, paths, method_router) = routes!(hotline::import);
+        (schemas, paths, method_router.layer(DefaultBodyLimit::max(hotline::IMPORT_BODY_LIMIT)))
+    };
     let routes = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(openapi::document))
         .routes(routes!(health))
@@ -162,7 +170,9 @@ fn api_routes(dev_outbox: bool, dev_clock: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(staff::reveal_contact))
         .routes(routes!(staff::act))
         .routes(routes!(staff::templates, staff::save_template))
-        .routes(routes!(staff::audit));
+        .routes(routes!(staff::audit))
+        .routes(hotline_import)
+        .routes(routes!(hotline::export));
     let routes = if dev_outbox { routes.routes(routes!(residents::latest_code)) } else { routes };
     if dev_clock { routes.routes(routes!(dev::advance_clock)) } else { routes }
 }

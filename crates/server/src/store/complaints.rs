@@ -315,6 +315,23 @@ pub(crate) fn insert_complaint(
     policies: &Policies,
     personal: &PersonalData,
 ) -> Result<FilingOutcome, StoreError> {
+    let (outcome, id) = insert_complaint_alone(connection, complaint, filed_at, idempotency_key, policies, personal)?;
+    if let Some(id) = id {
+        recount_group(connection, id, filed_at, policies)?;
+    }
+    Ok(outcome)
+}
+
+/// [`insert_complaint`] without recounting the households of its group: for an import, which
+/// recounts each group once after its rows rather than once per row. Gives the new row's id.
+pub(crate) fn insert_complaint_alone(
+    connection: &Connection,
+    complaint: &ValidComplaint,
+    filed_at: DateTime<Utc>,
+    idempotency_key: &str,
+    policies: &Policies,
+    personal: &PersonalData,
+) -> Result<(FilingOutcome, Option<i64>), StoreError> {
     let mut errors = Vec::new();
     let community_exists =
         connection.prepare_cached("SELECT 1 FROM communities WHERE id = ?1")?.exists([complaint.community_id])?;
@@ -333,7 +350,7 @@ pub(crate) fn insert_complaint(
         errors.push(FieldError::new(Field::Photos, FieldErrorCode::UnknownPhoto));
     }
     let Some(rules) = rules.filter(|_| errors.is_empty()) else {
-        return Ok(FilingOutcome::Rejected(errors));
+        return Ok((FilingOutcome::Rejected(errors), None));
     };
     // Property problems go to the property company; the rest to the community/street office.
     let handler = match rules.kind {
@@ -393,16 +410,10 @@ pub(crate) fn insert_complaint(
                     ..TimelineEvent::new(filed_at, EventKind::Filed, ActorRole::Resident)
                 },
             )?;
-            recount_group(connection, id, filed_at, policies)?;
             escalations::run_rules(connection, id, filed_at, &policies.escalation)?;
-            return Ok(FilingOutcome::Filed(FiledComplaint {
-                tracking_number: number,
-                status,
-                filed_at,
-                sign_due_at,
-                resolve_due_at,
-                access_token,
-            }));
+            let filed =
+                FiledComplaint { tracking_number: number, status, filed_at, sign_due_at, resolve_due_at, access_token };
+            return Ok((FilingOutcome::Filed(filed), Some(id)));
         }
     }
     Err(StoreError::Database("no free tracking number after several attempts".into()))

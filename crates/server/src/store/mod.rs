@@ -14,6 +14,7 @@ mod catalog;
 mod complaints;
 mod escalations;
 mod generate;
+mod hotline;
 mod joins;
 mod migrations;
 mod personal;
@@ -28,6 +29,7 @@ mod writer;
 
 pub use audit::AuditRecord;
 pub use complaints::{ActionInput, ActionOutcome, FilingOutcome, NewFiling, Policies, Viewer};
+pub use hotline::{EXPORT_PAGE_MAX, ExportPage, ExportedEvent, ImportReport, RefusedRow};
 pub use joins::JoinOutcome;
 pub use personal::{PersonalData, PhoneKey, Sealed};
 pub use residents::{CODE_LIFETIME, CodeCheck};

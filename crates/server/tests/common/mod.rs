@@ -24,6 +24,7 @@ pub const INDEX_HTML: &str =
     "<!doctype html><title>app</title><base href=./><script type=module>import init from './app.js';</script>";
 /// The secret shared with the (imaginary) citizen-services app in tests.
 pub const HANDOFF_SECRET: &str = "test-handoff-secret";
+pub const HOTLINE_KEY: &str = "test-hotline-key-0123456789";
 /// The password of every demo staff account in tests.
 pub const STAFF_PASSWORD: &str = "test-staff-password";
 
@@ -56,6 +57,7 @@ impl TestServer {
             busy_timeout_ms: 5000,
             max_database_mb: None,
             handoff_secret: Some(HANDOFF_SECRET.to_owned()),
+            hotline_key: Some(HOTLINE_KEY.to_owned()),
             frame_ancestors: Vec::new(),
             dev_expose_codes: true,
             dev_time_travel: false,
