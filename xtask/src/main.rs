@@ -143,13 +143,22 @@ fn fuzz_api(root: &Path, server_binary: &Path, scratch: &Path) -> Result {
             "--demo-staff-password",
             FUZZ_STAFF_PASSWORD,
             "--dev-expose-codes",
+            "--open311-api-keys",
+            OPEN311_PARTNER_KEY,
         ],
     )?;
     step(&format!("API fuzzing (Schemathesis) against {}", server.url));
     tools::run_checked(
-        Command::new(python).arg(root.join("tests/fuzz/run.py")).arg(&server.url).arg(FUZZ_STAFF_PASSWORD),
+        Command::new(&python).arg(root.join("tests/fuzz/run.py")).arg(&server.url).arg(FUZZ_STAFF_PASSWORD),
+    )?;
+    step("Open311 read by a client library from PyPI (georeport)");
+    tools::run_checked(
+        Command::new(&python).arg(root.join("tests/open311/client.py")).arg(&server.url).arg(OPEN311_PARTNER_KEY),
     )
 }
+
+/// The `api_key` of the (imaginary) partner that files through Open311 in the tests.
+const OPEN311_PARTNER_KEY: &str = "test-open311-partner-key-0123";
 
 const FUZZ_STAFF_PASSWORD: &str = "fuzz-staff-password";
 /// The browser tests act as staff through the API to move complaints along.

@@ -157,7 +157,7 @@ pub fn ensure_fuzz_venv(root: &Path) -> Result<PathBuf> {
     if python.exists() && std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(python);
     }
-    step("installing the API fuzzer (Schemathesis from PyPI) into target/fuzz-venv");
+    step("installing the API fuzzer (Schemathesis) and an Open311 client (georeport) from PyPI into target/fuzz-venv");
     let create =
         || Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv).status().is_ok_and(|s| s.success());
     if !create() {

@@ -1,5 +1,5 @@
 //! Load generator for `cargo xtask bench`: lookups/s and filings/s (`resident`), the public
-//! scorecard and suggestion endpoints (`public`), or a unit's queue in the workbench (`queue`,
+//! scorecard, suggestion and Open311 endpoints (`public`), or a unit's queue in the workbench (`queue`,
 //! signed in as `STAFF_USER` with `STAFF_PASSWORD`), with p50/p99 latency against a running server
 //! on loopback; or the 12345 exchange (`hotline`, with the key in `HOTLINE_KEY`): a 10,000-row
 //! import twice, and the export paged from the start. Prints figures; asserts nothing.
@@ -216,7 +216,7 @@ async fn public(
         "machine: {} cores; {clients} concurrent clients; {seconds} s per phase",
         std::thread::available_parallelism()?
     );
-    let urls: [(&str, Vec<String>); 3] = [
+    let urls: [(&str, Vec<String>); 5] = [
         ("ranking", vec![format!("{base}/api/v1/scorecards")]),
         ("company scorecard", companies.iter().map(|id| format!("{base}/api/v1/scorecards/companies/{id}")).collect()),
         (
@@ -226,6 +226,11 @@ async fn public(
                 .flat_map(|c| leaves.iter().map(move |k| (c, k)))
                 .map(|(c, k)| format!("{base}/api/v1/communities/{c}/similar?category_id={k}"))
                 .collect(),
+        ),
+        ("Open311 requests.json (newest 1,000)", vec![format!("{base}/open311/v2/requests.json")]),
+        (
+            "Open311 requests.json by service, open",
+            leaves.iter().map(|k| format!("{base}/open311/v2/requests.json?service_code={k}&status=open")).collect(),
         ),
     ];
     for (name, urls) in urls {

@@ -116,6 +116,11 @@ pub struct Config {
     #[arg(long, env = "MASHANG_HOTLINE_KEY", hide_env_values = true)]
     pub hotline_key: Option<String>,
 
+    /// `api_key`s issued to a city's partners for filing complaints through Open311
+    /// (`POST /open311/v2/requests.json`), comma-separated. Without any, Open311 is read-only.
+    #[arg(long, env = "MASHANG_OPEN311_API_KEYS", value_delimiter = ',', hide_env_values = true)]
+    pub open311_api_keys: Vec<String>,
+
     /// Origins that may show the resident app in a frame, such as a city portal:
     /// `https://portal.example.gov.cn,https://app.example.cn`. Without any, no site may frame it
     /// (clickjacking). The staff workbench is never framed.

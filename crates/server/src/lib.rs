@@ -76,6 +76,7 @@ impl Server {
             dev_outbox,
             handoff_secret: config.handoff_secret.as_deref().filter(|s| !s.is_empty()).map(Arc::from),
             hotline_key: config.hotline_key.as_deref().filter(|key| key.len() >= 16).map(Arc::from),
+            open311_keys: config.open311_api_keys.iter().filter(|key| key.len() >= 16).cloned().collect(),
             scorecards: Arc::default(),
             base_path: Arc::from(config.base_path.as_str()),
             keys: Arc::new(keys),

@@ -11,6 +11,7 @@ pub mod error;
 mod hotline;
 mod json;
 pub mod limits;
+mod open311;
 mod openapi;
 mod photos;
 mod residents;
@@ -66,6 +67,8 @@ pub struct AppState {
     /// The key the 12345 hotline's system signs in with (`--hotline-key`); without it, only the
     /// housing bureau exchanges with the hotline.
     pub hotline_key: Option<std::sync::Arc<str>>,
+    /// The `api_key`s issued to a city's partners for filing through Open311.
+    pub open311_keys: std::sync::Arc<[String]>,
     /// Origins that may frame the resident app (`--frame-ancestors`); none by default.
     pub frame_ancestors: std::sync::Arc<[String]>,
     /// A staff session ends after this long without a request.
@@ -82,6 +85,7 @@ const WORKBENCH_DIR: &str = "staff";
 /// workbench under `{base_path}staff/`.
 pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
     let (api, document) = api_routes(state.dev_outbox.is_some(), state.clock.can_travel()).split_for_parts();
+    let state_for_open311 = state.clone();
     let frame_ancestors = state.frame_ancestors.clone();
     let mut document = serde_json::to_value(&document).unwrap_or_default();
     document["servers"][0]["url"] = format!("{}{}", base_path.trim_end_matches('/'), mashang_model::API_PREFIX).into();
@@ -109,8 +113,10 @@ pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
         resident_framable: !frame_ancestors.is_empty(),
     };
     let policies = std::sync::Arc::new(policies);
+    let open311 = open311::router().layer(DefaultBodyLimit::max(JSON_BODY_LIMIT)).with_state(state_for_open311);
     let app = Router::new()
         .nest(mashang_model::API_PREFIX, api)
+        .nest("/open311/v2", open311)
         .merge(spa::mounted(WORKBENCH_DIR, dist, base_path))
         .merge(spa::router(dist, base_path));
     base::under(app, base_path)

@@ -25,6 +25,7 @@ pub const INDEX_HTML: &str =
 /// The secret shared with the (imaginary) citizen-services app in tests.
 pub const HANDOFF_SECRET: &str = "test-handoff-secret";
 pub const HOTLINE_KEY: &str = "test-hotline-key-0123456789";
+pub const OPEN311_KEY: &str = "test-open311-partner-key-0123";
 /// The password of every demo staff account in tests.
 pub const STAFF_PASSWORD: &str = "test-staff-password";
 
@@ -58,6 +59,7 @@ impl TestServer {
             max_database_mb: None,
             handoff_secret: Some(HANDOFF_SECRET.to_owned()),
             hotline_key: Some(HOTLINE_KEY.to_owned()),
+            open311_api_keys: vec![OPEN311_KEY.to_owned()],
             frame_ancestors: Vec::new(),
             dev_expose_codes: true,
             dev_time_travel: false,
