@@ -7,3 +7,7 @@ CREATE TABLE hotline_tickets (
     hotline_status TEXT NOT NULL,
     imported_at    TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Open311's `requests.json?service_code=…`: a service's newest complaints without reading the
+-- others.
+CREATE INDEX complaints_by_category ON complaints (category_id, filed_at);
