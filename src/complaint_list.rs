@@ -45,6 +45,8 @@ pub struct Row {
     pub overdue: bool,
     /// A step was taken since the resident last opened its progress view.
     pub unseen: bool,
+    /// Made by calling the 12345 hotline.
+    pub from_hotline: bool,
 }
 
 impl Row {
@@ -55,8 +57,10 @@ impl Row {
         category: LocalizedText,
         deadlines: [&Deadline; 2],
         updated_at: chrono::DateTime<chrono::Utc>,
+        from_hotline: bool,
     ) -> Self {
         Self {
+            from_hotline,
             overdue: !status.is_finished() && deadlines.iter().any(|deadline| deadline.overdue),
             unseen: storage::has_unseen_update(number.as_str(), updated_at),
             number,
@@ -77,6 +81,7 @@ impl From<ComplaintSummary> for Row {
             summary.category,
             deadlines,
             summary.updated_at,
+            summary.from_hotline,
         )
     }
 }

@@ -66,7 +66,7 @@ fn FilteredList(list: Vec<Row>) -> impl IntoView {
 #[component]
 fn ComplaintRow(row: Row) -> impl IntoView {
     let i18n = use_i18n();
-    let Row { number, status, community, category, overdue, unseen } = row;
+    let Row { number, status, community, category, overdue, unseen, from_hotline } = row;
     view! {
         <li>
             <A href=paths::complaint(&number) attr:class="complaint-row">
@@ -74,6 +74,7 @@ fn ComplaintRow(row: Row) -> impl IntoView {
                     <StatusBadge status />
                     {overdue.then(|| view! { <span class="overdue-badge">{move || i18n.t().overdue}</span> })}
                     {unseen.then(|| view! { <span class="update-badge">{move || i18n.t().new_update}</span> })}
+                    {from_hotline.then(|| view! { <span class="origin-badge">{move || i18n.t().common.event_from_hotline}</span> })}
                 </span>
                 <strong>{move || i18n.locale.get().pick(&category)}</strong>
                 <span>{community}</span>

@@ -32,6 +32,8 @@ test('a hotline caller signs in and finds their imported ticket in 我的投诉,
   const row = page.locator('.complaint-row');
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('电梯故障');
+  await expect(row.locator('.origin-badge')).toHaveText('来自12345热线');
+  await screenshot(page, 'mine-from-hotline-zh');
   await row.click();
 
   const origin = page.locator('.timeline-item').filter({ hasText: '来自12345热线' });

@@ -274,9 +274,11 @@ impl TestServer {
             }
         });
         let mut server = Self { child, url: String::new() };
+        // The first server on a new build compresses it at brotli's best before it listens:
+        // about 30 s for both apps on two cores.
         server.url = url
-            .recv_timeout(Duration::from_secs(60))
-            .map_err(|_| "the server did not report its address within 60 s".to_owned())?;
+            .recv_timeout(Duration::from_secs(180))
+            .map_err(|_| "the server did not report its address within 180 s".to_owned())?;
         Ok(server)
     }
 }

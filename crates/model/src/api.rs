@@ -362,6 +362,9 @@ pub struct ComplaintSummary {
     pub level: Level,
     #[serde(default)]
     pub card: Card,
+    /// Made by calling the 12345 hotline (来自12345热线), and imported from its ticket.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_hotline: bool,
 }
 
 /// The complaints a device can follow (it holds their access tokens), asked about in one request

@@ -436,6 +436,7 @@ mod tests {
                 resolve_deadline: deadline(resolve_in_hours, true),
                 level: Level::PropertyCompany,
                 card,
+                from_hotline: false,
             },
             unread: false,
             joins: 0,

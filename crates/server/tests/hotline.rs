@@ -181,6 +181,7 @@ async fn a_caller_finds_their_hotline_ticket_in_my_complaints_with_its_origin() 
     assert_eq!(mine.len(), 1);
     let number = mine[0]["tracking_number"].as_str().expect("its number");
     assert_eq!(mine[0]["status"], "submitted");
+    assert_eq!(mine[0]["from_hotline"], true, "the list says where it came from");
 
     let (status, view) = server.get_with(&format!("/api/v1/complaints/{number}"), &session).await;
     assert_eq!(status, StatusCode::OK);

@@ -45,7 +45,7 @@ impl FromRequestParts<AppState> for HotlineCaller {
 }
 
 #[utoipa::path(post, operation_id = "hotline_import", path = "/hotline/imports", tag = "hotline",
-    request_body(content = String, description = "Hotline tickets: JSON Lines (`application/x-ndjson`) or CSV with a header (`text/csv`); the README lists the fields", content_type = "application/x-ndjson"),
+    request_body(content = String, description = "Hotline tickets as JSON Lines, or as CSV with a header when sent as `text/csv`; the README lists the fields. Any other type (`application/x-ndjson`, `text/plain`) is read as JSON Lines", content_type = "text/plain"),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "What became of every row: imported, already imported (nothing changed), or refused with its reason", body = ImportReport), ProblemResponse))]
 pub async fn import(

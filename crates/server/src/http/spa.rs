@@ -153,9 +153,17 @@ fn precompress(dist: &Path) {
             continue;
         }
         let Ok(original) = std::fs::read(&path) else { continue };
+        // Written aside and renamed into place: servers started together on one `dist` (the
+        // tests start three) never serve one another's half-written file.
+        let mut partial = compressed_path.clone().into_os_string();
+        partial.push(format!(".{}.partial", std::process::id()));
+        let partial = std::path::PathBuf::from(partial);
         // A read-only deployment simply serves the files uncompressed.
-        let written = compress(&original).and_then(|compressed| std::fs::write(&compressed_path, compressed));
+        let written = compress(&original)
+            .and_then(|compressed| std::fs::write(&partial, compressed))
+            .and_then(|()| std::fs::rename(&partial, &compressed_path));
         if written.is_err() {
+            let _ = std::fs::remove_file(&partial);
             tracing::warn!("could not write {}", compressed_path.display());
         }
     }

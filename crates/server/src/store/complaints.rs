@@ -722,6 +722,8 @@ pub(crate) struct ComplaintRow {
     card: Card,
     card_since: Option<DateTime<Utc>>,
     sign_supervised_until: Option<DateTime<Utc>>,
+    /// Imported from a 12345 hotline ticket.
+    from_hotline: bool,
     sign_started_at: DateTime<Utc>,
     resolve_started_at: DateTime<Utc>,
     warned_sign_due_at: Option<DateTime<Utc>>,
@@ -746,7 +748,8 @@ impl ComplaintRow {
                 d.name, c.level, c.card, c.card_since, c.sign_started_at, c.resolve_started_at,
                 c.warned_sign_due_at, c.warned_resolve_due_at, c.households, c.group_escalated, c.repeat_position,
                 c.repeat_escalated, c.dissatisfied_ratings, c.consultation, c.meeting_at, c.visible_to_neighbours,
-                c.joins, c.id, c.phone_key, c.sign_supervised_until
+                c.joins, c.id, c.phone_key, c.sign_supervised_until,
+                EXISTS (SELECT 1 FROM hotline_tickets h WHERE h.complaint_id = c.id)
          FROM complaints c
          JOIN communities m ON m.id = c.community_id
          JOIN districts d ON d.id = m.district_id
@@ -810,6 +813,7 @@ impl ComplaintRow {
             id: row.get(42)?,
             phone_key: row.get(43)?,
             sign_supervised_until: optional_time_at(row, 44)?,
+            from_hotline: row.get(45)?,
         })
     }
 
@@ -911,6 +915,7 @@ impl ComplaintRow {
             resolve_deadline: self.resolve_deadline(now),
             level: self.level,
             card: self.card,
+            from_hotline: self.from_hotline,
         }
     }
 }

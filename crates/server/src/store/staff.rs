@@ -481,6 +481,8 @@ fn unnamed_queue_item(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::
         resolve_deadline: deadline(6, 7)?,
         level: Level::from_str_opt(text(8)?).unwrap_or_default(),
         card: Card::from_str_opt(text(9)?).unwrap_or_default(),
+        // The queue does not say where a complaint came from; its view does.
+        from_hotline: false,
     };
     Ok(QueueItem { complaint, unread: row.get::<_, Option<bool>>(11)?.unwrap_or(false), joins: row.get(10)? })
 }
