@@ -34,6 +34,7 @@ test('a hotline caller signs in and finds their imported ticket in 我的投诉,
   await expect(row).toContainText('电梯故障');
   await expect(row.locator('.origin-badge')).toHaveText('来自12345热线');
   await screenshot(page, 'mine-from-hotline-zh');
+  await expectAccessible(page);
   await row.click();
 
   const origin = page.locator('.timeline-item').filter({ hasText: '来自12345热线' });
