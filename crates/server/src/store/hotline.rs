@@ -186,8 +186,8 @@ fn import_row(
         // Characters are counted in composed form, as for a filing in the app.
         description: ticket.content.nfc().collect(),
         phone: ticket.phone.as_str().to_owned(),
-        // The caller agreed to the hotline's handling of their call; neighbours see a hotline
-        // complaint only if the resident later chooses so.
+        // The caller agreed to the hotline's handling of their call, but was never asked about
+        // neighbours: a hotline complaint stays private to them.
         consent: true,
         visible_to_neighbours: Some(false),
         ..NewComplaint::default()
