@@ -82,6 +82,14 @@ async fn services_and_their_definitions_have_the_spec_shape() {
     }
     let response = server.get("/open311/v2/services.json").await;
     assert_eq!(response.headers()["access-control-allow-origin"], "*", "open data, readable from any site");
+    let response = server
+        .client
+        .get(server.url("/open311/v2/requests.json"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br", "a long list is compressed for those who accept it");
 
     let code = services[0]["service_code"].as_str().unwrap();
     let (status, definition) = get(&server, &format!("services/{code}.json")).await;

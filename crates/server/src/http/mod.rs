@@ -113,7 +113,11 @@ pub fn router(state: AppState, dist: &Path, base_path: &str) -> Router {
         resident_framable: !frame_ancestors.is_empty(),
     };
     let policies = std::sync::Arc::new(policies);
-    let open311 = open311::router().layer(DefaultBodyLimit::max(JSON_BODY_LIMIT)).with_state(state_for_open311);
+    // A thousand requests are about 600 KB of JSON: brotli, as for the API's answers.
+    let open311 = open311::router()
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn(compression::compress_json))
+        .with_state(state_for_open311);
     let app = Router::new()
         .nest(mashang_model::API_PREFIX, api)
         .nest("/open311/v2", open311)
