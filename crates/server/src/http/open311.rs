@@ -221,25 +221,25 @@ async fn requests(
     Ok(Json(found.iter().map(request_document).collect()))
 }
 
-async fn request(State(state): State<AppState>, Path(file): Path<String>) -> Open311Result<Json<Vec<Value>>> {
-    let number = json_file(&file)?.to_owned();
+/// The complaint with this number, or the 404 document naming what was asked for.
+async fn one_request(state: &AppState, number: String, asked_as: &str) -> Open311Result<PublicRequest> {
     let found =
         state.store.public_requests(RequestSearch { numbers: vec![number.clone()], ..Default::default() }).await?;
-    if found.is_empty() {
-        return Err(Open311Error::new(StatusCode::NOT_FOUND, format!("service_request_id {number} not found")));
-    }
-    Ok(Json(found.iter().map(request_document).collect()))
+    found
+        .into_iter()
+        .next()
+        .ok_or_else(|| Open311Error::new(StatusCode::NOT_FOUND, format!("{asked_as} {number} not found")))
+}
+
+async fn request(State(state): State<AppState>, Path(file): Path<String>) -> Open311Result<Json<Vec<Value>>> {
+    let found = one_request(&state, json_file(&file)?.to_owned(), "service_request_id").await?;
+    Ok(Json(vec![request_document(&found)]))
 }
 
 /// We file at once, so a request's token is its number: the lookup confirms it exists.
 async fn token(State(state): State<AppState>, Path(file): Path<String>) -> Open311Result<Json<Value>> {
-    let token = json_file(&file)?.to_owned();
-    let found =
-        state.store.public_requests(RequestSearch { numbers: vec![token.clone()], ..Default::default() }).await?;
-    if found.is_empty() {
-        return Err(Open311Error::new(StatusCode::NOT_FOUND, format!("token {token} not found")));
-    }
-    Ok(Json(json!([{ "service_request_id": token, "token": token }])))
+    let found = one_request(&state, json_file(&file)?.to_owned(), "token").await?;
+    Ok(Json(json!([{ "service_request_id": found.tracking_number, "token": found.tracking_number }])))
 }
 
 fn request_document(found: &PublicRequest) -> Value {
