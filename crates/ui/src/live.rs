@@ -108,12 +108,24 @@ impl<T: Clone + Send + Sync + 'static> Live<T> {
     {
         let data = RwSignal::new(None::<Result<T, ApiError>>);
         let refresh = StoredValue::new(None::<Refresh>);
+        // Answers can arrive out of order (a search typed quickly asks once per keystroke): only
+        // the answer to the latest request is shown, or an earlier, slower one would replace it.
+        let latest_request = StoredValue::new(0_u64);
         let (fetch, on_answer) = (std::sync::Arc::new(fetch), std::sync::Arc::new(on_answer));
         let reload: std::sync::Arc<dyn Fn() + Send + Sync> = std::sync::Arc::new(move || {
             let (fetch, on_answer) = (fetch.clone(), on_answer.clone());
+            let Some(request) = latest_request.try_update_value(|latest| {
+                *latest += 1;
+                *latest
+            }) else {
+                return;
+            };
             leptos::task::spawn_local(async move {
                 let result = fetch().await;
                 on_answer(&result);
+                if latest_request.try_get_value() != Some(request) {
+                    return;
+                }
                 if let Some(refresh) = refresh.try_get_value().flatten() {
                     if result.is_ok() { refresh.succeeded() } else { refresh.failed() }
                 }
