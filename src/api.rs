@@ -6,7 +6,7 @@ use mashang_model::scorecard::{Ranking, Scorecard};
 use mashang_model::{
     Category, CodeRequest, CodeSent, CodeVerification, Community, ComplaintSummary, ComplaintView, FiledComplaint,
     HandoffExchange, LookupRequest, NeighbourComplaint, NewComplaint, ResidentActionRequest, ResidentSession,
-    SummariesRequest,
+    SummariesRequest, TextsChoice,
 };
 pub use mashang_ui::http::ApiError;
 use mashang_ui::http::{ApiBase, send, send_json};
@@ -120,6 +120,13 @@ impl Api {
     pub async fn scorecard(&self, subject: &str, id: i64, period: &str) -> Result<Scorecard, ApiError> {
         let period = String::from(js_sys::encode_uri_component(period));
         send(Request::get(&self.url(&format!("/scorecards/{subject}/{id}?period={period}")))).await
+    }
+
+    /// Whether the filer (or a neighbour who joined) is texted when the complaint moves.
+    pub async fn choose_texts(&self, number: &str, token: &str, enabled: bool) -> Result<ComplaintView, ApiError> {
+        let builder = Request::put(&self.url(&format!("/complaints/{number}/texts")))
+            .header("Authorization", &format!("Bearer {token}"));
+        send_json(builder, &TextsChoice { enabled }).await
     }
 
     /// 补充材料, 催办, 撤回, 评价, 重新办理.

@@ -26,6 +26,8 @@ pub struct Draft {
     /// place decides (shared areas yes, homes no).
     pub visible_to_neighbours: Option<bool>,
     pub consent: bool,
+    /// 短信通知: off unless the resident asks for it.
+    pub texts: bool,
     /// Photos already uploaded, each with the capability that shows it to this uploader; they
     /// come back with the draft.
     pub photo_ids: Vec<String>,

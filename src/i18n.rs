@@ -224,6 +224,11 @@ pub struct Texts {
     pub join_own: &'static str,
     pub join_finished: &'static str,
     pub join_gone: &'static str,
+    pub texts_label: &'static str,
+    pub texts_hint: &'static str,
+    pub texts_on: &'static str,
+    pub texts_off: &'static str,
+    pub texts_failed: &'static str,
 }
 
 pub static ZH_CN: Texts = Texts {
@@ -448,6 +453,11 @@ pub static ZH_CN: Texts = Texts {
     join_own: "这是您自己提交的投诉，您已经在跟进了。",
     join_finished: "这条投诉已经办结，不能再附议。如果问题还在，请继续填写表单重新提交。",
     join_gone: "这条投诉已不对邻居公开。",
+    texts_label: "有进展时发短信告诉我",
+    texts_hint: "签收、需要您补充、办结或被督办时各发一条。短信只说办到哪一步并附查看链接，不含您写的内容。",
+    texts_on: "已开启短信提醒。",
+    texts_off: "已关闭短信提醒，进度仍可在这里查看。",
+    texts_failed: "没能保存短信提醒的设置，请检查网络后再试。",
 };
 
 pub static EN: Texts = Texts {
@@ -672,6 +682,11 @@ pub static EN: Texts = Texts {
     join_own: "This is your own complaint: you are following it already.",
     join_finished: "This complaint is over and cannot be joined. If the problem is still there, file it again with the form.",
     join_gone: "This complaint is no longer shown to neighbours.",
+    texts_label: "Text me when it moves",
+    texts_hint: "One text each when it is signed for, needs more from you, is resolved or is escalated. A text says only the stage, with a link; never what you wrote.",
+    texts_on: "Texts are on.",
+    texts_off: "Texts are off; the progress is still here.",
+    texts_failed: "The texts setting could not be saved. Check the network and try again.",
 };
 
 impl Texts {

@@ -9,6 +9,7 @@ mod page;
 mod sign_in;
 mod stages;
 mod text_input;
+mod texts_switch;
 
 pub use actions::ResidentActions;
 pub use choice::Choice;
@@ -25,3 +26,4 @@ pub use page::Page;
 pub use sign_in::SignIn;
 pub use stages::Stages;
 pub use text_input::{FieldFrame, FieldLabel, TextInput};
+pub use texts_switch::TextsSwitch;

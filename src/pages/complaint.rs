@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use crate::api::ApiError;
 use crate::app::use_api;
-use crate::components::{ComplaintCard, EscalationBanner, LoadBoundary, Page, ResidentActions, Stages, focus_element};
+use crate::components::{
+    ComplaintCard, EscalationBanner, LoadBoundary, Page, ResidentActions, Stages, TextsSwitch, focus_element,
+};
 use crate::i18n::use_i18n;
 use crate::pages::NotFoundPage;
 use crate::{paths, storage};
@@ -76,7 +78,11 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
         acted.set(true);
         focus_element("action-status");
     });
+    let texts =
+        Signal::derive(move || complaint.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).and_then(|c| c.texts)));
+    let on_texts_saved = Callback::new(move |view: ComplaintView| complaint.set(Some(Ok(view))));
     let (number_text, token_text) = (number.as_str().to_owned(), token);
+    let texts_switch = view! { <TextsSwitch number=number_text.clone() token=token_text.clone() enabled=texts on_saved=on_texts_saved /> };
 
     view! {
         <Page title=|t| t.detail_title back=true>
@@ -95,6 +101,7 @@ fn Progress(number: TrackingNumber, token: String) -> impl IntoView {
                 actions.get().filter(|a| !a.is_empty()).map(|actions| view! { <ResidentActions number token actions on_done /> })
             }}
             {move || complaint.get().and_then(Result::ok).map(|complaint| view! { <ComplaintCard complaint /> })}
+            {texts_switch}
         </Page>
     }
 }

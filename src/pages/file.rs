@@ -46,6 +46,7 @@ struct FormState {
     phone: RwSignal<String>,
     hide_identity_from_property: RwSignal<bool>,
     visible_to_neighbours: RwSignal<Option<bool>>,
+    texts: RwSignal<bool>,
     consent: RwSignal<bool>,
     photos: RwSignal<Vec<PhotoItem>>,
     /// The signed-in resident's number, filed with instead of the typed one unless the resident
@@ -71,6 +72,7 @@ impl FormState {
             phone: RwSignal::new(draft.phone.clone()),
             hide_identity_from_property: RwSignal::new(draft.hide_identity_from_property),
             visible_to_neighbours: RwSignal::new(draft.visible_to_neighbours),
+            texts: RwSignal::new(draft.texts),
             consent: RwSignal::new(draft.consent),
             verified_phone,
         }
@@ -91,6 +93,7 @@ impl FormState {
             phone: self.phone.get(),
             hide_identity_from_property: self.hide_identity_from_property.get(),
             visible_to_neighbours: self.visible_to_neighbours.get(),
+            texts: self.texts.get(),
             consent: self.consent.get(),
             photo_ids: self.photos.with(|list| uploaded_paths(list)),
             idempotency_key,
@@ -123,6 +126,7 @@ impl FormState {
             consent: self.consent.get_untracked(),
             photo_ids: self.photos.with_untracked(|list| uploaded_ids(list)),
             visible_to_neighbours: Some(self.neighbours_see()),
+            texts: self.texts.get_untracked(),
         }
     }
 }
@@ -418,6 +422,18 @@ pub fn FilePageBody() -> impl IntoView {
                     <p class="hint" id="neighbours-hint">{move || i18n.t().neighbours_hint}</p>
                 </div>
 
+                <div class="field checkbox-field">
+                    <input
+                        id="texts"
+                        type="checkbox"
+                        aria-describedby="texts-hint"
+                        prop:checked=move || form.texts.get()
+                        on:change:target=move |ev| form.texts.set(ev.target().checked())
+                    />
+                    <label for="texts">{move || i18n.t().texts_label}</label>
+                    <p class="hint" id="texts-hint">{move || i18n.t().texts_hint}</p>
+                </div>
+
                 <details class="notice-text">
                     <summary>{move || i18n.t().consent_notice_title}</summary>
                     <p>{move || i18n.t().consent_notice}</p>
@@ -519,6 +535,8 @@ fn Review(
                 <dd>{move || if form.hide_identity_from_property.get_untracked() { i18n.t().yes } else { i18n.t().no }}</dd>
                 <dt>{move || i18n.t().neighbours_label}</dt>
                 <dd>{move || if form.neighbours_see() { i18n.t().yes } else { i18n.t().no }}</dd>
+                <dt>{move || i18n.t().texts_label}</dt>
+                <dd>{move || if form.texts.get_untracked() { i18n.t().yes } else { i18n.t().no }}</dd>
             </dl>
         </section>
     }

@@ -93,6 +93,10 @@ pub struct NewComplaint {
     /// [`crate::validation::neighbours_see_by_default`].
     #[serde(default)]
     pub visible_to_neighbours: Option<bool>,
+    /// 短信通知: text this phone when the complaint is signed for, needs more from the resident,
+    /// is resolved or escalated. A text has the stage and a link, never the description.
+    #[serde(default)]
+    pub texts: bool,
 }
 
 /// The receipt for a filing.
@@ -420,6 +424,18 @@ pub struct ComplaintView {
     /// Where it stands on the escalation ladder, and who joined it.
     #[serde(default)]
     pub escalation: EscalationState,
+    /// Whether the viewer (its filer, or a neighbour who joined) is told of progress by text;
+    /// absent for anyone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub texts: Option<bool>,
+}
+
+/// `PUT /complaints/{number}/texts`: whether the filer, or a neighbour who joined, is told of
+/// progress by text from now on.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextsChoice {
+    pub enabled: bool,
 }
 
 /// The escalation side of a complaint, for the progress view's banner.

@@ -14,6 +14,7 @@ pub mod scorecard;
 pub mod staff;
 pub mod status;
 pub mod text;
+pub mod texts;
 pub mod time;
 pub mod tracking;
 pub mod validation;

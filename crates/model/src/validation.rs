@@ -33,6 +33,7 @@ pub struct ValidComplaint {
     pub phone: PhoneNumber,
     pub hide_identity_from_property: bool,
     pub visible_to_neighbours: bool,
+    pub texts: bool,
 }
 
 /// Places everybody shares (停车场, 电梯, 楼道 …): a problem there is every neighbour's, so
@@ -111,6 +112,7 @@ pub fn validate_new_complaint(input: &NewComplaint) -> Result<ValidComplaint, Ve
             phone,
             hide_identity_from_property: input.hide_identity_from_property,
             visible_to_neighbours: input.visible_to_neighbours.unwrap_or_else(|| neighbours_see_by_default(&location)),
+            texts: input.texts,
             location,
         }),
         _ => Err(errors),

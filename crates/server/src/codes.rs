@@ -24,15 +24,35 @@ impl CodeSender for LogCodeSender {
     }
 }
 
+/// What the development senders sent: the latest code and every text, per phone.
 #[derive(Default)]
-pub struct DevOutbox(Mutex<HashMap<String, String>>);
+pub struct DevOutbox {
+    codes: Mutex<HashMap<String, String>>,
+    texts: Mutex<HashMap<String, Vec<DevText>>>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DevText {
+    pub key: String,
+    pub text: String,
+}
 
 impl DevOutbox {
     fn keep(&self, phone: &PhoneNumber, code: &str) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(phone.as_str().to_owned(), code.to_owned());
+        self.codes.lock().unwrap_or_else(|p| p.into_inner()).insert(phone.as_str().to_owned(), code.to_owned());
     }
 
     pub fn latest(&self, phone: &PhoneNumber) -> Option<String> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).get(phone.as_str()).cloned()
+        self.codes.lock().unwrap_or_else(|p| p.into_inner()).get(phone.as_str()).cloned()
+    }
+
+    pub fn keep_text(&self, phone: &str, key: &str, text: &str) {
+        let mut texts = self.texts.lock().unwrap_or_else(|p| p.into_inner());
+        texts.entry(phone.to_owned()).or_default().push(DevText { key: key.to_owned(), text: text.to_owned() });
+    }
+
+    /// Every text sent to `phone`, oldest first.
+    pub fn texts(&self, phone: &PhoneNumber) -> Vec<DevText> {
+        self.texts.lock().unwrap_or_else(|p| p.into_inner()).get(phone.as_str()).cloned().unwrap_or_default()
     }
 }

@@ -121,6 +121,24 @@ pub struct Config {
     #[arg(long, env = "MASHANG_OPEN311_API_KEYS", value_delimiter = ',', hide_env_values = true)]
     pub open311_api_keys: Vec<String>,
 
+    /// The SMS gateway that texts residents of progress (see the README for the request it gets).
+    /// Without it, texts are only written to the log.
+    #[arg(long, env = "MASHANG_SMS_GATEWAY_URL")]
+    pub sms_gateway_url: Option<String>,
+
+    /// Sent to the SMS gateway as `Authorization: Bearer …`.
+    #[arg(long, env = "MASHANG_SMS_GATEWAY_TOKEN", hide_env_values = true)]
+    pub sms_gateway_token: Option<String>,
+
+    /// The app's address as residents reach it, for the link in every text:
+    /// `https://mashang.example.gov.cn/`. Without it, the address the server listens on.
+    #[arg(long, env = "MASHANG_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// How often the text outbox is looked at, in milliseconds.
+    #[arg(long, env = "MASHANG_TEXT_INTERVAL_MS", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(10..))]
+    pub text_interval_ms: u64,
+
     /// Origins that may show the resident app in a frame, such as a city portal:
     /// `https://portal.example.gov.cn,https://app.example.cn`. Without any, no site may frame it
     /// (clickjacking). The staff workbench is never framed.

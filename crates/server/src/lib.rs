@@ -7,6 +7,7 @@ pub mod config;
 pub mod hotline;
 pub mod http;
 pub mod keys;
+pub mod notify;
 pub mod photos;
 pub mod secrets;
 pub mod store;
@@ -49,6 +50,8 @@ pub struct Server {
     pub demo: store::DemoData,
     clock: clock::Clock,
     escalation_interval: std::time::Duration,
+    texts: notify::Sender,
+    text_interval: std::time::Duration,
 }
 
 impl Server {
@@ -73,7 +76,7 @@ impl Server {
             upload_limit: Arc::new(RateLimiter::per_minute(config.upload_limit_per_minute)),
             trusted_proxy: config.trusted_proxy,
             code_sender: Arc::new(codes::LogCodeSender { outbox: dev_outbox.clone() }),
-            dev_outbox,
+            dev_outbox: dev_outbox.clone(),
             handoff_secret: config.handoff_secret.as_deref().filter(|s| !s.is_empty()).map(Arc::from),
             hotline_key: config.hotline_key.as_deref().filter(|key| key.len() >= 16).map(Arc::from),
             open311_keys: config.open311_api_keys.iter().filter(|key| key.len() >= 16).cloned().collect(),
@@ -88,7 +91,18 @@ impl Server {
         let app = http::router(state, &config.dist, &config.base_path);
         let listener = TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;
         let escalation_interval = std::time::Duration::from_secs(config.escalation_interval_seconds);
-        Ok(Self { listener, app, store, demo, clock, escalation_interval })
+        let notifier: Arc<dyn notify::Notifier> = match &config.sms_gateway_url {
+            Some(url) => Arc::new(notify::SmsGateway::new(url.clone(), config.sms_gateway_token.clone())?),
+            None => Arc::new(notify::LogNotifier { outbox: dev_outbox }),
+        };
+        let public_url = match &config.public_url {
+            Some(url) => format!("{}/", url.trim_end_matches('/')),
+            None => format!("http://{}{}", listener.local_addr()?, config.base_path),
+        };
+        let texts =
+            notify::Sender { store: store.clone(), clock: clock.clone(), notifier, public_url: public_url.into() };
+        let text_interval = std::time::Duration::from_millis(config.text_interval_ms);
+        Ok(Self { listener, app, store, demo, clock, escalation_interval, texts, text_interval })
     }
 
     /// The database a configuration names, migrated and (unless `--no-demo-data`) seeded, as
@@ -104,7 +118,7 @@ impl Server {
     /// Serves until `shutdown` completes, finishing requests already under way. Every hour (and
     /// at start), expired keys, sessions and codes are purged, and resolved complaints whose
     /// reopening window has passed are closed. Every minute (and at start) the escalation rules
-    /// run over every live complaint.
+    /// run over every live complaint. Every few seconds the texts that are due are sent.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let (store, clock, interval) = (self.store.clone(), self.clock.clone(), self.escalation_interval);
         let escalation = tokio::spawn(async move {
@@ -136,11 +150,21 @@ impl Server {
                 }
             }
         });
+        let (texts, interval) = (self.texts.clone(), self.text_interval);
+        let sending = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                texts.send_due().await;
+            }
+        });
         // The peer address feeds the rate limits.
         let app = self.app.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         housekeeping.abort();
         escalation.abort();
+        sending.abort();
         served
     }
 }

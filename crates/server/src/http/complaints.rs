@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mashang_model::{
     ComplaintSummary, ComplaintView, Field, FieldError, FieldErrorCode, FiledComplaint, LookupRequest,
-    MAX_HELD_COMPLAINTS, NeighbourComplaint, NewComplaint, ResidentActionRequest, SummariesRequest, TrackingNumber,
-    validate_lookup, validate_new_complaint, validate_resident_action,
+    MAX_HELD_COMPLAINTS, NeighbourComplaint, NewComplaint, ResidentActionRequest, SummariesRequest, TextsChoice,
+    TrackingNumber, validate_lookup, validate_new_complaint, validate_resident_action,
 };
 use unicode_normalization::UnicodeNormalization;
 
@@ -21,7 +21,7 @@ use super::limits::ClientIp;
 use super::openapi::ProblemResponse;
 use super::photos::with_photo_access;
 use crate::secrets;
-use crate::store::{ActionInput, ActionOutcome, FilingOutcome, JoinOutcome, NewFiling};
+use crate::store::{ActionInput, ActionOutcome, FilingOutcome, JoinOutcome, NewFiling, TextsOutcome};
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
@@ -119,6 +119,21 @@ pub async fn show(
     match state.store.complaint_for_token(number, token, state.clock.now()).await? {
         Some(view) => Ok(Json(with_photo_access(&state, view))),
         None => Err(ApiError::NotFound),
+    }
+}
+
+#[utoipa::path(put, operation_id = "complaints_texts", path = "/complaints/{number}/texts", tag = "complaints", params(("number" = String, Path, description = "Tracking number")), security(("bearer" = [])), request_body = TextsChoice, responses((status = 200, description = "The complaint, with the viewer's choice of texts", body = ComplaintView), ProblemResponse))]
+pub async fn choose_texts(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    BearerToken(token): BearerToken,
+    ApiJson(choice): ApiJson<TextsChoice>,
+) -> ApiResult<Json<ComplaintView>> {
+    let number = path_number(&number)?;
+    match state.store.choose_texts(number, token, choice.enabled, state.clock.now()).await? {
+        TextsOutcome::Done(view) => Ok(Json(with_photo_access(&state, *view))),
+        TextsOutcome::NotFound => Err(ApiError::NotFound),
+        TextsOutcome::SignInAgain => Err(ApiError::Unauthorized),
     }
 }
 

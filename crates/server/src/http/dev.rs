@@ -1,8 +1,9 @@
 //! Development only: moving the server's clock, so that browser tests can reach a deadline (and
-//! 催办) without waiting days. The route exists only with `--dev-time-travel`.
+//! 催办) without waiting days (only with `--dev-time-travel`), and the texts the log sender
+//! "sent" (only with `--dev-expose-codes`).
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -38,4 +39,18 @@ pub async fn advance_clock(
     // What the minute's pass would find, found at once: a test sees the effect of its move.
     state.store.run_escalations(now).await?;
     Ok(Json(ClockNow { now }))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SentTexts {
+    /// Oldest first, each with the key the gateway would have been given.
+    #[schema(value_type = Vec<Object>)]
+    pub texts: Vec<crate::codes::DevText>,
+}
+
+#[utoipa::path(get, operation_id = "dev_texts", path = "/dev/texts/{phone}", tag = "development", params(("phone" = String, Path)), responses((status = 200, description = "Development only: every text the log sender sent to a phone", body = SentTexts), ProblemResponse))]
+pub async fn texts(State(state): State<AppState>, Path(number): Path<String>) -> ApiResult<Json<SentTexts>> {
+    let outbox = state.dev_outbox.as_ref().ok_or(ApiError::NotFound)?;
+    let phone = mashang_model::PhoneNumber::parse(&number).map_err(|_| ApiError::NotFound)?;
+    Ok(Json(SentTexts { texts: outbox.texts(&phone) }))
 }

@@ -158,6 +158,7 @@ fn api_routes(dev_outbox: bool, dev_clock: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::summaries))
         .routes(routes!(complaints::show))
         .routes(routes!(complaints::act))
+        .routes(routes!(complaints::choose_texts))
         .routes(routes!(complaints::join))
         .routes(routes!(complaints::similar))
         .routes(routes!(scorecards::ranking))
@@ -183,7 +184,8 @@ fn api_routes(dev_outbox: bool, dev_clock: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(staff::audit))
         .routes(hotline_import)
         .routes(routes!(hotline::export));
-    let routes = if dev_outbox { routes.routes(routes!(residents::latest_code)) } else { routes };
+    let routes =
+        if dev_outbox { routes.routes(routes!(residents::latest_code)).routes(routes!(dev::texts)) } else { routes };
     if dev_clock { routes.routes(routes!(dev::advance_clock)) } else { routes }
 }
 

@@ -21,7 +21,7 @@ use super::time::{optional_time_at, time_at};
 pub use super::viewer::Viewer;
 use super::viewer::{HOUSING_BUREAU, HeldBy};
 use super::{IDEMPOTENCY_KEY_LIFETIME, Store, StoreError, enum_name, parse_enum};
-use super::{escalations, photos};
+use super::{escalations, photos, texts};
 use crate::secrets;
 
 /// Tracking numbers are random; on the rare clash with an existing one a new one is drawn.
@@ -180,7 +180,7 @@ impl Store {
             let Some((id, viewer)) = complaint_id_for_token(connection, &number, &token, now)? else {
                 return Ok(ActionOutcome::NotFound);
             };
-            let party = if matches!(viewer, Viewer::Neighbour) { Party::Neighbour } else { Party::Resident };
+            let party = if matches!(viewer, Viewer::Neighbour(_)) { Party::Neighbour } else { Party::Resident };
             let actor = Actor { party, role: ActorRole::Resident, unit: None };
             let applied = apply_action(connection, id, &actor, &input, now, &policies)?;
             ActionOutcome::from_applied(applied, || load_view(connection, id, &viewer, now, &policies, &personal))
@@ -192,19 +192,20 @@ impl Store {
 /// The complaint with this number if `token` opens it, and as whom: its own access token or the
 /// session of a resident signed in with the phone it was filed with (the filer), or the session
 /// of a neighbour who joined it.
-fn complaint_id_for_token(
+pub(crate) fn complaint_id_for_token(
     connection: &Connection,
     number: &TrackingNumber,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(i64, Viewer)>, StoreError> {
     let hash = secrets::sha256(token.as_bytes());
-    let found: Option<(i64, bool)> = connection
+    let found: Option<(i64, bool, Option<PhoneKey>)> = connection
         .prepare_cached(
             "WITH session AS (SELECT s.phone_key FROM sessions s WHERE s.token_hash = ?1 AND s.expires_at > ?3)
              SELECT c.id,
                     EXISTS (SELECT 1 FROM complaint_access a WHERE a.complaint_id = c.id AND a.token_hash = ?1)
-                        OR c.phone_key = (SELECT phone_key FROM session)
+                        OR c.phone_key = (SELECT phone_key FROM session),
+                    (SELECT phone_key FROM session)
              FROM complaints c
              WHERE c.tracking_number = ?2
                AND (EXISTS (SELECT 1 FROM complaint_access a WHERE a.complaint_id = c.id AND a.token_hash = ?1)
@@ -212,9 +213,14 @@ fn complaint_id_for_token(
                     OR EXISTS (SELECT 1 FROM complaint_joins j
                                WHERE j.complaint_id = c.id AND j.phone_key = (SELECT phone_key FROM session)))",
         )?
-        .query_row(params![hash.as_slice(), number.as_str(), now], |row| Ok((row.get(0)?, row.get(1)?)))
+        .query_row(params![hash.as_slice(), number.as_str(), now], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
-    Ok(found.map(|(id, filer)| (id, if filer { Viewer::Resident } else { Viewer::Neighbour })))
+    Ok(found.and_then(|(id, filer, session_phone)| match (filer, session_phone) {
+        (true, _) => Some((id, Viewer::Resident)),
+        (false, Some(phone)) => Some((id, Viewer::Neighbour(phone))),
+        // Not the filer and no session: the query only finds a joiner through a session.
+        (false, None) => None,
+    }))
 }
 
 fn file_idempotently(
@@ -369,9 +375,9 @@ pub(crate) fn insert_complaint_alone(
                  contact_name_sealed, phone_key, phone_sealed, hide_identity_from_property, status, handler_role,
                  filed_at, updated_at, consented_at, sign_due_at, resolve_due_at, level, sign_started_at,
                  resolve_started_at, first_sign_due_at, first_resolve_due_at, visible_to_neighbours, repeat_of,
-                 repeat_position)
+                 repeat_position, texts)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?18, ?8, ?9, ?10, ?11, ?11, ?11, ?12, ?13, ?14, ?11, ?11, ?12, ?13,
-                 ?15, ?16, ?17)
+                 ?15, ?16, ?17, ?19)
              ON CONFLICT (tracking_number) DO NOTHING",
             params![
                 number.as_str(),
@@ -392,6 +398,7 @@ pub(crate) fn insert_complaint_alone(
                 repeated.map(|(id, _)| id),
                 repeated.map_or(1, |(_, position)| position + 1),
                 personal.seal(Sealed::Phone, complaint.phone.as_str()),
+                complaint.texts,
             ],
         )?;
         if inserted == 1 {
@@ -501,7 +508,9 @@ pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &T
             event.rating.map(|r| enum_name(&r.satisfaction)),
             event.escalation.as_ref().and_then(|detail| serde_json::to_string(detail).ok()),
         ])?;
-    photos::attach(connection, connection.last_insert_rowid(), &event.photos)
+    let event_id = connection.last_insert_rowid();
+    photos::attach(connection, event_id, &event.photos)?;
+    texts::enqueue(connection, complaint_id, event_id, event.kind, event.at)
 }
 
 /// Who takes an action, as the timeline records it.
@@ -934,7 +943,7 @@ pub(crate) fn load_view(
     personal: &PersonalData,
 ) -> Result<ComplaintView, StoreError> {
     let row = ComplaintRow::load(connection, id)?;
-    let neighbour = matches!(viewer, Viewer::Neighbour);
+    let neighbour = matches!(viewer, Viewer::Neighbour(_));
     let party = party_of(viewer, &row).unwrap_or(Party::Resident);
     // Nobody reads who filed a complaint in full here: the unit handling it asks for that
     // separately (`reveal_contact`), which is audited. The property company does not get even the
@@ -981,6 +990,7 @@ pub(crate) fn load_view(
             viewer_joined: neighbour,
             repeats: repeats(connection, id)?,
         },
+        texts: texts::viewer_texts(connection, id, viewer)?,
     })
 }
 

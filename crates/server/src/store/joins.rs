@@ -120,5 +120,12 @@ pub(crate) fn join(
     append_event(connection, id, &TimelineEvent::new(now, EventKind::Joined, ActorRole::Resident))?;
     recount_group(connection, id, now, policies)?;
     escalations::run_rules(connection, id, now, &policies.escalation)?;
-    Ok(JoinOutcome::Joined(Box::new(load_view(connection, id, &Viewer::Neighbour, now, policies, personal)?)))
+    Ok(JoinOutcome::Joined(Box::new(load_view(
+        connection,
+        id,
+        &Viewer::Neighbour(phone.clone()),
+        now,
+        policies,
+        personal,
+    )?)))
 }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str, Option<Step>)] = &[
     (6, include_str!("../../migrations/0006_workbench.sql"), None),
     (7, include_str!("../../migrations/0007_personal_data.sql"), Some(seal_personal_data)),
     (8, include_str!("../../migrations/0008_exchange.sql"), None),
+    (9, include_str!("../../migrations/0009_texts.sql"), None),
 ];
 
 /// Applies what is pending, then makes sure the database was sealed with these keys.

@@ -24,6 +24,7 @@ mod residents;
 mod scorecards;
 mod seed;
 mod staff;
+mod texts;
 mod time;
 mod viewer;
 mod writer;
@@ -38,6 +39,7 @@ pub use residents::{CODE_LIFETIME, CodeCheck};
 pub use scorecards::ScorecardError;
 pub use seed::{DEMO_PHONE, DemoData};
 pub use staff::{Reveal, STAFF_SESSION_SECONDS, Scope, StaffMember};
+pub use texts::{DueText, SENT_TEXTS_KEPT, TextsOutcome};
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -153,6 +155,8 @@ impl Store {
             for table in ["sessions", "sign_in_codes", "used_handoffs"] {
                 purged += connection.execute(&format!("DELETE FROM {table} WHERE expires_at < ?1"), [now])?;
             }
+            purged += connection
+                .execute("DELETE FROM text_outbox WHERE sent_at < ?1 OR given_up_at < ?1", [now - SENT_TEXTS_KEPT])?;
             Ok(purged)
         })
         .await

@@ -6,7 +6,7 @@ use mashang_model::{ComplaintSummary, PhoneNumber, ResidentSession};
 use rusqlite::{OptionalExtension, params};
 
 use super::complaints::ComplaintRow;
-use super::personal::PhoneKey;
+use super::personal::{PhoneKey, Sealed};
 use super::{Store, StoreError};
 use crate::secrets;
 
@@ -58,7 +58,7 @@ impl Store {
         code: String,
         now: DateTime<Utc>,
     ) -> Result<CodeCheck, StoreError> {
-        let key = self.personal.phone_key(&phone);
+        let (key, sealed) = (self.personal.phone_key(&phone), self.personal.seal(Sealed::Phone, phone.as_str()));
         self.write(move |connection| {
             let stored: Option<(Vec<u8>, DateTime<Utc>, i64)> = connection
                 .query_row(
@@ -82,7 +82,7 @@ impl Store {
                 return Ok(CodeCheck::Rejected);
             }
             connection.execute("DELETE FROM sign_in_codes WHERE phone_key = ?1", [&key])?;
-            Ok(CodeCheck::Verified(new_session(connection, &phone, &key, now)?))
+            Ok(CodeCheck::Verified(new_session(connection, &phone, &key, &sealed, now)?))
         })
         .await
     }
@@ -95,7 +95,7 @@ impl Store {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Option<ResidentSession>, StoreError> {
-        let key = self.personal.phone_key(&phone);
+        let (key, sealed) = (self.personal.phone_key(&phone), self.personal.seal(Sealed::Phone, phone.as_str()));
         self.write(move |connection| {
             connection.execute("DELETE FROM used_handoffs WHERE expires_at < ?1", [now])?;
             let fresh = connection.execute(
@@ -105,7 +105,7 @@ impl Store {
             if fresh == 0 {
                 return Ok(None);
             }
-            Ok(Some(new_session(connection, &phone, &key, now)?))
+            Ok(Some(new_session(connection, &phone, &key, &sealed, now)?))
         })
         .await
     }
@@ -152,13 +152,15 @@ fn new_session(
     connection: &rusqlite::Connection,
     phone: &PhoneNumber,
     key: &PhoneKey,
+    sealed_phone: &[u8],
     now: DateTime<Utc>,
 ) -> Result<ResidentSession, StoreError> {
     let token = secrets::random_token();
     let expires_at = now + RESIDENT_SESSION_LENGTH;
+    // The number is kept sealed beside its key so that texts can reach a neighbour who joins.
     connection.execute(
-        "INSERT INTO sessions (token_hash, phone_key, expires_at) VALUES (?1, ?2, ?3)",
-        params![secrets::sha256(token.as_bytes()).as_slice(), key, expires_at],
+        "INSERT INTO sessions (token_hash, phone_key, phone_sealed, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![secrets::sha256(token.as_bytes()).as_slice(), key, sealed_phone, expires_at],
     )?;
     Ok(ResidentSession { token, expires_at, phone: phone.as_str().to_owned(), phone_masked: phone.masked() })
 }

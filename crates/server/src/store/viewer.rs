@@ -4,6 +4,8 @@
 use mashang_model::lifecycle::Party;
 use mashang_model::{ActorRole, HandlerRole, StaffRole};
 
+use super::personal::PhoneKey;
+
 /// The city's housing bureau: it supervises every complaint.
 pub const HOUSING_BUREAU: &str = "成都市住房和城乡建设局";
 
@@ -67,8 +69,8 @@ impl StaffMember {
 pub enum Viewer {
     /// The filer: their access token or their phone's session.
     Resident,
-    /// A neighbour who joined (附议): sees no name, phone or photo.
-    Neighbour,
+    /// A neighbour who joined (附议), by their phone's key: sees no name, phone or photo.
+    Neighbour(PhoneKey),
     Staff(StaffMember),
 }
 
@@ -77,7 +79,7 @@ impl Viewer {
     pub fn party(&self, held: &HeldBy<'_>) -> Option<Party> {
         match self {
             Self::Resident => Some(Party::Resident),
-            Self::Neighbour => Some(Party::Neighbour),
+            Self::Neighbour(_) => Some(Party::Neighbour),
             Self::Staff(staff) => staff.party_for(held),
         }
     }

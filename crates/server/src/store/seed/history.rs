@@ -181,6 +181,7 @@ fn tell(
         phone: random_phone(rng)?,
         hide_identity_from_property: false,
         visible_to_neighbours: false,
+        texts: false,
     };
     let FilingOutcome::Filed(filed) =
         insert_complaint(connection, &complaint, story.filed_at, &secrets::random_token(), policies, personal)?

@@ -568,6 +568,7 @@ fn seed_complaint(
         phone,
         hide_identity_from_property: false,
         visible_to_neighbours: demo.shared,
+        texts: false,
     };
     // Demo complaints need no access token anyone can use: the key is thrown away.
     let key = secrets::random_token();
