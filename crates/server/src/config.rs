@@ -15,7 +15,7 @@ pub struct Config {
     pub port: u16,
 
     /// SQLite database file, created with its folder on first start.
-    #[arg(long, env = "MASHANG_DATABASE", default_value = "data/mashang.db")]
+    #[arg(long, env = "MASHANG_DATABASE", default_value = "data/mashang.db", value_parser = parse_database)]
     pub database: PathBuf,
 
     /// Folder of the built app (Trunk's `dist`).
@@ -236,6 +236,22 @@ pub fn parse_base_path(value: &str) -> Result<String, String> {
     Ok(segments.iter().fold("/".to_owned(), |path, segment| format!("{path}{segment}/")))
 }
 
+/// A SQLite file's path. A database URL (`postgres://…`) is refused by name: taken as a path it
+/// would silently create a file called `postgres:`, and the operator would think the city's
+/// database was in use.
+pub fn parse_database(value: &str) -> Result<PathBuf, String> {
+    match value.split_once("://") {
+        Some((scheme, _)) if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') => {
+            Err(format!(
+                "{scheme}:// is a database URL, and this server keeps its data in a SQLite file only \
+                 (PostgreSQL is not supported yet): give the path of a SQLite file, such as data/mashang.db"
+            ))
+        }
+        _ if value.trim().is_empty() => Err("give the path of a SQLite file, such as data/mashang.db".to_owned()),
+        _ => Ok(PathBuf::from(value)),
+    }
+}
+
 /// `scheme://host[:port]` and nothing else: it is written into the Content-Security-Policy, where
 /// a space, a `;` or a path would change the policy's meaning.
 pub fn parse_origin(value: &str) -> Result<String, String> {
@@ -251,7 +267,21 @@ pub fn parse_origin(value: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_base_path, parse_origin};
+    use super::{parse_base_path, parse_database, parse_origin};
+
+    #[test]
+    fn a_database_url_is_refused_by_name_rather_than_taken_for_a_file() {
+        for url in ["postgres://mashang@db.example.gov.cn/mashang", "postgresql://localhost", "sqlite://data/x.db"] {
+            let error = parse_database(url).expect_err(url);
+            assert!(error.contains(url.split("://").next().unwrap_or_default()) && error.contains("SQLite"), "{error}");
+        }
+        assert_eq!(parse_database("data/mashang.db").unwrap(), std::path::PathBuf::from("data/mashang.db"));
+        assert_eq!(
+            parse_database("/var/lib/mashang/a:b.db").unwrap(),
+            std::path::PathBuf::from("/var/lib/mashang/a:b.db")
+        );
+        assert!(parse_database(" ").is_err());
+    }
 
     #[test]
     fn frame_ancestors_are_plain_origins() {

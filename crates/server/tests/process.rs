@@ -263,3 +263,20 @@ fn the_hotline_commands_import_once_and_export_from_a_cursor() {
     let imported = rest.iter().find(|event| event["hotline_ticket_id"] == "SC-1").expect("the imported ticket's steps");
     assert_eq!(imported["phone"], "13912345678", "the hotline operator's export is in full");
 }
+
+/// A database URL where a SQLite path is expected stops the server at start, naming it, and
+/// creates no file under that name.
+#[test]
+fn a_database_url_stops_the_server_at_start_and_creates_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let output = Command::new(BINARY)
+        .args(["--port", "0", "--database", "postgres://mashang@127.0.0.1:1/mashang"])
+        .current_dir(folder.path())
+        .output()
+        .expect("the binary runs");
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("postgres://") && message.contains("SQLite"), "{message}");
+    let left: Vec<_> = std::fs::read_dir(folder.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing is created: {left:?}");
+}
