@@ -1,4 +1,5 @@
 mod actions;
+mod checkbox;
 mod choice;
 mod complaint_card;
 mod escalation_banner;
@@ -12,6 +13,7 @@ mod text_input;
 mod texts_switch;
 
 pub use actions::ResidentActions;
+pub use checkbox::CheckboxField;
 pub use choice::Choice;
 pub use complaint_card::ComplaintCard;
 pub use escalation_banner::EscalationBanner;

@@ -11,8 +11,8 @@ use crate::api::Api;
 use crate::api::ApiError;
 use crate::app::{LastReceipt, use_api};
 use crate::components::{
-    ErrorSummary, FieldFrame, FieldLabel, FieldMessage, Later, LoadBoundary, PhotoItem, PhotoPicker, SUMMARY_ID,
-    TextInput, any_in_flight, described_by, focus_element, has_error, uploaded_ids, uploaded_paths,
+    CheckboxField, ErrorSummary, FieldFrame, FieldLabel, FieldMessage, Later, LoadBoundary, PhotoItem, PhotoPicker,
+    SUMMARY_ID, TextInput, any_in_flight, described_by, focus_element, has_error, uploaded_ids, uploaded_paths,
 };
 use crate::draft::Draft;
 use crate::format::nfc;
@@ -398,41 +398,14 @@ pub fn FilePageBody() -> impl IntoView {
 
                 <TextInput id="name" field=Field::Name label=|t| t.name_label hint=|t| t.name_hint value=form.name errors autocomplete="name" />
 
-                <div class="field checkbox-field">
-                    <input
-                        id="hide-identity"
-                        type="checkbox"
-                        aria-describedby="hide-identity-hint"
-                        prop:checked=move || form.hide_identity_from_property.get()
-                        on:change:target=move |ev| form.hide_identity_from_property.set(ev.target().checked())
-                    />
-                    <label for="hide-identity">{move || i18n.t().hide_identity_label}</label>
-                    <p class="hint" id="hide-identity-hint">{move || i18n.t().hide_identity_hint}</p>
-                </div>
-
-                <div class="field checkbox-field">
-                    <input
-                        id="neighbours"
-                        type="checkbox"
-                        aria-describedby="neighbours-hint"
-                        prop:checked=move || form.neighbours_see()
-                        on:change:target=move |ev| form.visible_to_neighbours.set(Some(ev.target().checked()))
-                    />
-                    <label for="neighbours">{move || i18n.t().neighbours_label}</label>
-                    <p class="hint" id="neighbours-hint">{move || i18n.t().neighbours_hint}</p>
-                </div>
-
-                <div class="field checkbox-field">
-                    <input
-                        id="texts"
-                        type="checkbox"
-                        aria-describedby="texts-hint"
-                        prop:checked=move || form.texts.get()
-                        on:change:target=move |ev| form.texts.set(ev.target().checked())
-                    />
-                    <label for="texts">{move || i18n.t().texts_label}</label>
-                    <p class="hint" id="texts-hint">{move || i18n.t().texts_hint}</p>
-                </div>
+                <CheckboxField id="hide-identity" label=|t| t.hide_identity_label hint=|t| t.hide_identity_hint
+                    checked=form.hide_identity_from_property
+                    on_change=Callback::new(move |on| form.hide_identity_from_property.set(on)) />
+                <CheckboxField id="neighbours" label=|t| t.neighbours_label hint=|t| t.neighbours_hint
+                    checked=Signal::derive(move || form.neighbours_see())
+                    on_change=Callback::new(move |on| form.visible_to_neighbours.set(Some(on))) />
+                <CheckboxField id="texts" label=|t| t.texts_label hint=|t| t.texts_hint
+                    checked=form.texts on_change=Callback::new(move |on| form.texts.set(on)) />
 
                 <details class="notice-text">
                     <summary>{move || i18n.t().consent_notice_title}</summary>
