@@ -42,7 +42,7 @@ fn stage(kind: EventKind, recipient: Recipient) -> Option<&'static str> {
         (EventKind::InfoRequested, Recipient::Joiner) => "办理单位正在向反映人了解情况",
         (EventKind::Resolved, Recipient::Filer) => "已办结，请查看结果并评价",
         (EventKind::Resolved, Recipient::Joiner) => "已办结，可查看办理结果",
-        (EventKind::Supervised, _) => "已被挂牌督办，限期办理",
+        (EventKind::Supervised, _) => "已被上级督办，限期办理",
         (EventKind::Escalated, _) => "已提级办理",
         (EventKind::ConsultationScheduled, _) => "已安排部门会商",
         _ => return None,

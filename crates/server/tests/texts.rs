@@ -366,3 +366,54 @@ async fn a_number_the_gateway_cannot_reach_is_given_up_after_one_attempt() {
     stop_gateway.send(()).unwrap();
     gateway_task.await.unwrap();
 }
+
+#[tokio::test]
+async fn escalation_reaches_the_filer_by_text_once_per_step() {
+    let server = TestServer::start_with(|config| config.dev_time_travel = true).await;
+    let phone = "13955556666";
+    let (number, token) = file(&server, phone, "小区水泵房一直漏水，地下室积水很深。", true).await;
+    let advance = |days: i64| {
+        let server = &server;
+        async move {
+            let response = server.post_json("/api/v1/dev/clock", &json!({ "minutes": days * 24 * 60 })).await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+    };
+    // Nobody signs: 督办; signed; left unresolved: a yellow card, a red one (挂牌督办), then 提级.
+    advance(4).await;
+    let unit = server.staff_token("wy-shujin").await;
+    staff_act(&server, &unit, &number, json!({ "action": "accept" })).await;
+    for days in [6, 8, 8] {
+        advance(days).await;
+    }
+    for _ in 0..50 {
+        if server.store.texts_waiting().await.unwrap() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let sent: Value = server.get(&format!("/api/v1/dev/texts/{phone}")).await.json().await.unwrap();
+    let stages: Vec<&str> = sent["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["text"].as_str().unwrap().split('）').nth(1).unwrap().split('。').next().unwrap())
+        .collect();
+    // One text per texted step of the timeline, in its order, saying that step.
+    let view = server.get_with(&format!("/api/v1/complaints/{number}"), &token).await.1;
+    let expected: Vec<&str> = view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|event| match event["kind"].as_str().unwrap() {
+            "accepted" => Some("已被办理单位签收，正在处理"),
+            "supervised" => Some("已被上级督办，限期办理"),
+            "escalated" => Some("已提级办理"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stages, expected, "{sent}");
+    for step in ["已被上级督办，限期办理", "已被办理单位签收，正在处理", "已提级办理"] {
+        assert!(stages.contains(&step), "{step} was texted: {sent}");
+    }
+}
