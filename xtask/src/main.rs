@@ -253,12 +253,19 @@ struct TestServer {
 impl TestServer {
     /// The server for the built app in `dist`, with a fresh database in `scratch`.
     fn start_with(binary: &Path, dist: &Path, scratch: &Path, extra: &[&str]) -> Result<Self> {
-        let mut child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args(["--bind", "127.0.0.1", "--port", "0", "--dist"])
             .arg(dist)
             .arg("--database")
             .arg(scratch.join("mashang.db"))
-            .args(extra)
+            .args(extra);
+        Self::spawn(&mut command)
+    }
+
+    /// Starts any server that prints `… is running at <URL>` on stdout, and waits for that line.
+    fn spawn(command: &mut Command) -> Result<Self> {
+        let mut child = command
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()
@@ -300,7 +307,8 @@ fn bench() -> Result {
     step("building the load generator (release)");
     tools::run_checked(
         Command::new("cargo")
-            .args(["build", "--locked", "--profile", "server", "--package", "mashang-server", "--example", "load"])
+            .args(["build", "--locked", "--profile", "server", "--package", "mashang-server"])
+            .args(["--example", "load", "--example", "bare"])
             .current_dir(&root),
     )?;
     let scratch = std::env::temp_dir().join(format!("mashang-bench-{}", std::process::id()));
@@ -311,10 +319,16 @@ fn bench() -> Result {
         &scratch,
         &["--lookup-limit-per-minute", "1000000000"],
     )?;
-    step(&format!("load against {}", server.url));
-    let outcome =
-        tools::run_checked(Command::new(root.join("target/server/examples/load")).arg(&server.url).args(["10", "32"]));
-    drop(server);
+    // The denominator: a bare axum + rusqlite lookup, measured in the same run.
+    let bare = TestServer::spawn(Command::new(root.join("target/server/examples/bare")).arg(scratch.join("bare.db")))?;
+    step(&format!("load against {} (and the bare server at {})", server.url, bare.url));
+    let outcome = tools::run_checked(
+        Command::new(root.join("target/server/examples/load"))
+            .arg(&server.url)
+            .args(["10", "32"])
+            .env("BARE_URL", &bare.url),
+    );
+    drop((server, bare));
     let outcome = outcome
         .and_then(|()| bench_hotline(&root, &scratch))
         .and_then(|()| bench_large_database(&root, &scratch))

@@ -2,9 +2,14 @@
 //! scorecard, suggestion and Open311 endpoints (`public`), or a unit's queue in the workbench (`queue`,
 //! signed in as `STAFF_USER` with `STAFF_PASSWORD`), with p50/p99 latency against a running server
 //! on loopback; or the 12345 exchange (`hotline`, with the key in `HOTLINE_KEY`): a 10,000-row
-//! import twice, and the export paged from the start. Prints figures; asserts nothing.
+//! import twice, and the export paged from the start. With `BARE_URL` (the `bare` example), the
+//! resident phase also measures a bare axum + rusqlite lookup and prints the share of it the real
+//! lookups reach. Prints figures; asserts nothing.
 //!
 //! Usage: load <base URL> [seconds per phase] [concurrent clients] [resident|public|queue|hotline]
+
+#[path = "shared/bare_rows.rs"]
+mod bare_rows;
 
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -71,6 +76,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     })
     .await;
     report("lookups", &lookups, seconds);
+    if let Ok(bare) = std::env::var("BARE_URL") {
+        let floor = run_phase(clients, seconds, {
+            let (client, bare) = (client.clone(), bare.clone());
+            move |worker, i| {
+                let (client, bare) = (client.clone(), bare.clone());
+                async move {
+                    let (number, phone) = bare_rows::bare_row((worker * 7919 + i) % bare_rows::ROWS);
+                    let response = client
+                        .post(format!("{bare}/lookup"))
+                        .json(&json!({ "tracking_number": number, "phone": phone }))
+                        .send()
+                        .await;
+                    succeeded(response, reqwest::StatusCode::OK).await
+                }
+            }
+        })
+        .await;
+        report("bare axum + rusqlite lookups", &floor, seconds);
+        let per_second = |phase: &Phase| phase.latencies.len() as f64 / seconds as f64;
+        println!("lookups as a share of the bare server's: {:.2}", per_second(&lookups) / per_second(&floor).max(1.0));
+    }
 
     let filings = run_phase(clients, seconds, {
         let (client, base, catalog) = (client.clone(), base.clone(), catalog.clone());
