@@ -995,18 +995,19 @@ pub(crate) fn load_view(
 }
 
 /// The complaints this one repeats, and those that repeat it, oldest first.
+/// A complaint's repeats: walk back along the chain, then the ones filed after it. Every view of a
+/// complaint runs it, so it must read by index only (a test in `migrations.rs` checks the plan).
+pub(crate) const REPEATS_SQL: &str = "WITH RECURSIVE chain (id) AS (
+         SELECT repeat_of FROM complaints WHERE id = ?1
+         UNION SELECT c.repeat_of FROM complaints c JOIN chain ON c.id = chain.id WHERE c.repeat_of IS NOT NULL)
+     SELECT c.tracking_number, c.filed_at, c.status, c.id < ?1 FROM complaints c JOIN chain ON chain.id = c.id
+     UNION ALL
+     SELECT tracking_number, filed_at, status, 0 FROM complaints WHERE repeat_of = ?1
+     ORDER BY 2";
+
 fn repeats(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<RepeatLink>> {
     let mut links = Vec::new();
-    // Walk back along the chain, then the ones filed after it.
-    let mut earlier = connection.prepare_cached(
-        "WITH RECURSIVE chain (id) AS (
-                 SELECT repeat_of FROM complaints WHERE id = ?1
-                 UNION SELECT c.repeat_of FROM complaints c JOIN chain ON c.id = chain.id WHERE c.repeat_of IS NOT NULL)
-             SELECT c.tracking_number, c.filed_at, c.status, c.id < ?1 FROM complaints c JOIN chain ON chain.id = c.id
-             UNION ALL
-             SELECT tracking_number, filed_at, status, 0 FROM complaints WHERE repeat_of = ?1
-             ORDER BY 2",
-    )?;
+    let mut earlier = connection.prepare_cached(REPEATS_SQL)?;
     let rows = earlier.query_map([complaint_id], |row| {
         let number: String = row.get(0)?;
         let status: String = row.get(2)?;

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, Option<Step>)] = &[
     (7, include_str!("../../migrations/0007_personal_data.sql"), Some(seal_personal_data)),
     (8, include_str!("../../migrations/0008_exchange.sql"), None),
     (9, include_str!("../../migrations/0009_texts.sql"), None),
+    (10, include_str!("../../migrations/0010_repeat_index.sql"), None),
 ];
 
 /// Applies what is pending, then makes sure the database was sealed with these keys.
@@ -124,6 +125,25 @@ mod tests {
 
     fn shows(bytes: &[u8], text: &str) -> bool {
         bytes.windows(text.len()).any(|window| window == text.as_bytes())
+    }
+
+    /// Every view of a complaint lists its repeats: that must not read the whole table.
+    #[test]
+    fn a_complaints_repeats_are_found_by_index() {
+        let mut connection = Connection::open_in_memory().expect("a database");
+        apply(&mut connection, &keys(3)).expect("migrations");
+        let plan: Vec<String> = connection
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", crate::store::complaints::REPEATS_SQL))
+            .expect("a plan")
+            .query_map([1_i64], |row| row.get::<_, String>(3))
+            .expect("plan rows")
+            .collect::<Result<_, _>>()
+            .expect("plan");
+        assert!(
+            plan.iter().all(|step| !step.starts_with("SCAN complaints") && !step.starts_with("SCAN c ")),
+            "{plan:#?}"
+        );
+        assert!(plan.iter().any(|step| step.contains("complaints_by_repeat_of")), "{plan:#?}");
     }
 
     #[tokio::test]
