@@ -59,40 +59,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::thread::available_parallelism()?
     );
 
-    let lookups = run_phase(clients, seconds, {
-        let (client, base, known) = (client.clone(), base.clone(), known.clone());
-        move |worker, i| {
-            let (client, base, known) = (client.clone(), base.clone(), known.clone());
-            async move {
-                let (number, phone) = &known[(worker * 7919 + i) % known.len()];
-                let response = client
-                    .post(format!("{base}/api/v1/complaints/lookup"))
-                    .json(&json!({ "tracking_number": number, "phone": phone }))
-                    .send()
-                    .await;
-                succeeded(response, reqwest::StatusCode::OK).await
-            }
-        }
-    })
-    .await;
+    let lookups = lookup_phase(&client, format!("{base}/api/v1/complaints/lookup"), known, clients, seconds).await;
     report("lookups", &lookups, seconds);
     if let Ok(bare) = std::env::var("BARE_URL") {
-        let floor = run_phase(clients, seconds, {
-            let (client, bare) = (client.clone(), bare.clone());
-            move |worker, i| {
-                let (client, bare) = (client.clone(), bare.clone());
-                async move {
-                    let (number, phone) = bare_rows::bare_row((worker * 7919 + i) % bare_rows::ROWS);
-                    let response = client
-                        .post(format!("{bare}/lookup"))
-                        .json(&json!({ "tracking_number": number, "phone": phone }))
-                        .send()
-                        .await;
-                    succeeded(response, reqwest::StatusCode::OK).await
-                }
-            }
-        })
-        .await;
+        let rows = Arc::new((0..bare_rows::ROWS).map(bare_rows::bare_row).collect());
+        let floor = lookup_phase(&client, format!("{bare}/lookup"), rows, clients, seconds).await;
         report("bare axum + rusqlite lookups", &floor, seconds);
         let per_second = |phase: &Phase| phase.latencies.len() as f64 / seconds as f64;
         println!("lookups as a share of the bare server's: {:.2}", per_second(&lookups) / per_second(&floor).max(1.0));
@@ -321,6 +292,26 @@ async fn queue(
 }
 
 /// Whether the answer had the expected status and arrived whole.
+/// Lookups by (tracking number, phone) of `known`, round the list, posted to `url`.
+async fn lookup_phase(
+    client: &reqwest::Client,
+    url: String,
+    known: Arc<Vec<(String, String)>>,
+    clients: usize,
+    seconds: u64,
+) -> Phase {
+    let client = client.clone();
+    run_phase(clients, seconds, move |worker, i| {
+        let (client, url, known) = (client.clone(), url.clone(), known.clone());
+        async move {
+            let (number, phone) = &known[(worker * 7919 + i) % known.len()];
+            let response = client.post(&url).json(&json!({ "tracking_number": number, "phone": phone })).send().await;
+            succeeded(response, reqwest::StatusCode::OK).await
+        }
+    })
+    .await
+}
+
 async fn succeeded(response: reqwest::Result<reqwest::Response>, expected: reqwest::StatusCode) -> bool {
     match response {
         Ok(response) if response.status() == expected => response.bytes().await.is_ok(),
