@@ -120,12 +120,10 @@ impl Server {
     /// reopening window has passed are closed. Every minute (and at start) the escalation rules
     /// run over every live complaint. Every few seconds the texts that are due are sent.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let (store, clock, interval) = (self.store.clone(), self.clock.clone(), self.escalation_interval);
-        let escalation = tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(interval);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticks.tick().await;
+        let (store, clock) = (self.store.clone(), self.clock.clone());
+        let escalation = repeat_every(self.escalation_interval, move || {
+            let (store, clock) = (store.clone(), clock.clone());
+            async move {
                 match store.run_escalations(clock.now()).await {
                     Ok(0) => {}
                     Ok(made) => tracing::info!(made, "escalation pass"),
@@ -134,10 +132,9 @@ impl Server {
             }
         });
         let (store, clock) = (self.store.clone(), self.clock.clone());
-        let housekeeping = tokio::spawn(async move {
-            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
-            loop {
-                hourly.tick().await;
+        let housekeeping = repeat_every(std::time::Duration::from_secs(3600), move || {
+            let (store, clock) = (store.clone(), clock.clone());
+            async move {
                 match store.purge_expired(clock.now()).await {
                     Ok(0) => {}
                     Ok(purged) => tracing::info!(purged, "expired keys, sessions and codes purged"),
@@ -150,12 +147,10 @@ impl Server {
                 }
             }
         });
-        let (texts, interval) = (self.texts.clone(), self.text_interval);
-        let sending = tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(interval);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticks.tick().await;
+        let texts = self.texts.clone();
+        let sending = repeat_every(self.text_interval, move || {
+            let texts = texts.clone();
+            async move {
                 texts.send_due().await;
             }
         });
@@ -167,4 +162,21 @@ impl Server {
         sending.abort();
         served
     }
+}
+
+/// Runs `work` at once and then every `period`, each run after the last has finished (a slow run
+/// delays the next rather than piling runs up), until the task is aborted.
+fn repeat_every<F, Fut>(period: std::time::Duration, work: F) -> tokio::task::JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            work().await;
+        }
+    })
 }

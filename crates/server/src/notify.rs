@@ -7,7 +7,7 @@
 //! request). So a lost answer, a retry or a restart of either side never texts a resident twice.
 
 use chrono::{DateTime, Duration, Utc};
-use mashang_model::PhoneNumber;
+use mashang_model::mask_phone;
 use mashang_model::texts::{progress_link, text};
 use std::future::Future;
 use std::pin::Pin;
@@ -50,8 +50,7 @@ pub struct LogNotifier {
 impl Notifier for LogNotifier {
     fn deliver<'a>(&'a self, text: &'a OutgoingText) -> Delivery<'a> {
         Box::pin(async move {
-            let masked = PhoneNumber::parse(&text.to).map(|phone| phone.masked()).unwrap_or_default();
-            tracing::info!(to = %masked, key = %text.key, text = %text.text, "text (log sender: no SMS is sent)");
+            tracing::info!(to = %mask_phone(&text.to), key = %text.key, text = %text.text, "text (log sender: no SMS is sent)");
             if let Some(outbox) = &self.outbox {
                 outbox.keep_text(&text.to, &text.key, &text.text);
             }

@@ -116,14 +116,10 @@ impl Store {
                     connection.execute("UPDATE complaints SET texts = ?2 WHERE id = ?1", params![id, enabled])?;
                 }
                 Viewer::Neighbour(phone_key) => {
-                    let sealed = if enabled {
-                        let Some(sealed) = session_phone(connection, &token)? else {
-                            return Ok(TextsOutcome::SignInAgain);
-                        };
-                        Some(sealed)
-                    } else {
-                        None
-                    };
+                    let sealed = if enabled { session_phone(connection, &token)? } else { None };
+                    if enabled && sealed.is_none() {
+                        return Ok(TextsOutcome::SignInAgain);
+                    }
                     connection.execute(
                         "UPDATE complaint_joins SET texts_phone_sealed = ?3 WHERE complaint_id = ?1 AND phone_key = ?2",
                         params![id, phone_key, sealed],
