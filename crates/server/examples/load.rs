@@ -3,10 +3,12 @@
 //! signed in as `STAFF_USER` with `STAFF_PASSWORD`), with p50/p99 latency against a running server
 //! on loopback; or the 12345 exchange (`hotline`, with the key in `HOTLINE_KEY`): a 10,000-row
 //! import twice, and the export paged from the start. With `BARE_URL` (the `bare` example), the
-//! resident phase also measures a bare axum + rusqlite lookup and prints the share of it the real
+//! resident phase also measures a bare axum + rusqlite (or + PostgreSQL) lookup and prints the share of it the real
 //! lookups reach. Prints figures; asserts nothing.
 //!
-//! Usage: load <base URL> [seconds per phase] [concurrent clients] [resident|public|queue|hotline]
+//! Usage: load <base URL>[,<base URL>…] [seconds per phase] [concurrent clients] [resident|public|queue|hotline]
+//!
+//! Several base URLs (instances of one deployment) share the resident phase's clients in turn.
 
 #[path = "shared/bare_rows.rs"]
 mod bare_rows;
@@ -18,7 +20,13 @@ use std::time::{Duration, Instant};
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let base = args.next().ok_or("usage: load <base URL> [seconds] [clients]")?;
+    let bases: Vec<String> = args
+        .next()
+        .ok_or("usage: load <base URL>[,<base URL>…] [seconds] [clients]")?
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let base = bases[0].clone();
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let clients: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(32);
     let phases = args.next().unwrap_or_else(|| "resident".to_owned());
@@ -59,20 +67,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::thread::available_parallelism()?
     );
 
-    let lookups = lookup_phase(&client, format!("{base}/api/v1/complaints/lookup"), known, clients, seconds).await;
+    let lookup_urls = bases.iter().map(|base| format!("{base}/api/v1/complaints/lookup")).collect();
+    let lookups = lookup_phase(&client, lookup_urls, known, clients, seconds).await;
     report("lookups", &lookups, seconds);
     if let Ok(bare) = std::env::var("BARE_URL") {
         let rows = Arc::new((0..bare_rows::ROWS).map(bare_rows::bare_row).collect());
-        let floor = lookup_phase(&client, format!("{bare}/lookup"), rows, clients, seconds).await;
-        report("bare axum + rusqlite lookups", &floor, seconds);
+        let floor = lookup_phase(&client, vec![format!("{bare}/lookup")], rows, clients, seconds).await;
+        report("bare axum lookups", &floor, seconds);
         let per_second = |phase: &Phase| phase.latencies.len() as f64 / seconds as f64;
         println!("lookups as a share of the bare server's: {:.2}", per_second(&lookups) / per_second(&floor).max(1.0));
     }
 
     let filings = run_phase(clients, seconds, {
-        let (client, base, catalog) = (client.clone(), base.clone(), catalog.clone());
+        let (client, bases, catalog) = (client.clone(), Arc::new(bases), catalog.clone());
         move |worker, i| {
-            let (client, base) = (client.clone(), base.clone());
+            let (client, base) = (client.clone(), bases[worker % bases.len()].clone());
             let body = catalog.complaint(worker * 1_000_000 + i);
             async move {
                 let response = client
@@ -293,16 +302,17 @@ async fn queue(
 
 /// Whether the answer had the expected status and arrived whole.
 /// Lookups by (tracking number, phone) of `known`, round the list, posted to `url`.
+/// Lookups; worker `n` asks `urls[n % urls.len()]`.
 async fn lookup_phase(
     client: &reqwest::Client,
-    url: String,
+    urls: Vec<String>,
     known: Arc<Vec<(String, String)>>,
     clients: usize,
     seconds: u64,
 ) -> Phase {
-    let client = client.clone();
+    let (client, urls) = (client.clone(), Arc::new(urls));
     run_phase(clients, seconds, move |worker, i| {
-        let (client, url, known) = (client.clone(), url.clone(), known.clone());
+        let (client, url, known) = (client.clone(), urls[worker % urls.len()].clone(), known.clone());
         async move {
             let (number, phone) = &known[(worker * 7919 + i) % known.len()];
             let response = client.post(&url).json(&json!({ "tracking_number": number, "phone": phone })).send().await;

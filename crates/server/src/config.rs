@@ -14,9 +14,11 @@ pub struct Config {
     #[arg(long, env = "MASHANG_PORT", default_value_t = 8080)]
     pub port: u16,
 
-    /// SQLite database file, created with its folder on first start.
+    /// Where the data lives: a SQLite file (created with its folder on first start), or a
+    /// PostgreSQL database's URL, `postgres://user:password@host:port/name`, shared by every
+    /// instance of a deployment (the database must exist; the schema is created on first start).
     #[arg(long, env = "MASHANG_DATABASE", default_value = "data/mashang.db", value_parser = parse_database)]
-    pub database: PathBuf,
+    pub database: Database,
 
     /// Folder of the built app (Trunk's `dist`).
     #[arg(long, env = "MASHANG_DIST", default_value = "dist")]
@@ -188,14 +190,50 @@ pub struct Config {
     pub readers: usize,
 }
 
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    File(PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+impl From<PathBuf> for Database {
+    fn from(path: PathBuf) -> Self {
+        Self::File(path)
+    }
+}
+
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(path) => path.display().fmt(f),
+            // The password, if the URL has one, stays out of logs.
+            Self::Postgres(url) => match url.split_once('@') {
+                Some((_, host)) => write!(f, "postgres://…@{host}"),
+                None => f.write_str(url),
+            },
+        }
+    }
+}
+
 impl Config {
-    /// The key file: as configured, else beside the database.
-    pub fn key_file(&self) -> PathBuf {
-        self.key_file.clone().unwrap_or_else(|| {
-            let mut path = self.database.clone().into_os_string();
-            path.push(".key");
-            PathBuf::from(path)
-        })
+    /// The key file: as configured, else beside a SQLite database. A PostgreSQL deployment must
+    /// name it (or give the key itself): its instances share one key, and nothing is "beside" a
+    /// URL.
+    pub fn key_file(&self) -> anyhow::Result<PathBuf> {
+        match (&self.key_file, &self.database) {
+            (Some(path), _) => Ok(path.clone()),
+            (None, Database::File(database)) => {
+                let mut path = database.clone().into_os_string();
+                path.push(".key");
+                Ok(PathBuf::from(path))
+            }
+            (None, Database::Postgres(_)) => anyhow::bail!(
+                "with a PostgreSQL database, give the key with --key-file or MASHANG_DATA_KEY: every instance must \
+                 seal personal data with the same key"
+            ),
+        }
     }
 
     /// The lifecycle's and the escalation rules' times and thresholds, from the flags.
@@ -236,19 +274,20 @@ pub fn parse_base_path(value: &str) -> Result<String, String> {
     Ok(segments.iter().fold("/".to_owned(), |path, segment| format!("{path}{segment}/")))
 }
 
-/// A SQLite file's path. A database URL (`postgres://…`) is refused by name: taken as a path it
-/// would silently create a file called `postgres:`, and the operator would think the city's
-/// database was in use.
-pub fn parse_database(value: &str) -> Result<PathBuf, String> {
+/// A SQLite file's path or a PostgreSQL URL. Any other database URL (`mysql://…`) is refused by
+/// name: taken as a path it would silently create a file called `mysql:`, and the operator would
+/// think the city's database was in use.
+pub fn parse_database(value: &str) -> Result<Database, String> {
     match value.split_once("://") {
+        Some(("postgres" | "postgresql", _)) => Ok(Database::Postgres(value.to_owned())),
         Some((scheme, _)) if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') => {
             Err(format!(
-                "{scheme}:// is a database URL, and this server keeps its data in a SQLite file only \
-                 (PostgreSQL is not supported yet): give the path of a SQLite file, such as data/mashang.db"
+                "{scheme}:// is a database URL this server does not speak: give the path of a SQLite file, such as \
+                 data/mashang.db, or a PostgreSQL URL, postgres://user@host/name"
             ))
         }
         _ if value.trim().is_empty() => Err("give the path of a SQLite file, such as data/mashang.db".to_owned()),
-        _ => Ok(PathBuf::from(value)),
+        _ => Ok(Database::File(PathBuf::from(value))),
     }
 }
 
@@ -267,20 +306,22 @@ pub fn parse_origin(value: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_base_path, parse_database, parse_origin};
+    use super::{Database, parse_base_path, parse_database, parse_origin};
 
     #[test]
-    fn a_database_url_is_refused_by_name_rather_than_taken_for_a_file() {
-        for url in ["postgres://mashang@db.example.gov.cn/mashang", "postgresql://localhost", "sqlite://data/x.db"] {
+    fn a_database_is_a_file_or_a_postgres_url_and_other_urls_are_refused_by_name() {
+        for url in ["mysql://mashang@db.example.gov.cn/mashang", "sqlite://data/x.db", "mariadb+tcp://localhost"] {
             let error = parse_database(url).expect_err(url);
             assert!(error.contains(url.split("://").next().unwrap_or_default()) && error.contains("SQLite"), "{error}");
         }
-        assert_eq!(parse_database("data/mashang.db").unwrap(), std::path::PathBuf::from("data/mashang.db"));
-        assert_eq!(
-            parse_database("/var/lib/mashang/a:b.db").unwrap(),
-            std::path::PathBuf::from("/var/lib/mashang/a:b.db")
-        );
+        for url in ["postgres://mashang@db.example.gov.cn/mashang", "postgresql://localhost/mashang"] {
+            assert_eq!(parse_database(url).unwrap(), Database::Postgres(url.to_owned()));
+        }
+        let file = |path: &str| Database::File(std::path::PathBuf::from(path));
+        assert_eq!(parse_database("data/mashang.db").unwrap(), file("data/mashang.db"));
+        assert_eq!(parse_database("/var/lib/mashang/a:b.db").unwrap(), file("/var/lib/mashang/a:b.db"));
         assert!(parse_database(" ").is_err());
+        assert_eq!(Database::Postgres("postgres://u:secret@db:5432/m".into()).to_string(), "postgres://…@db:5432/m");
     }
 
     #[test]

@@ -22,17 +22,21 @@ pub use config::Config;
 use store::Store;
 
 async fn open_store(config: &Config) -> anyhow::Result<(Store, store::DemoData, keys::Keys)> {
-    let keys = keys::Keys::load(config.data_key.as_deref(), &config.key_file())?;
-    let store = Store::open(
-        &config.database,
-        store::StoreOptions {
-            readers: config.readers,
-            policies: config.policies(),
-            busy_timeout: std::time::Duration::from_millis(config.busy_timeout_ms),
-            max_size_bytes: config.max_database_mb.map(|mb| mb * 1024 * 1024),
-        },
-        keys.personal_data(),
-    )?;
+    let key_given = config.data_key.as_deref().is_some_and(|key| !key.trim().is_empty());
+    let key_file = if key_given { std::path::PathBuf::new() } else { config.key_file()? };
+    let keys = keys::Keys::load(config.data_key.as_deref(), &key_file)?;
+    let options = store::StoreOptions {
+        readers: config.readers,
+        policies: config.policies(),
+        busy_timeout: std::time::Duration::from_millis(config.busy_timeout_ms),
+        max_size_bytes: config.max_database_mb.map(|mb| mb * 1024 * 1024),
+    };
+    let store = match &config.database {
+        config::Database::File(path) => Store::open(path, options, keys.personal_data())?,
+        config::Database::Postgres(url) => Store::open_postgres(url, options, keys.personal_data())
+            .await
+            .map_err(|error| anyhow::anyhow!("{}: {error}", config.database))?,
+    };
     let demo = if config.no_demo_data {
         store::DemoData::default()
     } else {
@@ -70,10 +74,16 @@ impl Server {
         let state = http::AppState {
             clock: clock.clone(),
             store: store.clone(),
-            lookup_limit: Arc::new(RateLimiter::per_minute(config.lookup_limit_per_minute)),
-            sign_in_limit: Arc::new(RateLimiter::per_minute(config.sign_in_limit_per_minute)),
-            code_limit: Arc::new(RateLimiter::per_minute(config.code_limit_per_minute)),
-            upload_limit: Arc::new(RateLimiter::per_minute(config.upload_limit_per_minute)),
+            lookup_limit: Arc::new(
+                RateLimiter::per_minute(config.lookup_limit_per_minute).shared_through(&store, "lookup"),
+            ),
+            sign_in_limit: Arc::new(
+                RateLimiter::per_minute(config.sign_in_limit_per_minute).shared_through(&store, "sign_in"),
+            ),
+            code_limit: Arc::new(RateLimiter::per_minute(config.code_limit_per_minute).shared_through(&store, "code")),
+            upload_limit: Arc::new(
+                RateLimiter::per_minute(config.upload_limit_per_minute).shared_through(&store, "upload"),
+            ),
             trusted_proxy: config.trusted_proxy,
             code_sender: Arc::new(codes::LogCodeSender { outbox: dev_outbox.clone() }),
             dev_outbox: dev_outbox.clone(),
@@ -123,18 +133,18 @@ impl Server {
         let (store, clock) = (self.store.clone(), self.clock.clone());
         let escalation = repeat_every(self.escalation_interval, move || {
             let (store, clock) = (store.clone(), clock.clone());
-            async move {
+            leased(store.clone(), clock.clone(), "escalation", async move {
                 match store.run_escalations(clock.now()).await {
                     Ok(0) => {}
                     Ok(made) => tracing::info!(made, "escalation pass"),
                     Err(error) => tracing::warn!("escalation pass failed: {error}"),
                 }
-            }
+            })
         });
         let (store, clock) = (self.store.clone(), self.clock.clone());
         let housekeeping = repeat_every(std::time::Duration::from_secs(3600), move || {
             let (store, clock) = (store.clone(), clock.clone());
-            async move {
+            leased(store.clone(), clock.clone(), "housekeeping", async move {
                 match store.purge_expired(clock.now()).await {
                     Ok(0) => {}
                     Ok(purged) => tracing::info!(purged, "expired keys, sessions and codes purged"),
@@ -145,7 +155,7 @@ impl Server {
                     Ok(closed) => tracing::info!(closed, "resolved complaints past their reopening window closed"),
                     Err(error) => tracing::warn!("closing settled complaints failed: {error}"),
                 }
-            }
+            })
         });
         let texts = self.texts.clone();
         let sending = repeat_every(self.text_interval, move || {
@@ -161,6 +171,24 @@ impl Server {
         escalation.abort();
         sending.abort();
         served
+    }
+}
+
+/// How long a scheduled pass may hold its lease: longer than any pass takes, short enough that a
+/// pass whose instance died is soon taken up by another.
+const PASS_LEASE: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Runs a scheduled pass only if this instance takes its lease (see `Store::claim_pass`), and
+/// gives the lease back when done.
+async fn leased(store: Store, clock: clock::Clock, pass: &'static str, work: impl Future<Output = ()>) {
+    match store.claim_pass(pass, clock.now(), PASS_LEASE).await {
+        Ok(true) => {}
+        Ok(false) => return tracing::debug!(pass, "another instance holds the pass"),
+        Err(error) => return tracing::warn!(pass, "could not take the pass's lease: {error}"),
+    }
+    work.await;
+    if let Err(error) = store.release_pass(pass, clock.now()).await {
+        tracing::warn!(pass, "could not give the pass's lease back: {error}");
     }
 }
 

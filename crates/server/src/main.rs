@@ -64,15 +64,20 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let Cli { config, command } = Cli::parse();
     if let Some(Command::Backup { destination }) = command {
-        mashang_server::store::backup(&config.database, &destination)?;
-        println!("Backed up {} to {}", config.database.display(), destination.display());
+        let mashang_server::config::Database::File(database) = &config.database else {
+            anyhow::bail!(
+                "backup copies a SQLite file; back a PostgreSQL database up with pg_dump or the city's own tools"
+            );
+        };
+        mashang_server::store::backup(database, &destination)?;
+        println!("Backed up {} to {}", database.display(), destination.display());
         // Names and numbers in the copy are sealed: it is worth nothing without its key.
         match config.data_key.as_deref().filter(|key| !key.trim().is_empty()) {
             Some(_) => println!("Names and phone numbers in it open only with the key in MASHANG_DATA_KEY."),
             None => println!(
                 "Names and phone numbers in it open only with the key in {}: keep a copy of that file, apart from \
                  the backup.",
-                config.key_file().display()
+                config.key_file()?.display()
             ),
         }
         return Ok(());

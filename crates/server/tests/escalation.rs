@@ -112,19 +112,6 @@ async fn an_ignored_complaint_climbs_the_whole_ladder_and_each_step_happens_once
 }
 
 /// A second server's store on the same database file, as a second instance (or a restart) has.
-fn another_instance(server: &TestServer) -> mashang_server::store::Store {
-    let options = mashang_server::store::StoreOptions {
-        readers: 1,
-        policies: Default::default(),
-        busy_timeout: std::time::Duration::from_secs(5),
-        max_size_bytes: None,
-    };
-    let mut key_file = server.database.clone().into_os_string();
-    key_file.push(".key");
-    let keys = mashang_server::keys::Keys::load(None, std::path::Path::new(&key_file)).unwrap();
-    mashang_server::store::Store::open(&server.database, options, keys.personal_data()).unwrap()
-}
-
 #[tokio::test]
 async fn a_warning_comes_once_most_of_the_time_to_sign_has_gone() {
     let server = TestServer::start_with(|config| config.dev_time_travel = true).await;
@@ -148,21 +135,44 @@ async fn a_warning_comes_once_most_of_the_time_to_sign_has_gone() {
 async fn two_instances_passing_at_once_escalate_once() {
     let server = TestServer::start().await;
     let (number, _) = file(&server, "13811113333", false).await;
-    let second = another_instance(&server);
+    let second = server.another_store().await;
     let later = chrono::Utc::now() + chrono::Duration::days(30);
     let (a, b) = tokio::join!(server.store.run_escalations(later), second.run_escalations(later));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert!(a + b > 0);
     let sql = format!(
         "complaint_events e JOIN complaints c ON c.id = e.complaint_id
-         WHERE c.tracking_number = '{number}' AND e.kind = 'supervised' AND json_extract(e.detail, '$.card') = 'yellow'"
+         WHERE c.tracking_number = '{number}' AND e.kind = 'supervised' AND e.detail LIKE '%\"card\":\"yellow\"%'"
     );
     assert_eq!(server.count(&sql), 1, "one yellow card, whoever got there first");
     // And again after a restart: the state is in the database, not in the process.
     drop(second);
-    let third = another_instance(&server);
+    let third = server.another_store().await;
     assert_eq!(third.run_escalations(later).await.unwrap(), 0);
     assert_eq!(server.count(&sql), 1);
+}
+
+#[tokio::test]
+async fn one_instance_at_a_time_runs_a_scheduled_pass_and_a_dead_holders_lease_runs_out() {
+    let server = TestServer::start().await;
+    let second = server.another_store().await;
+    let (now, lease) = (chrono::Utc::now(), chrono::Duration::minutes(10));
+    let pass = "a pass of this test";
+    let (a, b) = tokio::join!(server.store.claim_pass(pass, now, lease), second.claim_pass(pass, now, lease));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a ^ b, "exactly one instance takes the lease: {a} {b}");
+    let (holder, other) = if a { (&server.store, &second) } else { (&second, &server.store) };
+    assert!(!other.claim_pass(pass, now + chrono::Duration::minutes(9), lease).await.unwrap());
+    assert!(!holder.claim_pass(pass, now, lease).await.unwrap(), "not even its holder runs it twice at once");
+    // Given back: the next tick anywhere runs it.
+    holder.release_pass(pass, now + chrono::Duration::seconds(1)).await.unwrap();
+    assert!(other.claim_pass(pass, now + chrono::Duration::seconds(2), lease).await.unwrap());
+    // Never given back (its instance died): another takes it once it has run out, not before.
+    let later = now + chrono::Duration::seconds(2) + lease;
+    assert!(!holder.claim_pass(pass, later - chrono::Duration::seconds(1), lease).await.unwrap());
+    assert!(holder.claim_pass(pass, later, lease).await.unwrap());
+    // Another pass has a lease of its own.
+    assert!(other.claim_pass("another pass of this test", later, lease).await.unwrap());
 }
 
 #[tokio::test]
@@ -346,7 +356,8 @@ async fn a_repeat_is_linked_both_ways() {
 /// The counts of one company and quarter, computed from the timeline and the raw rows rather
 /// than from the columns the server keeps for scorecards.
 fn independent_counts(server: &TestServer, company: i64, start: &str, end: &str) -> Value {
-    let connection = rusqlite::Connection::open(&server.database).unwrap();
+    // Written in the SQL both back ends speak: flags are summed through CASE, and the card is
+    // found in the event's JSON detail as the server writes it (compact).
     let sql = "
         WITH counted AS (
             SELECT c.* FROM complaints c
@@ -361,28 +372,34 @@ fn independent_counts(server: &TestServer, company: i64, start: &str, end: &str)
                     ORDER BY e.id DESC LIMIT 1) AS satisfaction,
                    EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = counted.id AND e.kind = 'reopened') AS reopened,
                    EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = counted.id
-                           AND json_extract(e.detail, '$.card') = 'yellow') AS yellow,
+                           AND e.detail LIKE '%\"card\":\"yellow\"%') AS yellow,
                    EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = counted.id
-                           AND json_extract(e.detail, '$.card') = 'red') AS red
+                           AND e.detail LIKE '%\"card\":\"red\"%') AS red
             FROM counted)
         SELECT COUNT(*),
-               SUM(firsts.accepted IS NOT NULL AND firsts.accepted <= counted.first_sign_due_at),
-               SUM(firsts.resolved IS NOT NULL), SUM(firsts.resolved IS NOT NULL AND NOT firsts.reopened),
-               SUM(firsts.resolved IS NOT NULL AND firsts.resolved <= counted.first_resolve_due_at),
-               SUM(firsts.satisfaction IS NOT NULL),
-               SUM(firsts.satisfaction IN ('satisfied', 'basically_satisfied')),
-               SUM(counted.repeat_of IS NOT NULL), SUM(firsts.yellow), SUM(firsts.red)
+               SUM(CASE WHEN firsts.accepted IS NOT NULL AND firsts.accepted <= counted.first_sign_due_at THEN 1 ELSE 0 END),
+               SUM(CASE WHEN firsts.resolved IS NOT NULL THEN 1 ELSE 0 END),
+               SUM(CASE WHEN firsts.resolved IS NOT NULL AND NOT firsts.reopened THEN 1 ELSE 0 END),
+               SUM(CASE WHEN firsts.resolved IS NOT NULL AND firsts.resolved <= counted.first_resolve_due_at THEN 1 ELSE 0 END),
+               SUM(CASE WHEN firsts.satisfaction IS NOT NULL THEN 1 ELSE 0 END),
+               SUM(CASE WHEN firsts.satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END),
+               SUM(CASE WHEN counted.repeat_of IS NOT NULL THEN 1 ELSE 0 END),
+               SUM(CASE WHEN firsts.yellow THEN 1 ELSE 0 END), SUM(CASE WHEN firsts.red THEN 1 ELSE 0 END)
         FROM counted JOIN firsts ON firsts.id = counted.id";
-    connection
-        .query_row(sql, rusqlite::params![company, start, end], |row| {
-            let n = |i: usize| -> rusqlite::Result<i64> { Ok(row.get::<_, Option<i64>>(i)?.unwrap_or(0)) };
-            Ok(json!({
-                "complaints": n(0)?, "signed_on_time": n(1)?, "resolved": n(2)?, "resolved_without_reopen": n(3)?,
-                "resolved_on_time": n(4)?, "rated": n(5)?, "satisfied": n(6)?, "repeats": n(7)?,
-                "yellow_cards": n(8)?, "red_cards": n(9)?,
-            }))
-        })
-        .unwrap()
+    server.with_database(|connection| {
+        connection
+            .query_row(sql, rusqlite::params![company, start, end], |row| {
+                let n = |i: usize| -> Result<i64, _> {
+                    Ok::<_, mashang_server::store::db::Error>(row.get::<_, Option<i64>>(i)?.unwrap_or(0))
+                };
+                Ok(json!({
+                    "complaints": n(0)?, "signed_on_time": n(1)?, "resolved": n(2)?, "resolved_without_reopen": n(3)?,
+                    "resolved_on_time": n(4)?, "rated": n(5)?, "satisfied": n(6)?, "repeats": n(7)?,
+                    "yellow_cards": n(8)?, "red_cards": n(9)?,
+                }))
+            })
+            .unwrap()
+    })
 }
 
 #[tokio::test]
@@ -449,23 +466,35 @@ async fn scorecard_requests_are_checked_and_answers_are_cacheable() {
 #[tokio::test]
 async fn no_public_answer_carries_a_name_a_phone_or_a_photo() {
     let server = TestServer::start().await;
-    let connection = rusqlite::Connection::open(&server.database).unwrap();
     // Every filer's number and name, opened with the server's key, and every photo's id.
     let personal = server.personal_data();
-    let sealed: Vec<(Vec<u8>, Option<Vec<u8>>)> = connection
-        .prepare("SELECT phone_sealed, contact_name_sealed FROM complaints")
-        .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut secrets: Vec<String> = connection
-        .prepare("SELECT id FROM photos")
-        .unwrap()
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let (sealed, mut secrets, pairs) = server.with_database(|connection| {
+        let sealed: Vec<(Vec<u8>, Option<Vec<u8>>)> = connection
+            .prepare("SELECT phone_sealed, contact_name_sealed FROM complaints")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let photos: Vec<String> = connection
+            .prepare("SELECT id FROM photos")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let pairs: Vec<(i64, i64, i64)> = connection
+            .prepare(
+                "SELECT DISTINCT c.community_id, c.category_id, m.property_company_id FROM complaints c
+                  JOIN communities m ON m.id = c.community_id",
+            )
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        (sealed, photos, pairs)
+    });
     for (phone, name) in sealed {
         secrets.push(personal.open(Sealed::Phone, &phone).unwrap());
         secrets.extend(name.map(|name| personal.open(Sealed::Name, &name).unwrap()));
@@ -475,16 +504,6 @@ async fn no_public_answer_carries_a_name_a_phone_or_a_photo() {
     for period in ["2026Q4", "2026Q3", "2026-11"] {
         answers.push(server.get(&format!("/api/v1/scorecards?period={period}")).await.text().await.unwrap());
     }
-    let pairs: Vec<(i64, i64, i64)> = connection
-        .prepare(
-            "SELECT DISTINCT c.community_id, c.category_id, m.property_company_id FROM complaints c
-                  JOIN communities m ON m.id = c.community_id",
-        )
-        .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
     for (community, category, company) in pairs {
         answers.push(
             server

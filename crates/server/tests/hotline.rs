@@ -139,14 +139,15 @@ async fn csv_rows_import_and_a_ticket_repeated_in_one_file_is_refused_once() {
         .map(|row| (row["line"].as_u64().unwrap(), row["reason"].as_str().unwrap()))
         .collect();
     assert_eq!(refused, [(3, "duplicate_in_file"), (4, "malformed")]);
-    let stored: String = rusqlite::Connection::open(&server.database)
-        .unwrap()
-        .query_row(
-            "SELECT c.description FROM complaints c JOIN hotline_tickets h ON h.complaint_id = c.id",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let stored: String = server.with_database(|connection| {
+        connection
+            .query_row(
+                "SELECT c.description FROM complaints c JOIN hotline_tickets h ON h.complaint_id = c.id",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap()
+    });
     assert_eq!(stored, "三号楼电梯，停了两天，\"老人\"下不了楼");
 }
 

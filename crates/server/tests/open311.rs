@@ -210,14 +210,15 @@ async fn a_bad_post_gets_the_error_document_and_stores_nothing() {
 async fn no_answer_carries_a_name_or_a_phone_number_of_any_complaint() {
     let server = TestServer::start().await;
     let personal = server.personal_data();
-    let connection = rusqlite::Connection::open(&server.database).unwrap();
-    let mut statement =
-        connection.prepare("SELECT tracking_number, phone_sealed, contact_name_sealed FROM complaints").unwrap();
-    let rows: Vec<(String, Vec<u8>, Option<Vec<u8>>)> = statement
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let rows: Vec<(String, Vec<u8>, Option<Vec<u8>>)> = server.with_database(|connection| {
+        connection
+            .prepare("SELECT tracking_number, phone_sealed, contact_name_sealed FROM complaints")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    });
     assert!(rows.len() > 100, "every seeded complaint");
     let mut secrets = std::collections::BTreeSet::new();
     for (_, phone, name) in &rows {

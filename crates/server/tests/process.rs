@@ -264,19 +264,34 @@ fn the_hotline_commands_import_once_and_export_from_a_cursor() {
     assert_eq!(imported["phone"], "13912345678", "the hotline operator's export is in full");
 }
 
-/// A database URL where a SQLite path is expected stops the server at start, naming it, and
-/// creates no file under that name.
+/// A database URL the server does not speak stops it at start, naming it, and creates no file
+/// under that name; a PostgreSQL URL without a shared key, or one nobody answers at, stops it with
+/// a sentence that says what to do.
 #[test]
-fn a_database_url_stops_the_server_at_start_and_creates_nothing() {
-    let folder = tempfile::tempdir().unwrap();
-    let output = Command::new(BINARY)
-        .args(["--port", "0", "--database", "postgres://mashang@127.0.0.1:1/mashang"])
-        .current_dir(folder.path())
-        .output()
-        .expect("the binary runs");
-    assert!(!output.status.success());
-    let message = String::from_utf8_lossy(&output.stderr);
-    assert!(message.contains("postgres://") && message.contains("SQLite"), "{message}");
-    let left: Vec<_> = std::fs::read_dir(folder.path()).unwrap().collect();
-    assert!(left.is_empty(), "nothing is created: {left:?}");
+fn a_database_it_cannot_use_stops_the_server_at_start_and_creates_nothing() {
+    let cases: [(&[&str], &[&str]); 3] = [
+        (&["--database", "mysql://mashang@127.0.0.1:1/mashang"], &["mysql://", "SQLite", "postgres://"]),
+        (&["--database", "postgres://mashang@127.0.0.1:1/mashang"], &["--key-file", "MASHANG_DATA_KEY"]),
+        (
+            &["--database", "postgres://mashang:secret@127.0.0.1:1/mashang", "--data-key", &"ab".repeat(32)],
+            &["postgres://…@127.0.0.1:1/mashang"],
+        ),
+    ];
+    for (args, said) in cases {
+        let folder = tempfile::tempdir().unwrap();
+        let output = Command::new(BINARY)
+            .args(["--port", "0"])
+            .args(args)
+            .current_dir(folder.path())
+            .output()
+            .expect("the binary runs");
+        assert!(!output.status.success(), "{args:?}");
+        let message = String::from_utf8_lossy(&output.stderr);
+        for words in said {
+            assert!(message.contains(words), "{args:?} should say {words}: {message}");
+        }
+        assert!(!message.contains("secret"), "the password stays out of the message: {message}");
+        let left: Vec<_> = std::fs::read_dir(folder.path()).unwrap().collect();
+        assert!(left.is_empty(), "nothing is created: {left:?}");
+    }
 }

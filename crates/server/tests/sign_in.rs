@@ -77,8 +77,9 @@ async fn wrong_codes_lock_the_phone_out_and_expired_codes_fail() {
 
     assert_eq!(send_code(&server, "13700001111").await, StatusCode::ACCEPTED);
     let code = latest_code(&server, "13700001111").await;
-    let connection = rusqlite::Connection::open(&server.database).unwrap();
-    connection.execute("UPDATE sign_in_codes SET expires_at = '2000-01-01 00:00:00+00:00'", []).unwrap();
+    server.with_database(|connection| {
+        connection.execute("UPDATE sign_in_codes SET expires_at = '2000-01-01 00:00:00+00:00'", []).unwrap()
+    });
     assert_eq!(verify(&server, "13700001111", &code).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(verify(&server, "13600001111", "123456").await.0, StatusCode::UNAUTHORIZED, "never sent");
 }

@@ -120,14 +120,8 @@ async fn choose_texts(server: &TestServer, number: &str, token: &str, enabled: b
 
 /// A second instance (or the same one after a restart) working the same outbox, with a clock of
 /// its own and the same gateway.
-fn another_sender(server: &TestServer, port: u16) -> mashang_server::notify::Sender {
-    let options = mashang_server::store::StoreOptions {
-        readers: 1,
-        policies: Default::default(),
-        busy_timeout: std::time::Duration::from_secs(5),
-        max_size_bytes: None,
-    };
-    let store = mashang_server::store::Store::open(&server.database, options, server.personal_data()).unwrap();
+async fn another_sender(server: &TestServer, port: u16) -> mashang_server::notify::Sender {
+    let store = server.another_store().await;
     let gateway = mashang_server::notify::SmsGateway::new(
         format!("http://127.0.0.1:{port}/send"),
         Some(GATEWAY_TOKEN.to_owned()),
@@ -173,7 +167,7 @@ async fn every_text_reaches_its_phone_once_through_a_failing_restarted_gateway_a
 
     // A second sender on another store of the same database works the outbox alongside the
     // server's own.
-    let second = another_sender(&server, port);
+    let second = another_sender(&server, port).await;
     let (second_stop, mut second_stopped) = tokio::sync::oneshot::channel::<()>();
     let second_clock = second.clock.clone();
     let second_task = tokio::spawn(async move {

@@ -265,14 +265,15 @@ async fn each_reveal_and_each_action_is_audited_and_the_log_cannot_be_changed() 
     assert!(!by_user.as_array().unwrap().is_empty());
 
     // Append-only, and kept when the account goes.
-    let connection = rusqlite::Connection::open(&server.database).unwrap();
-    assert!(connection.execute("UPDATE audit_log SET username = 'x'", []).is_err());
-    assert!(connection.execute("DELETE FROM audit_log", []).is_err());
-    connection
-        .execute("DELETE FROM sessions WHERE staff_id = (SELECT id FROM staff WHERE username = 'wy-shujin')", [])
-        .unwrap();
-    connection.execute("DELETE FROM staff_reads", []).unwrap();
-    connection.execute("DELETE FROM staff WHERE username = 'wy-shujin'", []).unwrap();
+    server.with_database(|connection| {
+        assert!(connection.execute("UPDATE audit_log SET username = 'x'", []).is_err());
+        assert!(connection.execute("DELETE FROM audit_log", []).is_err());
+        connection
+            .execute("DELETE FROM sessions WHERE staff_id = (SELECT id FROM staff WHERE username = 'wy-shujin')", [])
+            .unwrap();
+        connection.execute("DELETE FROM staff_reads", []).unwrap();
+        connection.execute("DELETE FROM staff WHERE username = 'wy-shujin'", []).unwrap();
+    });
     let (_, log) = server.get_with(&format!("/api/v1/staff/audit?number={number}"), &bureau).await;
     assert_eq!(log.as_array().unwrap().len(), 3);
     assert_eq!(log[0]["display_name"], "李经理");
@@ -365,7 +366,21 @@ async fn a_copied_database_file_shows_no_phone_number_or_name() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!((contact["phone"].as_str(), contact["name"].as_str()), (Some(filer), Some(name)));
 
-    // The file and its write-ahead log, copied away while the server runs.
+    let bytes = if server.on_postgres() { every_row_as_text(&server) } else { copied_file(&server) };
+    assert!(bytes.len() > 100_000, "the copy holds the demo data too");
+    for secret in [filer, joiner, "13912340989", name, "1391234"] {
+        // As text, and as PostgreSQL shows bytes (hex), in case a number went into a byte column.
+        for shown in [secret.to_owned(), hex::encode(secret)] {
+            assert!(!bytes.windows(shown.len()).any(|window| window == shown.as_bytes()), "{secret} is readable");
+        }
+    }
+    // Nor does any seeded resident's number show: the demo data is sealed the same way.
+    let demo = mashang_server::store::DEMO_PHONE;
+    assert!(!bytes.windows(demo.len()).any(|window| window == demo.as_bytes()), "{demo} is readable");
+}
+
+/// The SQLite file and its write-ahead log, copied away while the server runs.
+fn copied_file(server: &TestServer) -> Vec<u8> {
     let copy = tempfile::tempdir().unwrap();
     let mut bytes = Vec::new();
     for suffix in ["", "-wal"] {
@@ -376,11 +391,30 @@ async fn a_copied_database_file_shows_no_phone_number_or_name() {
             bytes.extend(std::fs::read(&to).unwrap());
         }
     }
-    assert!(bytes.len() > 100_000, "the copy holds the demo data too");
-    for secret in [filer, joiner, "13912340989", name, "1391234"] {
-        assert!(!bytes.windows(secret.len()).any(|window| window == secret.as_bytes()), "{secret} is readable");
-    }
-    // Nor does any seeded resident's number show: the demo data is sealed the same way.
-    let demo = mashang_server::store::DEMO_PHONE;
-    assert!(!bytes.windows(demo.len()).any(|window| window == demo.as_bytes()), "{demo} is readable");
+    bytes
+}
+
+/// What a dump of the PostgreSQL database would show: every row of every table, as text.
+fn every_row_as_text(server: &TestServer) -> Vec<u8> {
+    server.with_database(|connection| {
+        let tables: Vec<String> = connection
+            .prepare("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut bytes = Vec::new();
+        for table in tables {
+            for row in connection
+                .prepare(&format!("SELECT CAST(t AS TEXT) FROM {table} t"))
+                .unwrap()
+                .query_map([], |row| row.get::<_, String>(0))
+                .unwrap()
+            {
+                bytes.extend(row.unwrap().into_bytes());
+            }
+        }
+        bytes
+    })
 }

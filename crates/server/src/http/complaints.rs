@@ -73,10 +73,12 @@ pub async fn lookup(
     let (number, phone) = validate_lookup(&body).map_err(ApiError::Validation)?;
     // Limits per address and per number, so that neither one client nor a botnet aimed at one
     // number can guess phone numbers.
-    state.lookup_limit.take(&[format!("ip:{client}"), format!("number:{}", number.as_str())]).map_err(|wait| {
-        tracing::warn!(%client, tracking_number = %number, "lookup rate limit reached");
-        ApiError::RateLimited(wait)
-    })?;
+    state.lookup_limit.take(&[format!("ip:{client}"), format!("number:{}", number.as_str())]).await.map_err(
+        |wait| {
+            tracing::warn!(%client, tracking_number = %number, "lookup rate limit reached");
+            ApiError::RateLimited(wait)
+        },
+    )?;
     match state.store.lookup_complaint(number, phone, state.clock.now()).await? {
         Some(view) => Ok(Json(with_photo_access(&state, view))),
         None => Err(ApiError::NotFound),

@@ -39,7 +39,7 @@ pub async fn upload(
             ApiError::MalformedBody(rejection.body_text())
         }
     })?;
-    state.upload_limit.take(&[format!("ip:{client}")]).map_err(ApiError::RateLimited)?;
+    state.upload_limit.take(&[format!("ip:{client}")]).await.map_err(ApiError::RateLimited)?;
     let permit = DECODES.acquire().await.map_err(|_| ApiError::Store(crate::store::StoreError::Closed))?;
     let cleaned = tokio::task::spawn_blocking(move || photos::clean(&bytes))
         .await

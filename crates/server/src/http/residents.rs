@@ -35,6 +35,7 @@ pub async fn send_code(
     state
         .code_limit
         .take(&[format!("ip:{client}"), format!("phone:{}", phone.as_str())])
+        .await
         .map_err(ApiError::RateLimited)?;
     let code = secrets::sign_in_code();
     state.store.store_sign_in_code(phone.clone(), code.clone(), state.clock.now()).await?;

@@ -39,7 +39,7 @@ pub async fn sign_in(
     ClientIp(client): ClientIp,
     ApiJson(body): ApiJson<StaffSignIn>,
 ) -> ApiResult<Response> {
-    state.sign_in_limit.take(&[format!("ip:{client}"), format!("user:{}", body.username)]).map_err(|wait| {
+    state.sign_in_limit.take(&[format!("ip:{client}"), format!("user:{}", body.username)]).await.map_err(|wait| {
         tracing::warn!(%client, username = ?body.username, "sign-in rate limit reached");
         ApiError::RateLimited(wait)
     })?;

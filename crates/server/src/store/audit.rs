@@ -1,9 +1,10 @@
 //! The audit log: every staff action and every reveal of personal data, append-only (triggers
 //! refuse updates and deletes), readable by the bureau.
 
+use crate::store::db::{self, Connection};
 use chrono::{DateTime, Utc};
 use mashang_model::staff::{AuditEntry, AuditKind, AuditQuery};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::viewer::StaffMember;
 use super::{Store, StoreError, enum_name, parse_enum};
@@ -37,7 +38,7 @@ impl AuditRecord {
 }
 
 /// Written inside the same transaction as what it records, so neither exists without the other.
-pub(crate) fn append(connection: &Connection, record: &AuditRecord) -> rusqlite::Result<()> {
+pub(crate) fn append(connection: &Connection, record: &AuditRecord) -> db::Result<()> {
     connection
         .prepare_cached(
             "INSERT INTO audit_log (at, username, display_name, organization, kind, tracking_number, detail)
@@ -65,8 +66,8 @@ impl Store {
         self.read(move |connection| {
             let mut statement = connection.prepare_cached(
                 "SELECT id, at, username, display_name, organization, kind, tracking_number, detail FROM audit_log
-                 WHERE (?1 IS NULL OR username = ?1) AND (?2 IS NULL OR tracking_number = ?2)
-                   AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR id < ?4)
+                 WHERE (CAST(?1 AS TEXT) IS NULL OR username = ?1) AND (CAST(?2 AS TEXT) IS NULL OR tracking_number = ?2)
+                   AND (CAST(?3 AS TEXT) IS NULL OR kind = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR id < ?4)
                  ORDER BY id DESC LIMIT ?5",
             )?;
             let kind = query.kind.map(|kind| enum_name(&kind));

@@ -1,8 +1,9 @@
 //! Communities and the category tree: read often, changed only by seeding and administration.
 
+use crate::store::db::{self, Connection};
 use mashang_model::deadline::DeadlineRule;
 use mashang_model::{Category, Community, LocalizedText, ProblemKind};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::complaints::deadline_rule;
 use super::{Store, StoreError};
@@ -43,7 +44,7 @@ impl Store {
     }
 }
 
-fn category_tree(connection: &Connection) -> rusqlite::Result<Vec<Category>> {
+fn category_tree(connection: &Connection) -> db::Result<Vec<Category>> {
     let mut statement = connection.prepare_cached(
         "SELECT id, parent_id, name_zh, name_en, kind, urgent, sign_unit, sign_amount, resolve_unit, resolve_amount
          FROM categories ORDER BY parent_id IS NOT NULL, position, id",
@@ -52,7 +53,7 @@ fn category_tree(connection: &Connection) -> rusqlite::Result<Vec<Category>> {
         let kind: String = row.get(4)?;
         let parent = row.get::<_, Option<i64>>(1)?;
         // Only the specific problems a complaint is filed against carry deadlines.
-        let leaf_rule = |unit: usize, amount: usize| -> rusqlite::Result<Option<DeadlineRule>> {
+        let leaf_rule = |unit: usize, amount: usize| -> db::Result<Option<DeadlineRule>> {
             Ok(parent
                 .map(|_| deadline_rule(&row.get::<_, String>(unit).unwrap_or_default(), row.get(amount).unwrap_or(0))))
         };

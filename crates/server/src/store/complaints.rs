@@ -1,5 +1,6 @@
 //! Filing, viewing and acting on complaints.
 
+use crate::store::db::{self, Connection, OptionalExtension, Row};
 use chrono::{DateTime, Utc};
 use mashang_model::deadline::{Deadline, DeadlineRule, Weekdays, due_at};
 use mashang_model::escalation::{
@@ -14,7 +15,7 @@ use mashang_model::{
     FieldErrorCode, FiledComplaint, HandlerRole, LocalizedText, PhoneNumber, ProblemKind, Rating, RepeatLink,
     Satisfaction, TimelineEvent, TrackingNumber, ValidComplaint, mask_phone,
 };
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 
 use super::personal::{PersonalData, PhoneKey, Sealed};
 use super::time::{optional_time_at, time_at};
@@ -254,8 +255,10 @@ fn file_idempotently(
             |row| row.get(0),
         )?;
         connection.execute(
-            "INSERT OR REPLACE INTO idempotency_keys (key_hash, request_hash, complaint_id, created_at)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO idempotency_keys (key_hash, request_hash, complaint_id, created_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (key_hash) DO UPDATE SET request_hash = excluded.request_hash,
+                 complaint_id = excluded.complaint_id, created_at = excluded.created_at",
             params![key_hash.as_slice(), filing.request_hash.as_slice(), id, filing.filed_at],
         )?;
     }
@@ -290,7 +293,7 @@ struct CategoryRules {
     has_children: bool,
 }
 
-fn category_rules(connection: &Connection, category_id: i64) -> rusqlite::Result<Option<CategoryRules>> {
+fn category_rules(connection: &Connection, category_id: i64) -> db::Result<Option<CategoryRules>> {
     connection
         .prepare_cached(
             "SELECT c.kind, c.sign_unit, c.sign_amount, c.resolve_unit, c.resolve_amount,
@@ -370,39 +373,42 @@ pub(crate) fn insert_complaint_alone(
     let repeated = earlier_complaint_repeated(connection, complaint, filed_at, &policies.escalation)?;
     for _ in 0..TRACKING_NUMBER_ATTEMPTS {
         let number = TrackingNumber::new(date, rand::random());
-        let inserted = connection.execute(
-            "INSERT INTO complaints (tracking_number, community_id, category_id, location, description,
+        let inserted: Option<i64> = connection
+            .query_row(
+                "INSERT INTO complaints (tracking_number, community_id, category_id, location, description,
                  contact_name_sealed, phone_key, phone_sealed, hide_identity_from_property, status, handler_role,
                  filed_at, updated_at, consented_at, sign_due_at, resolve_due_at, level, sign_started_at,
                  resolve_started_at, first_sign_due_at, first_resolve_due_at, visible_to_neighbours, repeat_of,
                  repeat_position, texts)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?18, ?8, ?9, ?10, ?11, ?11, ?11, ?12, ?13, ?14, ?11, ?11, ?12, ?13,
                  ?15, ?16, ?17, ?19)
-             ON CONFLICT (tracking_number) DO NOTHING",
-            params![
-                number.as_str(),
-                complaint.community_id,
-                complaint.category_id,
-                complaint.location,
-                complaint.description,
-                (!complaint.name.is_empty()).then(|| personal.seal(Sealed::Name, &complaint.name)),
-                personal.phone_key(&complaint.phone),
-                complaint.hide_identity_from_property,
-                status.as_str(),
-                enum_name(&handler),
-                filed_at,
-                sign_due_at,
-                resolve_due_at,
-                Level::of_handler(handler).as_str(),
-                complaint.visible_to_neighbours,
-                repeated.map(|(id, _)| id),
-                repeated.map_or(1, |(_, position)| position + 1),
-                personal.seal(Sealed::Phone, complaint.phone.as_str()),
-                complaint.texts,
-            ],
-        )?;
-        if inserted == 1 {
-            let id = connection.last_insert_rowid();
+             ON CONFLICT (tracking_number) DO NOTHING
+             RETURNING id",
+                params![
+                    number.as_str(),
+                    complaint.community_id,
+                    complaint.category_id,
+                    complaint.location,
+                    complaint.description,
+                    (!complaint.name.is_empty()).then(|| personal.seal(Sealed::Name, &complaint.name)),
+                    personal.phone_key(&complaint.phone),
+                    complaint.hide_identity_from_property,
+                    status.as_str(),
+                    enum_name(&handler),
+                    filed_at,
+                    sign_due_at,
+                    resolve_due_at,
+                    Level::of_handler(handler).as_str(),
+                    complaint.visible_to_neighbours,
+                    repeated.map(|(id, _)| id),
+                    repeated.map_or(1, |(_, position)| position + 1),
+                    personal.seal(Sealed::Phone, complaint.phone.as_str()),
+                    complaint.texts,
+                ],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(id) = inserted {
             let salt = secrets::random_salt();
             let access_token = secrets::access_token(&salt, idempotency_key);
             connection.execute(
@@ -433,7 +439,7 @@ fn earlier_complaint_repeated(
     complaint: &ValidComplaint,
     filed_at: DateTime<Utc>,
     policy: &EscalationPolicy,
-) -> rusqlite::Result<Option<(i64, u32)>> {
+) -> db::Result<Option<(i64, u32)>> {
     if complaint.location.is_empty() {
         return Ok(None);
     }
@@ -471,7 +477,7 @@ pub(crate) fn recount_group(
         "WITH problem AS (SELECT id, phone_key FROM complaints
                           WHERE community_id = ?1 AND category_id = ?2 AND filed_at >= ?3 AND status <> 'withdrawn')
          SELECT COUNT(*) FROM (SELECT phone_key FROM problem
-                               UNION SELECT j.phone_key FROM complaint_joins j JOIN problem ON problem.id = j.complaint_id)",
+                               UNION SELECT j.phone_key FROM complaint_joins j JOIN problem ON problem.id = j.complaint_id) AS households",
     )?
     .query_row(params![community_id, category_id, since], |row| row.get(0))?;
     let open: Vec<i64> = connection
@@ -490,14 +496,15 @@ pub(crate) fn recount_group(
 }
 
 /// Appends an event with its photos.
-pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &TimelineEvent) -> rusqlite::Result<()> {
-    connection
+pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &TimelineEvent) -> db::Result<()> {
+    let event_id: i64 = connection
         .prepare_cached(
             "INSERT INTO complaint_events (complaint_id, at, kind, actor, unit, note, rating_solved, rating_satisfaction,
                  detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             RETURNING id",
         )?
-        .execute(params![
+        .query_row(params![
             complaint_id,
             event.at,
             enum_name(&event.kind),
@@ -507,8 +514,7 @@ pub(crate) fn append_event(connection: &Connection, complaint_id: i64, event: &T
             event.rating.map(|r| enum_name(&r.solved)),
             event.rating.map(|r| enum_name(&r.satisfaction)),
             event.escalation.as_ref().and_then(|detail| serde_json::to_string(detail).ok()),
-        ])?;
-    let event_id = connection.last_insert_rowid();
+        ], |row| row.get(0))?;
     photos::attach(connection, event_id, &event.photos)?;
     texts::enqueue(connection, complaint_id, event_id, event.kind, event.at)
 }
@@ -770,7 +776,7 @@ impl ComplaintRow {
         Ok(connection.prepare_cached(&sql)?.query_row([id], Self::from_row)?)
     }
 
-    pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    pub(crate) fn from_row(row: &Row<'_>) -> db::Result<Self> {
         let number: String = row.get(0)?;
         let filed_at = time_at(row, 2)?;
         let status: String = row.get(1)?;
@@ -1000,12 +1006,12 @@ pub(crate) fn load_view(
 pub(crate) const REPEATS_SQL: &str = "WITH RECURSIVE chain (id) AS (
          SELECT repeat_of FROM complaints WHERE id = ?1
          UNION SELECT c.repeat_of FROM complaints c JOIN chain ON c.id = chain.id WHERE c.repeat_of IS NOT NULL)
-     SELECT c.tracking_number, c.filed_at, c.status, c.id < ?1 FROM complaints c JOIN chain ON chain.id = c.id
+     SELECT c.tracking_number, c.filed_at, c.status, CASE WHEN c.id < ?1 THEN 1 ELSE 0 END FROM complaints c JOIN chain ON chain.id = c.id
      UNION ALL
      SELECT tracking_number, filed_at, status, 0 FROM complaints WHERE repeat_of = ?1
      ORDER BY 2";
 
-fn repeats(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<RepeatLink>> {
+fn repeats(connection: &Connection, complaint_id: i64) -> db::Result<Vec<RepeatLink>> {
     let mut links = Vec::new();
     let mut earlier = connection.prepare_cached(REPEATS_SQL)?;
     let rows = earlier.query_map([complaint_id], |row| {
@@ -1024,7 +1030,7 @@ fn repeats(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<R
     Ok(links)
 }
 
-fn timeline(connection: &Connection, complaint_id: i64) -> rusqlite::Result<Vec<TimelineEvent>> {
+fn timeline(connection: &Connection, complaint_id: i64) -> db::Result<Vec<TimelineEvent>> {
     let mut attached: Vec<(i64, String)> = connection
         .prepare_cached(
             "SELECT p.event_id, p.photo_id FROM event_photos p JOIN complaint_events e ON e.id = p.event_id

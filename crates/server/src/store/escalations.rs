@@ -4,6 +4,7 @@
 //! complaint inside the write transaction, so two passes (or two server instances sharing the
 //! database) see each other's work and never escalate twice.
 
+use crate::store::db::Connection;
 use chrono::{DateTime, Utc};
 use mashang_model::deadline::Weekdays;
 use mashang_model::escalation::{
@@ -11,7 +12,7 @@ use mashang_model::escalation::{
     next_check_at,
 };
 use mashang_model::{ActorRole, EventKind, TimelineEvent};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::complaints::{ComplaintRow, append_event};
 use super::{Store, StoreError, enum_name};
@@ -106,7 +107,8 @@ pub(crate) fn store_facts(
         "UPDATE complaints SET handler_role = ?2, level = ?3, card = ?4, card_since = ?5, sign_started_at = ?6,
              sign_due_at = ?7, resolve_started_at = ?8, resolve_due_at = ?9, warned_sign_due_at = ?10,
              warned_resolve_due_at = ?11, group_escalated = ?12, repeat_escalated = ?13, consultation = ?14,
-             meeting_at = ?15, yellow_carded = yellow_carded OR ?16, red_carded = red_carded OR ?17, updated_at = ?18,
+             meeting_at = ?15, yellow_carded = CASE WHEN ?16 <> 0 THEN 1 ELSE yellow_carded END,
+             red_carded = CASE WHEN ?17 <> 0 THEN 1 ELSE red_carded END, updated_at = ?18,
              sign_supervised_until = ?19
          WHERE id = ?1",
         params![

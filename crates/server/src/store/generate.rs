@@ -4,6 +4,7 @@
 //! Rows are written directly, in one transaction, so that 200,000 take seconds; each gets its
 //! filing event. Not for a real city's database.
 
+use crate::store::db::OptionalExtension;
 use chrono::{DateTime, Duration, Utc};
 use mashang_model::TrackingNumber;
 use mashang_model::time::china_date;
@@ -40,7 +41,8 @@ impl Store {
                      phone_sealed)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10, ?10, ?10, ?11, ?12, ?11, ?12, ?13, ?13, ?14,
                      ?14, ?15, ?16, ?17)
-                 ON CONFLICT (tracking_number) DO NOTHING",
+                 ON CONFLICT (tracking_number) DO NOTHING
+                 RETURNING id",
             )?;
             let mut event = connection
                 .prepare("INSERT INTO complaint_events (complaint_id, at, kind, actor) VALUES (?1, ?2, 'filed', 'resident')")?;
@@ -62,7 +64,7 @@ impl Store {
                 let resolved = (!is_open).then(|| filed_at + Duration::hours(rng.random_range(6..12 * 24)));
                 let satisfaction = (!is_open && rng.random_bool(0.8)).then(|| SATISFACTION[rng.random_range(0..3)]);
                 let phone = format!("15{:09}", rng.random_range(0..1_000_000_000u32));
-                let inserted = insert.execute(params![
+                let inserted: Option<i64> = insert.query_row(params![
                     TrackingNumber::new(china_date(filed_at), rng.random()).as_str(),
                     communities[rng.random_range(0..communities.len())],
                     category,
@@ -80,10 +82,10 @@ impl Store {
                     satisfaction,
                     rng.random_bool(0.3),
                     personal.seal(Sealed::Phone, &phone),
-                ])?;
+                ], |row| row.get(0)).optional()?;
                 // A clash of random tracking numbers: draw again.
-                if inserted == 1 {
-                    event.execute(params![connection.last_insert_rowid(), filed_at])?;
+                if let Some(id) = inserted {
+                    event.execute(params![id, filed_at])?;
                     written += 1;
                 }
             }

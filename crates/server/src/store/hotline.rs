@@ -1,10 +1,11 @@
 //! The 12345 hotline exchange: tickets imported as complaints (once per ticket number), and our
 //! complaints' steps exported since a cursor, so the hotline's 分类研判 sees everything.
 
+use crate::store::db::{self, Connection};
 use chrono::{DateTime, Utc};
 use mashang_model::text::mask_name;
 use mashang_model::{ActorRole, EventKind, NewComplaint, TimelineEvent, mask_phone, validate_new_complaint};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -239,7 +240,7 @@ fn store_ticket(
 }
 
 /// The community a ticket names: `小区名`, or `区名 小区名` (also `区名·小区名`, `区名/小区名`).
-fn find_community(connection: &Connection, text: &str) -> rusqlite::Result<Result<i64, Refusal>> {
+fn find_community(connection: &Connection, text: &str) -> db::Result<Result<i64, Refusal>> {
     let (district, name) = match text.split_once([' ', '·', '/', '　']) {
         Some((district, name)) => (Some(district.trim()), name.trim()),
         None => (None, text.trim()),
@@ -247,7 +248,7 @@ fn find_community(connection: &Connection, text: &str) -> rusqlite::Result<Resul
     let ids: Vec<i64> = connection
         .prepare_cached(
             "SELECT c.id FROM communities c JOIN districts d ON d.id = c.district_id
-             WHERE c.name = ?1 AND (?2 IS NULL OR d.name = ?2) LIMIT 2",
+             WHERE c.name = ?1 AND (CAST(?2 AS TEXT) IS NULL OR d.name = ?2) LIMIT 2",
         )?
         .query_map(params![name, district], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
@@ -259,7 +260,7 @@ fn find_community(connection: &Connection, text: &str) -> rusqlite::Result<Resul
 }
 
 /// The specific category a ticket names: `小类`, or `大类/小类` where the name alone is shared.
-fn find_category(connection: &Connection, text: &str) -> rusqlite::Result<Result<i64, Refusal>> {
+fn find_category(connection: &Connection, text: &str) -> db::Result<Result<i64, Refusal>> {
     let (group, name) = match text.split_once('/') {
         Some((group, name)) => (Some(group.trim()), name.trim()),
         None => (None, text.trim()),
@@ -268,7 +269,7 @@ fn find_category(connection: &Connection, text: &str) -> rusqlite::Result<Result
         .prepare_cached(
             "SELECT k.id, EXISTS (SELECT 1 FROM categories child WHERE child.parent_id = k.id)
              FROM categories k LEFT JOIN categories parent ON parent.id = k.parent_id
-             WHERE k.name_zh = ?1 AND (?2 IS NULL OR parent.name_zh = ?2) LIMIT 2",
+             WHERE k.name_zh = ?1 AND (CAST(?2 AS TEXT) IS NULL OR parent.name_zh = ?2) LIMIT 2",
         )?
         .query_map(params![name, group], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;

@@ -1,12 +1,13 @@
 //! 附议: neighbours joining a complaint about a problem they share, and the similar complaints
 //! offered to them while they file.
 
+use crate::store::db::{Connection, OptionalExtension};
 use chrono::{DateTime, Utc};
 use mashang_model::{
     ActorRole, ComplaintStatus, ComplaintView, EventKind, LocalizedText, NeighbourComplaint, TimelineEvent,
     TrackingNumber,
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
 use super::complaints::{ComplaintRow, Policies, Viewer, append_event, load_view, recount_group};
 use super::personal::{PersonalData, PhoneKey};

@@ -2,7 +2,7 @@
 //! `user_version`, so no extra table is needed. A migration that needs the data key (to seal what
 //! was stored in clear) has a step in Rust, run in the same transaction as its SQL.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 
 use super::StoreError;
 use super::personal::{PersonalData, Sealed};
@@ -20,12 +20,12 @@ const MIGRATIONS: &[(i64, &str, Option<Step>)] = &[
     (8, include_str!("../../migrations/0008_exchange.sql"), None),
     (9, include_str!("../../migrations/0009_texts.sql"), None),
     (10, include_str!("../../migrations/0010_repeat_index.sql"), None),
+    (11, include_str!("../../migrations/0011_pass_leases.sql"), None),
 ];
 
 /// Applies what is pending, then makes sure the database was sealed with these keys.
 pub fn apply(connection: &mut Connection, personal: &PersonalData) -> Result<(), StoreError> {
-    apply_up_to(connection, personal, i64::MAX)?;
-    check_data_key(connection, personal)
+    apply_up_to(connection, personal, i64::MAX)
 }
 
 pub(super) fn apply_up_to(connection: &mut Connection, personal: &PersonalData, last: i64) -> Result<(), StoreError> {
@@ -43,7 +43,9 @@ pub(super) fn apply_up_to(connection: &mut Connection, personal: &PersonalData, 
     Ok(())
 }
 
-fn check_data_key(connection: &Connection, personal: &PersonalData) -> Result<(), StoreError> {
+/// Makes sure the database was sealed with these keys (on either back end).
+pub(super) fn check_data_key(connection: &super::db::Connection, personal: &PersonalData) -> Result<(), StoreError> {
+    use super::db::OptionalExtension;
     let fingerprint = personal.fingerprint();
     let stored: Option<Vec<u8>> =
         connection.query_row("SELECT fingerprint FROM data_key WHERE id = 1", [], |row| row.get(0)).optional()?;

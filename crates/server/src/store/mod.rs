@@ -1,25 +1,32 @@
-//! The storage seam. Handlers call only the async methods of [`Store`]; everything SQLite-specific
-//! stays below this module, so a PostgreSQL store can later offer the same methods.
+//! The storage seam. Handlers call only the async methods of [`Store`]; which database is
+//! underneath — SQLite, the embedded default, or PostgreSQL for several instances — stays below
+//! this module, and the SQL is written once for both (see `db`).
 //!
-//! Writes go through one writer thread that owns the only write connection. It takes whatever
+//! On SQLite, writes go through one writer thread that owns the only write connection. It takes whatever
 //! writes are queued, runs each in its own savepoint inside one `BEGIN IMMEDIATE` transaction and
 //! commits them together (group commit): with `synchronous=FULL` every acknowledged write is on
 //! disk, and one fsync is shared by all the writes of a batch. A caller hears back only after the
 //! commit, so a 2xx answer always means the data survives a crash.
 //!
 //! Reads use a small pool of read-only connections, which WAL lets run beside the writer.
+//!
+//! On PostgreSQL, each write is a transaction of its own on a pooled connection, serialised
+//! across instances by an advisory lock (see `postgres`); reads run in read-only snapshots.
 
 mod audit;
 mod catalog;
 mod complaints;
+pub mod db;
 mod escalations;
 mod generate;
 mod hotline;
 mod joins;
 mod migrations;
 mod open311;
+mod passes;
 mod personal;
 mod photos;
+mod postgres;
 mod residents;
 mod scorecards;
 mod seed;
@@ -41,7 +48,8 @@ pub use seed::{DEMO_PHONE, DemoData};
 pub use staff::{Reveal, STAFF_SESSION_SECONDS, Scope, StaffMember};
 pub use texts::{DueText, SENT_TEXTS_KEPT, TextsOutcome};
 
-use rusqlite::{Connection, OpenFlags};
+use db::Connection;
+use rusqlite::OpenFlags;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -72,6 +80,34 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+impl From<db::Error> for StoreError {
+    fn from(error: db::Error) -> Self {
+        use tokio_postgres::error::SqlState;
+        match error {
+            db::Error::Sqlite(error) => error.into(),
+            db::Error::Postgres(error) => match error.code() {
+                // Another transaction held what this one needed for longer than the lock timeout,
+                // or the two deadlocked: the caller may try again.
+                Some(code)
+                    if [
+                        SqlState::LOCK_NOT_AVAILABLE,
+                        SqlState::T_R_SERIALIZATION_FAILURE,
+                        SqlState::T_R_DEADLOCK_DETECTED,
+                    ]
+                    .contains(code) =>
+                {
+                    Self::Busy
+                }
+                Some(code) if *code == SqlState::DISK_FULL => Self::Full,
+                // The connection broke (the database restarted, the network dropped): worth a retry.
+                None if error.is_closed() => Self::Busy,
+                _ => Self::Database(db::Error::Postgres(error).to_string()),
+            },
+            other => Self::Database(other.to_string()),
+        }
+    }
+}
+
 /// How long a filing's idempotency key is remembered.
 pub const IDEMPOTENCY_KEY_LIFETIME: chrono::Duration = chrono::Duration::days(30);
 
@@ -93,17 +129,113 @@ pub struct StoreOptions {
 pub struct Store {
     /// The escalation rules' thresholds, for the scheduled pass.
     escalation: mashang_model::escalation::EscalationPolicy,
-    writer: WriterHandle,
-    readers: Arc<ReaderPool>,
+    writes: Writes,
+    readers: Arc<Pool>,
     /// The lifecycle's time rules (reopening window, reminder interval) and escalation's.
     policies: Policies,
     /// Seals names and numbers, and hashes numbers for lookups.
     personal: PersonalData,
 }
 
-struct ReaderPool {
+#[derive(Clone)]
+enum Writes {
+    /// SQLite: the one writer thread and its group commit.
+    Sqlite(WriterHandle),
+    /// PostgreSQL: connections of their own, one transaction per write (see `postgres`).
+    Postgres(Arc<Pool>),
+}
+
+/// Connections handed out one task at a time.
+struct Pool {
     connections: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
+    /// Where a PostgreSQL connection that broke is opened again.
+    reconnect: Option<(String, Duration)>,
+}
+
+impl Pool {
+    fn new(connections: Vec<Connection>, reconnect: Option<(String, Duration)>) -> Arc<Self> {
+        let permits = Arc::new(Semaphore::new(connections.len()));
+        Arc::new(Self { connections: Mutex::new(connections), permits, reconnect })
+    }
+
+    /// Runs `work` on one of the pool's connections, off the async runtime; on PostgreSQL inside
+    /// a transaction of the given kind.
+    async fn run<R, F>(self: &Arc<Self>, kind: Transaction, work: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let permit = self.permits.clone().acquire_owned().await.map_err(|_| StoreError::Closed)?;
+        // The semaphore hands out exactly as many permits as there are connections.
+        let mut connection =
+            self.connections.lock().unwrap_or_else(|p| p.into_inner()).pop().ok_or(StoreError::Closed)?;
+        if let (Connection::Postgres(broken), Some((url, lock_timeout))) = (&connection, &self.reconnect)
+            && broken.is_closed()
+        {
+            match postgres::PgConnection::connect(url, *lock_timeout).await {
+                Ok(fresh) => connection = Connection::Postgres(fresh),
+                Err(error) => {
+                    self.connections.lock().unwrap_or_else(|p| p.into_inner()).push(connection);
+                    return Err(error.into());
+                }
+            }
+        }
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let result = in_transaction(&connection, kind, work);
+            pool.connections.lock().unwrap_or_else(|p| p.into_inner()).push(connection);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("a storage task failed: {e}")))?
+    }
+}
+
+/// What a PostgreSQL transaction is for.
+#[derive(Debug, Clone, Copy)]
+enum Transaction {
+    /// Sees one moment, changes nothing.
+    Read,
+    /// Waits for every other instance's write (see `postgres`).
+    Write,
+    /// Changes only rows it locks itself (rate buckets), so it need not wait for writes.
+    Atomic,
+}
+
+fn in_transaction<R>(
+    connection: &Connection,
+    kind: Transaction,
+    work: impl FnOnce(&Connection) -> Result<R, StoreError>,
+) -> Result<R, StoreError> {
+    let Connection::Postgres(postgres) = connection else {
+        return work(connection);
+    };
+    let begun = match kind {
+        Transaction::Read => postgres.begin_read(),
+        Transaction::Write => postgres.begin_write(),
+        Transaction::Atomic => postgres.batch("BEGIN"),
+    };
+    if let Err(error) = begun {
+        // The transaction may have begun and then failed (the write lock's wait timed out):
+        // end it, or the connection refuses everything after.
+        let _ = postgres.batch("ROLLBACK");
+        return Err(error.into());
+    }
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(connection)))
+        .unwrap_or_else(|_| Err(StoreError::Database("a storage task panicked".into())));
+    match outcome {
+        Ok(value) => {
+            postgres.batch("COMMIT")?;
+            Ok(value)
+        }
+        Err(error) => {
+            // A broken connection cannot roll back; PostgreSQL ends the transaction itself.
+            let _ = postgres.batch("ROLLBACK");
+            Err(error)
+        }
+    }
 }
 
 impl Store {
@@ -124,19 +256,46 @@ impl Store {
             let pages = i64::try_from(bytes).unwrap_or(i64::MAX) / page_size.max(1);
             write_connection.pragma_update(None, "max_page_count", pages.max(1))?;
         }
-        let readers = options.readers.max(1);
-        let connections =
-            (0..readers).map(|_| open_connection(path, true, options.busy_timeout)).collect::<Result<Vec<_>, _>>()?;
+        let write_connection = Connection::Sqlite(write_connection);
+        migrations::check_data_key(&write_connection, &personal)?;
+        let readers = (0..options.readers.max(1))
+            .map(|_| open_connection(path, true, options.busy_timeout).map(Connection::Sqlite))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             escalation: options.policies.escalation,
-            writer: writer::start(write_connection),
-            readers: Arc::new(ReaderPool {
-                connections: Mutex::new(connections),
-                permits: Arc::new(Semaphore::new(readers)),
-            }),
+            writes: Writes::Sqlite(writer::start(write_connection)),
+            readers: Pool::new(readers, None),
             policies: options.policies,
             personal,
         })
+    }
+
+    /// Opens the PostgreSQL database at `url` (which must exist), applies pending migrations and
+    /// connects the pools: `options.readers` for reads and as many for writes, which wait for one
+    /// another anyway. Several instances may share the database.
+    pub async fn open_postgres(url: &str, options: StoreOptions, personal: PersonalData) -> Result<Self, StoreError> {
+        let timeout = options.busy_timeout;
+        let first = postgres::PgConnection::connect(url, timeout).await?;
+        postgres::migrate(&first).await?;
+        let size = options.readers.max(1);
+        let mut writers = vec![Connection::Postgres(first)];
+        let mut readers = Vec::with_capacity(size);
+        for _ in 1..size {
+            writers.push(Connection::Postgres(postgres::PgConnection::connect(url, timeout).await?));
+        }
+        for _ in 0..size {
+            readers.push(Connection::Postgres(postgres::PgConnection::connect(url, timeout).await?));
+        }
+        let reconnect = Some((url.to_owned(), timeout));
+        let store = Self {
+            escalation: options.policies.escalation,
+            writes: Writes::Postgres(Pool::new(writers, reconnect.clone())),
+            readers: Pool::new(readers, reconnect),
+            policies: options.policies,
+            personal: personal.clone(),
+        };
+        store.write(move |connection| migrations::check_data_key(connection, &personal)).await?;
+        Ok(store)
     }
 
     /// Closes, as the system, every resolved complaint whose reopening window has passed, through
@@ -146,9 +305,61 @@ impl Store {
         self.write(move |connection| complaints::close_settled(connection, now, &policies)).await
     }
 
+    /// Whether several instances may share this store's database (PostgreSQL): what one
+    /// instance would otherwise keep in memory must then be kept in the database.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.writes, Writes::Postgres(_))
+    }
+
+    /// Reads the rate buckets named by `keys` (created full when new; stored under a keyed hash of
+    /// the name, which holds an address or a phone number) and locks them, lets
+    /// `decide` see their `(tokens, at)` and the time now (seconds since 1970), and stores the
+    /// token counts it returns, if any. Only where the database is shared; on SQLite the buckets
+    /// are kept in memory.
+    pub async fn update_rate_buckets<R, F>(&self, keys: Vec<String>, capacity: f64, decide: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&[(f64, f64)], f64) -> (Option<Vec<f64>>, R) + Send + 'static,
+    {
+        let Writes::Postgres(pool) = &self.writes else {
+            return Err(StoreError::Database("rate buckets are kept in memory beside a SQLite database".into()));
+        };
+        let keys: Vec<String> = keys.iter().map(|key| self.personal.bucket_key(key)).collect();
+        pool.run(Transaction::Atomic, move |connection| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |since| since.as_secs_f64());
+            // Locked in one order by every instance, so two requests never wait on each other.
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+            let mut stored = vec![(capacity, now); keys.len()];
+            for at in order {
+                connection.execute(
+                    "INSERT INTO rate_buckets (bucket, tokens, at) VALUES (?1, ?2, ?3) ON CONFLICT (bucket) DO NOTHING",
+                    rusqlite::params![keys[at], capacity, now],
+                )?;
+                stored[at] = connection.query_row(
+                    "SELECT tokens, at FROM rate_buckets WHERE bucket = ?1 FOR UPDATE",
+                    [&keys[at]],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?;
+            }
+            let (tokens, outcome) = decide(&stored, now);
+            for (key, tokens) in keys.iter().zip(tokens.unwrap_or_default()) {
+                connection.execute(
+                    "UPDATE rate_buckets SET tokens = ?2, at = ?3 WHERE bucket = ?1",
+                    rusqlite::params![key, tokens, now],
+                )?;
+            }
+            Ok(outcome)
+        })
+        .await
+    }
+
     /// Forgets what has expired: idempotency keys after 30 days, sessions, sign-in codes and
-    /// hand-off records after their expiry. Returns how many rows went.
+    /// hand-off records after their expiry, rate buckets long full. Returns how many rows went.
     pub async fn purge_expired(&self, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
+        let shared = self.is_shared();
         self.write(move |connection| {
             let mut purged = connection
                 .execute("DELETE FROM idempotency_keys WHERE created_at < ?1", [now - IDEMPOTENCY_KEY_LIFETIME])?;
@@ -157,20 +368,31 @@ impl Store {
             }
             purged += connection
                 .execute("DELETE FROM text_outbox WHERE sent_at < ?1 OR given_up_at < ?1", [now - SENT_TEXTS_KEPT])?;
+            if shared {
+                // Ten minutes untouched: full again, as good as absent.
+                let stale = now.timestamp() as f64 - 600.0;
+                purged += connection.execute("DELETE FROM rate_buckets WHERE at < ?1", [stale])?;
+            }
             Ok(purged)
         })
         .await
     }
 
-    /// Runs `work` inside the next group-commit transaction and answers after the commit.
+    /// Runs `work` inside a write transaction and answers after the commit: on SQLite the next
+    /// group commit, on PostgreSQL a transaction of its own.
     async fn write<R, F>(&self, work: F) -> Result<R, StoreError>
     where
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
-        let (job, reply) = WriteJob::new(work);
-        self.writer.submit(job).await?;
-        reply.await.map_err(|_| StoreError::Closed)?
+        match &self.writes {
+            Writes::Sqlite(writer) => {
+                let (job, reply) = WriteJob::new(work);
+                writer.submit(job).await?;
+                reply.await.map_err(|_| StoreError::Closed)?
+            }
+            Writes::Postgres(pool) => pool.run(Transaction::Write, work).await,
+        }
     }
 
     /// Runs `work` on a read-only connection off the async runtime.
@@ -179,29 +401,17 @@ impl Store {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
-        let permit = self.readers.permits.clone().acquire_owned().await.map_err(|_| StoreError::Closed)?;
-        let pool = self.readers.clone();
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let connection = pool.connections.lock().unwrap_or_else(|p| p.into_inner()).pop();
-            // The semaphore hands out exactly as many permits as there are connections.
-            let connection = connection.ok_or(StoreError::Closed)?;
-            let result = work(&connection);
-            pool.connections.lock().unwrap_or_else(|p| p.into_inner()).push(connection);
-            result
-        })
-        .await
-        .map_err(|e| StoreError::Database(format!("read task failed: {e}")))?
+        self.readers.run(Transaction::Read, work).await
     }
 }
 
-fn open_connection(path: &Path, read_only: bool, busy_timeout: Duration) -> Result<Connection, StoreError> {
+fn open_connection(path: &Path, read_only: bool, busy_timeout: Duration) -> Result<rusqlite::Connection, StoreError> {
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
     } else {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
     };
-    let connection = Connection::open_with_flags(path, flags)?;
+    let connection = rusqlite::Connection::open_with_flags(path, flags)?;
     connection.busy_timeout(busy_timeout)?;
     if !read_only {
         // WAL lets readers run beside the writer; FULL makes every commit durable on its own.

@@ -2,10 +2,11 @@
 //! stage, unit and times), never a name, a phone number, a room or a photo. A description is
 //! shown only where its filer let neighbours see the complaint.
 
+use crate::store::db::{Connection, params_from_iter};
 use chrono::{DateTime, Utc};
 use mashang_model::ComplaintStatus;
 use mashang_model::escalation::{Card, Level};
-use rusqlite::{Connection, ToSql, params_from_iter};
+use rusqlite::ToSql;
 use serde::Serialize;
 
 use super::{Store, StoreError};

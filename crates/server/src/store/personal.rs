@@ -88,6 +88,12 @@ impl PersonalData {
         PhoneKey(hex::encode(&self.keyed_hash(b"phone", number.as_bytes())[..PHONE_KEY_BYTES]))
     }
 
+    /// What a rate bucket is stored as: its name (which holds an address, a phone number or a
+    /// tracking number) hashed under the lookup key, so the shared database never holds them.
+    pub(crate) fn bucket_key(&self, bucket: &str) -> String {
+        hex::encode(&self.keyed_hash(b"bucket", bucket.as_bytes())[..PHONE_KEY_BYTES])
+    }
+
     /// Names this set of keys, so that a database opened with another key is noticed at start
     /// rather than when a number no longer matches.
     pub(crate) fn fingerprint(&self) -> Vec<u8> {

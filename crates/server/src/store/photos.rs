@@ -1,8 +1,9 @@
 //! Stored photos and their attachment to timeline events.
 
+use crate::store::db::{self, Connection, OptionalExtension};
 use chrono::{DateTime, Utc};
 use mashang_model::UploadedPhoto;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
 use super::{Store, StoreError};
 
@@ -39,7 +40,7 @@ impl Store {
 }
 
 /// Whether every id names a stored photo.
-pub(crate) fn all_exist(connection: &Connection, ids: &[String]) -> rusqlite::Result<bool> {
+pub(crate) fn all_exist(connection: &Connection, ids: &[String]) -> db::Result<bool> {
     let mut statement = connection.prepare_cached("SELECT 1 FROM photos WHERE id = ?1")?;
     for id in ids {
         if !statement.exists([id])? {
@@ -49,7 +50,7 @@ pub(crate) fn all_exist(connection: &Connection, ids: &[String]) -> rusqlite::Re
     Ok(true)
 }
 
-pub(crate) fn attach(connection: &Connection, event_id: i64, ids: &[String]) -> rusqlite::Result<()> {
+pub(crate) fn attach(connection: &Connection, event_id: i64, ids: &[String]) -> db::Result<()> {
     let mut statement =
         connection.prepare_cached("INSERT INTO event_photos (event_id, photo_id, position) VALUES (?1, ?2, ?3)")?;
     for (position, id) in ids.iter().enumerate() {

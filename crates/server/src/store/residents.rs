@@ -1,9 +1,10 @@
 //! Residents who sign in: one-time codes, hand-offs from the citizen-services app, sessions, and
 //! the list of their own complaints.
 
+use crate::store::db::{Connection, OptionalExtension};
 use chrono::{DateTime, Duration, Utc};
 use mashang_model::{ComplaintSummary, PhoneNumber, ResidentSession};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::complaints::ComplaintRow;
 use super::personal::{PhoneKey, Sealed};
@@ -149,7 +150,7 @@ impl Store {
 }
 
 fn new_session(
-    connection: &rusqlite::Connection,
+    connection: &Connection,
     phone: &PhoneNumber,
     key: &PhoneKey,
     sealed_phone: &[u8],

@@ -4,11 +4,12 @@
 //! Property complaints (物业类) count, filed within the period and not withdrawn: what the
 //! company is answerable for.
 
+use crate::store::db::{Connection, OptionalExtension};
 use chrono::{DateTime, Utc};
 use mashang_model::scorecard::{
     Period, PeriodScore, RankedCompany, Ranking, ScoreCounts, ScoreSubject, Scorecard, WEIGHTS,
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
 use super::{Store, StoreError};
 
@@ -215,7 +216,7 @@ impl Store {
             let companies: Vec<(i64, String)> = connection
                 .prepare_cached(
                     "SELECT p.id, p.name FROM property_companies p
-                     WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM communities m JOIN districts d ON d.id = m.district_id
+                     WHERE CAST(?1 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM communities m JOIN districts d ON d.id = m.district_id
                                                  WHERE m.property_company_id = p.id AND d.name = ?1)
                      ORDER BY p.name",
                 )?

@@ -1,12 +1,13 @@
 //! Staff accounts, their sessions, their queues and boards, and their actions.
 
+use crate::store::db::{self, Connection, OptionalExtension};
 use chrono::{DateTime, Duration, Utc};
 use mashang_model::deadline::Deadline;
 use mashang_model::escalation::{Card, Level};
 use mashang_model::lifecycle::Party;
 use mashang_model::staff::{AuditKind, BoardRow, Queue, QueueItem, QueueQuery, ReplyTemplate, RevealedContact};
 use mashang_model::{ComplaintStatus, ComplaintSummary, LocalizedText, StaffRole, TrackingNumber};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
 use super::audit::{self, AuditRecord};
 use super::complaints::{ActionInput, ActionOutcome, Actor, ComplaintRow, apply_action, load_view, party_of};
@@ -36,7 +37,7 @@ pub struct NewStaff<'a> {
     pub street: Option<&'a str>,
 }
 
-pub(crate) fn insert_staff(connection: &Connection, staff: &NewStaff<'_>) -> rusqlite::Result<()> {
+pub(crate) fn insert_staff(connection: &Connection, staff: &NewStaff<'_>) -> db::Result<()> {
     connection.execute(
         "INSERT INTO staff (username, password_hash, role, display_name, property_company_id, street)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -56,7 +57,7 @@ const STAFF_SELECT: &str = "SELECT s.id, s.role, s.display_name, s.property_comp
      FROM staff s LEFT JOIN property_companies p ON p.id = s.property_company_id";
 
 /// A member of staff from [`STAFF_SELECT`]'s columns, starting at column `at`.
-fn staff_from_row(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<StaffMember> {
+fn staff_from_row(row: &db::Row<'_>, at: usize) -> db::Result<StaffMember> {
     let role: String = row.get(at + 1)?;
     let role = parse_enum(&role).unwrap_or(StaffRole::PropertyCompany);
     let street: Option<String> = row.get(at + 4)?;
@@ -179,7 +180,8 @@ impl Store {
         }
         self.write(move |connection| {
             connection.execute(
-                "UPDATE sessions SET expires_at = MIN(?2, COALESCE(ends_at, ?2)) WHERE token_hash = ?1 AND expires_at > ?3",
+                "UPDATE sessions SET expires_at = CASE WHEN ends_at < ?2 THEN ends_at ELSE ?2 END
+                 WHERE token_hash = ?1 AND expires_at > ?3",
                 params![secrets::sha256(token.as_bytes()).as_slice(), now + idle, now],
             )?;
             Ok(())
@@ -434,7 +436,7 @@ const PLACE_COLUMNS: &str = "m.name, k.name_zh, k.name_en, c.repeat_position, d.
 /// sends becomes SQL.
 fn open_in_scope(staff: &StaffMember, scope: Scope, places: bool) -> String {
     let unit = match (staff.role, scope) {
-        (StaffRole::HousingBureau, _) => "1",
+        (StaffRole::HousingBureau, _) => "1 = 1",
         (StaffRole::PropertyCompany, _) => "m.property_company_id = ?2 AND c.handler_role = 'property_company'",
         (StaffRole::CommunityOffice, Scope::Held) => "m.street = ?3 AND c.handler_role = 'community_office'",
         (StaffRole::CommunityOffice, Scope::Supervised) => "m.street = ?3",
@@ -445,8 +447,8 @@ fn open_in_scope(staff: &StaffMember, scope: Scope, places: bool) -> String {
          LEFT JOIN staff_reads r ON r.staff_id = ?1 AND r.complaint_id = c.id
          {places}
          WHERE {unit} AND c.status IN ('submitted', 'accepted', 'in_progress', 'needs_info')
-           AND (?4 IS NULL OR c.category_id IN (SELECT id FROM categories WHERE id = ?4 OR parent_id = ?4))
-           AND (?5 IS NULL OR m.id = ?5)",
+           AND (CAST(?4 AS BIGINT) IS NULL OR c.category_id IN (SELECT id FROM categories WHERE id = ?4 OR parent_id = ?4))
+           AND (CAST(?5 AS BIGINT) IS NULL OR m.id = ?5)",
         places = if places {
             "JOIN categories k ON k.id = c.category_id
              JOIN districts d ON d.id = m.district_id
@@ -464,10 +466,10 @@ fn scope_params<'a>(staff: &'a StaffMember, query: &'a QueueQuery) -> [&'a dyn r
 /// A queue row from [`QUEUE_COLUMNS`], its community and category still unnamed. A unit's queue
 /// reads a few thousand of these per request, so short texts are read in place rather than
 /// copied, and times through the store's own reader.
-fn unnamed_queue_item(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<QueueItem> {
-    let text = |index: usize| -> rusqlite::Result<&str> { Ok(row.get_ref(index)?.as_str()?) };
+fn unnamed_queue_item(row: &db::Row<'_>, now: DateTime<Utc>) -> db::Result<QueueItem> {
+    let text = |index: usize| -> db::Result<&str> { Ok(row.get_ref(index)?.as_str()?) };
     let status = ComplaintStatus::from_str_opt(text(1)?).unwrap_or(ComplaintStatus::Submitted);
-    let deadline = |due: usize, done: usize| -> rusqlite::Result<Deadline> {
+    let deadline = |due: usize, done: usize| -> db::Result<Deadline> {
         Ok(Deadline::at(time_at(row, due)?, optional_time_at(row, done)?, status.stops_clocks(), now))
     };
     let complaint = ComplaintSummary {
@@ -488,7 +490,7 @@ fn unnamed_queue_item(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::
 }
 
 /// A board row from [`QUEUE_COLUMNS`] and [`PLACE_COLUMNS`].
-fn open_complaint(row: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<BoardRow> {
+fn open_complaint(row: &db::Row<'_>, now: DateTime<Utc>) -> db::Result<BoardRow> {
     let mut item = unnamed_queue_item(row, now)?;
     let community: String = row.get(12)?;
     item.complaint.community = community.clone();

@@ -2,10 +2,11 @@
 //! the same transaction as the step itself, once for the filer and once for each neighbour who
 //! joined and asked; a sender takes due texts with a lease, and records each outcome.
 
+use crate::store::db::{self, Connection, OptionalExtension};
 use chrono::{DateTime, Duration, Utc};
 use mashang_model::texts::{Recipient, is_texted};
 use mashang_model::{ComplaintView, EventKind, PhoneNumber, TrackingNumber};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
 use super::complaints::{complaint_id_for_token, load_view};
 use super::personal::{PersonalData, PhoneKey, Sealed};
@@ -134,7 +135,7 @@ impl Store {
 }
 
 /// The sealed number of the resident a session was opened for.
-fn session_phone(connection: &Connection, token: &str) -> rusqlite::Result<Option<Vec<u8>>> {
+fn session_phone(connection: &Connection, token: &str) -> db::Result<Option<Vec<u8>>> {
     connection
         .prepare_cached("SELECT phone_sealed FROM sessions WHERE token_hash = ?1 AND phone_sealed IS NOT NULL")?
         .query_row([secrets::sha256(token.as_bytes()).as_slice()], |row| row.get(0))
@@ -143,11 +144,7 @@ fn session_phone(connection: &Connection, token: &str) -> rusqlite::Result<Optio
 
 /// Whether the viewer hears of this complaint by text: `None` for anyone but its filer and the
 /// neighbours who joined it.
-pub(crate) fn viewer_texts(
-    connection: &Connection,
-    complaint_id: i64,
-    viewer: &Viewer,
-) -> rusqlite::Result<Option<bool>> {
+pub(crate) fn viewer_texts(connection: &Connection, complaint_id: i64, viewer: &Viewer) -> db::Result<Option<bool>> {
     match viewer {
         Viewer::Resident => connection
             .prepare_cached("SELECT texts FROM complaints WHERE id = ?1")?
@@ -171,7 +168,7 @@ pub(crate) fn enqueue(
     event_id: i64,
     kind: EventKind,
     at: DateTime<Utc>,
-) -> rusqlite::Result<()> {
+) -> db::Result<()> {
     if !is_texted(kind) {
         return Ok(());
     }
@@ -251,7 +248,7 @@ fn take_due(
                 attempts: row.get(6)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<db::Result<_>>()?;
     let mut lease_out = connection
         .prepare_cached("UPDATE text_outbox SET next_attempt_at = ?2, attempts = attempts + 1 WHERE id = ?1")?;
     let mut due = Vec::with_capacity(rows.len());

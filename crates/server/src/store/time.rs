@@ -5,12 +5,12 @@
 //! reads it; anything else (an integer, a time without an offset that another tool wrote) is left
 //! to rusqlite's general reading.
 
+use crate::store::db::{self, Row};
 use chrono::{DateTime, Utc};
 use mashang_model::time::parse_rfc3339;
-use rusqlite::Row;
 use rusqlite::types::ValueRef;
 
-pub(crate) fn time_at(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn time_at(row: &Row<'_>, index: usize) -> db::Result<DateTime<Utc>> {
     let fast = match row.get_ref(index)? {
         ValueRef::Text(text) => std::str::from_utf8(text).ok().and_then(|text| parse_rfc3339(text).ok()),
         _ => None,
@@ -21,7 +21,7 @@ pub(crate) fn time_at(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<
     }
 }
 
-pub(crate) fn optional_time_at(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+pub(crate) fn optional_time_at(row: &Row<'_>, index: usize) -> db::Result<Option<DateTime<Utc>>> {
     match row.get_ref(index)? {
         ValueRef::Null => Ok(None),
         _ => time_at(row, index).map(Some),
@@ -31,9 +31,13 @@ pub(crate) fn optional_time_at(row: &Row<'_>, index: usize) -> rusqlite::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::db::Connection;
     use chrono::TimeZone;
     use proptest::prelude::*;
-    use rusqlite::Connection;
+
+    fn in_memory() -> Connection {
+        Connection::Sqlite(rusqlite::Connection::open_in_memory().expect("memory database"))
+    }
 
     /// What rusqlite itself makes of `stored`, and what `time_at` makes of it.
     fn both_read(connection: &Connection, stored: &str) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
@@ -44,7 +48,7 @@ mod tests {
 
     #[test]
     fn the_shapes_the_store_meets_read_as_rusqlite_reads_them() {
-        let connection = Connection::open_in_memory().expect("memory database");
+        let connection = in_memory();
         for stored in [
             "2026-12-01 18:55:39.123456789+00:00",
             "2026-12-01 18:55:39+00:00",
@@ -68,7 +72,7 @@ mod tests {
         #[test]
         fn every_time_written_reads_back_the_same(seconds in 0i64..4_102_444_800, nanos in 0u32..1_000_000_000) {
             let time = Utc.timestamp_opt(seconds, nanos).single().expect("a valid time");
-            let connection = Connection::open_in_memory().expect("memory database");
+            let connection = in_memory();
             let read = connection
                 .query_row("SELECT ?1", [time], |row| time_at(row, 0))
                 .expect("read back");

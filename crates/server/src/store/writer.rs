@@ -1,6 +1,6 @@
 //! The single writer thread and its group commit.
 
-use rusqlite::Connection;
+use super::db::Connection;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use tokio::sync::{mpsc, oneshot};
 
@@ -100,7 +100,9 @@ fn commit_batch(connection: &Connection, batch: Vec<WriteJob>) {
     while let Some(job) = jobs.next() {
         let outcome =
             connection.execute_batch("SAVEPOINT job").map_err(StoreError::from).and_then(|()| (job.run)(connection));
-        if connection.is_autocommit() {
+        if let Connection::Sqlite(sqlite) = connection
+            && sqlite.is_autocommit()
+        {
             // SQLite rolled the whole transaction back by itself (disk full, I/O error): nothing
             // of this batch was stored, and every write in it hears why.
             let cause = outcome.err().unwrap_or_else(|| StoreError::Database("the transaction was rolled back".into()));

@@ -3,6 +3,7 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+use mashang_server::store::db::Connection;
 use mashang_server::{Config, Server};
 use serde_json::{Value, json};
 use std::net::{IpAddr, Ipv4Addr};
@@ -10,6 +11,8 @@ use std::path::PathBuf;
 
 pub struct TestServer {
     pub base: String,
+    /// The PostgreSQL database (with this test's schema) when the suite runs on PostgreSQL.
+    pub postgres: Option<String>,
     pub store: mashang_server::store::Store,
     pub database: PathBuf,
     pub client: reqwest::Client,
@@ -36,15 +39,24 @@ impl TestServer {
 
     /// Starts with the test configuration adjusted by `adjust`.
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        // The server's errors (a 500's cause) appear with a failing test's output.
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("mashang_server=error").try_init();
         let scratch = tempfile::tempdir().expect("temporary folder");
         let dist = scratch.path().join("dist");
         std::fs::create_dir_all(&dist).expect("dist folder");
         std::fs::write(dist.join("index.html"), INDEX_HTML).expect("index.html");
         let database = scratch.path().join("test.db");
+        let postgres = match postgres_server() {
+            Some(server) => Some(fresh_schema(&server).await),
+            None => None,
+        };
         let mut config = Config {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
-            database: database.clone(),
+            database: match &postgres {
+                Some(url) => mashang_server::config::Database::Postgres(url.clone()),
+                None => database.clone().into(),
+            },
             dist,
             base_path: "/".to_owned(),
             no_demo_data: false,
@@ -80,7 +92,8 @@ impl TestServer {
             consultation_within_days: 3,
             escalation_interval_seconds: 60,
             staff_idle_minutes: 30,
-            key_file: None,
+            // On SQLite the key file goes beside the database; PostgreSQL needs it named.
+            key_file: postgres.is_some().then(|| key_file_of(&database)),
             data_key: None,
             secure_cookies: false,
         };
@@ -92,11 +105,10 @@ impl TestServer {
         tokio::spawn(server.serve(async {
             let _ = stop.await;
         }));
-        let seeded_complaints = rusqlite::Connection::open(&database)
-            .and_then(|c| c.query_row("SELECT count(*) FROM complaints", [], |row| row.get(0)))
-            .expect("count seeded complaints");
+        let seeded_complaints = count_rows(postgres.as_deref(), &database, "complaints");
         Self {
             base: format!("http://{address}"),
+            postgres,
             store,
             database,
             seeded_complaints,
@@ -109,9 +121,7 @@ impl TestServer {
     /// The keys the server sealed personal data with, read from the key file it created beside
     /// its database.
     pub fn personal_data(&self) -> mashang_server::store::PersonalData {
-        let mut key_file = self.database.clone().into_os_string();
-        key_file.push(".key");
-        mashang_server::keys::Keys::load(None, std::path::Path::new(&key_file)).unwrap().personal_data()
+        mashang_server::keys::Keys::load(None, &key_file_of(&self.database)).unwrap().personal_data()
     }
 
     /// How the database knows a phone number.
@@ -213,11 +223,128 @@ impl TestServer {
     /// Counts rows straight from the database file, as an operator would; `rows` is a table
     /// name, optionally followed by a WHERE clause.
     pub fn count(&self, rows: &str) -> i64 {
-        let connection = rusqlite::Connection::open(&self.database).expect("open database");
-        connection.query_row(&format!("SELECT count(*) FROM {rows}"), [], |row| row.get(0)).expect("count")
+        count_rows(self.postgres.as_deref(), &self.database, rows)
+    }
+
+    /// Runs `work` on a connection of its own to this server's database, as an operator would.
+    pub fn with_database<R: Send>(&self, work: impl FnOnce(&Connection) -> R + Send) -> R {
+        with_database(self.postgres.as_deref(), &self.database, work)
+    }
+
+    /// A second store on this server's database, as another instance of the deployment (or this
+    /// one after a restart) would open it.
+    pub async fn another_store(&self) -> mashang_server::store::Store {
+        let options = mashang_server::store::StoreOptions {
+            readers: 1,
+            policies: Default::default(),
+            busy_timeout: std::time::Duration::from_secs(5),
+            max_size_bytes: None,
+        };
+        let store = match &self.postgres {
+            Some(url) => mashang_server::store::Store::open_postgres(url, options, self.personal_data()).await,
+            None => mashang_server::store::Store::open(&self.database, options, self.personal_data()),
+        };
+        store.expect("another store")
+    }
+
+    /// An operator's shell holding the lock every filing needs, until released.
+    pub async fn lock_database(&self) -> OperatorLock {
+        match &self.postgres {
+            None => {
+                let connection = rusqlite::Connection::open(&self.database).expect("open database");
+                connection.execute_batch("BEGIN EXCLUSIVE").expect("the write lock");
+                OperatorLock::Sqlite(connection)
+            }
+            Some(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect");
+                tokio::spawn(connection);
+                client.batch_execute("BEGIN; LOCK TABLE complaints IN EXCLUSIVE MODE").await.expect("the table lock");
+                OperatorLock::Postgres(client)
+            }
+        }
+    }
+
+    /// Whether the suite runs on PostgreSQL; the few tests about the SQLite file itself skip then.
+    pub fn on_postgres(&self) -> bool {
+        self.postgres.is_some()
     }
 }
 
+pub enum OperatorLock {
+    Sqlite(rusqlite::Connection),
+    Postgres(tokio_postgres::Client),
+}
+
+impl OperatorLock {
+    pub async fn release(self) {
+        match self {
+            Self::Sqlite(connection) => connection.execute_batch("ROLLBACK").expect("rollback"),
+            Self::Postgres(client) => client.batch_execute("ROLLBACK").await.expect("rollback"),
+        }
+    }
+}
+
+/// The PostgreSQL server the suite runs on, if any: `cargo xtask test` sets it for the second
+/// run of the API tests, to a database of the throwaway cluster it started.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("MASHANG_TEST_POSTGRES").ok().filter(|url| !url.trim().is_empty())
+}
+
+fn key_file_of(database: &std::path::Path) -> PathBuf {
+    let mut key_file = database.as_os_str().to_owned();
+    key_file.push(".key");
+    PathBuf::from(key_file)
+}
+
+/// A schema of its own for one test, and the URL that makes it the connection's first.
+pub async fn fresh_schema(server: &str) -> String {
+    let (client, connection) = tokio_postgres::connect(server, tokio_postgres::NoTls).await.expect("PostgreSQL");
+    tokio::spawn(connection);
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("a schema");
+    let separator = if server.contains('?') { '&' } else { '?' };
+    format!("{server}{separator}options=-csearch_path%3D{schema}")
+}
+
+/// Counts rows straight from the database, as an operator would: `rows` is a table name,
+/// optionally followed by a WHERE clause.
+fn count_rows(postgres: Option<&str>, database: &std::path::Path, rows: &str) -> i64 {
+    with_database(postgres, database, |connection| {
+        connection.query_row(&format!("SELECT count(*) FROM {rows}"), [], |row| row.get(0)).expect("count")
+    })
+}
+
+/// Counts rows of the PostgreSQL database at `url` (see [`TestServer::count`]).
+pub fn count_on(url: &str, rows: &str) -> i64 {
+    count_rows(Some(url), std::path::Path::new(""), rows)
+}
+
+/// Runs `work` on a connection of its own to the test's database, as an operator's shell would.
+fn with_database<R: Send>(
+    postgres: Option<&str>,
+    database: &std::path::Path,
+    work: impl FnOnce(&Connection) -> R + Send,
+) -> R {
+    let Some(url) = postgres else {
+        return work(&Connection::Sqlite(rusqlite::Connection::open(database).expect("open database")));
+    };
+    // The test's own runtime must not be blocked on: the connection gets a runtime of its own,
+    // on a thread of its own.
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                let connection = runtime.block_on(Connection::open_postgres(url)).expect("connect");
+                work(&connection)
+            })
+            .join()
+            .expect("the operator's work")
+    })
+}
 impl Drop for TestServer {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {

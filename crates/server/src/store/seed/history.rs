@@ -4,12 +4,13 @@
 //! one (`apply_action`, with the escalation rules catching up before each step), so the cards
 //! and repeats the scorecards count are the ones the rules gave. Deterministic: a fixed seed.
 
+use crate::store::db::Connection;
 use chrono::{DateTime, Duration, Utc};
 use mashang_model::lifecycle::{Action, Party};
 use mashang_model::{ActorRole, PhoneNumber, Rating, Satisfaction, Solved, ValidComplaint};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::super::complaints::{
     ActionInput, Actor, ComplaintRow, FilingOutcome, Policies, apply_action, insert_complaint,

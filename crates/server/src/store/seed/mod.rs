@@ -4,10 +4,11 @@
 //! `apply_action` as the API, so demo data always obeys the lifecycle. Names of communities,
 //! companies and people are invented.
 
+use crate::store::db::Connection;
 use chrono::{DateTime, Duration, Utc};
 use mashang_model::lifecycle::{Action, Party};
 use mashang_model::{ActorRole, HandlerRole, PhoneNumber, Rating, Satisfaction, Solved, StaffRole, ValidComplaint};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::complaints::{ActionInput, Actor, ComplaintRow, FilingOutcome, Policies, apply_action, insert_complaint};
 use super::escalations;
@@ -447,8 +448,17 @@ impl Store {
         .map_err(StoreError::Database)?;
         // The demo stories follow the default rules whatever a deployment configures, so that
         // seeding never fails on them (a reopening inside 15 days, say).
-        let (policies, personal) = (Policies::default(), self.personal.clone());
-        self.write(move |connection| seed(connection, now, &passwords, &hashes, &policies, &personal)).await
+        let policies = Policies::default();
+        // Another instance starting at the same moment may be seeding the shared database: wait
+        // for it (past the usual lock timeout), then find the data there and seed nothing.
+        let patience = std::time::Instant::now() + std::time::Duration::from_secs(180);
+        loop {
+            let (passwords, hashes, personal) = (passwords.clone(), hashes.clone(), self.personal.clone());
+            match self.write(move |connection| seed(connection, now, &passwords, &hashes, &policies, &personal)).await {
+                Err(StoreError::Busy) if std::time::Instant::now() < patience => continue,
+                outcome => return outcome,
+            }
+        }
     }
 }
 
@@ -465,8 +475,8 @@ fn seed(
         return Ok(DemoData::default());
     }
     for (district, street, community, company, households) in COMMUNITIES {
-        connection.execute("INSERT OR IGNORE INTO districts (name) VALUES (?1)", [district])?;
-        connection.execute("INSERT OR IGNORE INTO property_companies (name) VALUES (?1)", [company])?;
+        connection.execute("INSERT INTO districts (name) VALUES (?1) ON CONFLICT DO NOTHING", [district])?;
+        connection.execute("INSERT INTO property_companies (name) VALUES (?1) ON CONFLICT DO NOTHING", [company])?;
         connection.execute(
             "INSERT INTO communities (district_id, street, name, property_company_id, households)
              VALUES ((SELECT id FROM districts WHERE name = ?1), ?2, ?3, (SELECT id FROM property_companies WHERE name = ?4),
@@ -475,11 +485,12 @@ fn seed(
         )?;
     }
     for (position, (zh, en, kind, children)) in CATEGORIES.iter().enumerate() {
-        connection.execute(
-            "INSERT INTO categories (parent_id, name_zh, name_en, kind, urgent, position) VALUES (NULL, ?1, ?2, ?3, 0, ?4)",
+        let parent: i64 = connection.query_row(
+            "INSERT INTO categories (parent_id, name_zh, name_en, kind, urgent, position) VALUES (NULL, ?1, ?2, ?3, 0, ?4)
+             RETURNING id",
             params![zh, en, kind, position as i64],
+            |row| row.get(0),
         )?;
-        let parent = connection.last_insert_rowid();
         for (child_position, (child_zh, child_en, urgent)) in children.iter().enumerate() {
             let (sign_unit, sign_amount, resolve_amount) =
                 if *urgent { ("hours", 2, 24) } else { ("working_days", 1, 168) };
