@@ -5,6 +5,7 @@
 //! tools (npm, from the committed lockfile) and, for the tests, Chromium and CJK fonts (apt).
 //! Nothing downloads a binary from anywhere else: Trunk runs offline with pinned tool versions.
 
+mod postgres;
 mod split;
 mod tools;
 
@@ -104,8 +105,29 @@ fn test() -> Result {
     tools::ensure_test_tools(&root)?;
     step("native tests (cargo test --workspace)");
     tools::run_checked(Command::new("cargo").args(["test", "--locked", "--workspace"]).current_dir(&root))?;
+    let scratch = std::env::temp_dir().join(format!("mashang-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("creating {}: {e}", scratch.display()))?;
+    let outcome = server_tests_on_postgres(&root, &scratch).and_then(|()| app_tests(&root, &scratch));
+    let _ = std::fs::remove_dir_all(&scratch);
+    outcome
+}
 
-    build_apps(&root)?;
+/// The server's API tests again, each on a schema of its own in a throwaway PostgreSQL, and the
+/// tests that need two instances on one database (which skip on SQLite).
+fn server_tests_on_postgres(root: &Path, scratch: &Path) -> Result {
+    let postgres = postgres::ThrowawayPostgres::start(scratch)?;
+    step("the server's API tests on PostgreSQL (cargo test -p mashang-server --tests)");
+    tools::run_checked(
+        Command::new("cargo")
+            .args(["test", "--locked", "-p", "mashang-server", "--tests"])
+            .env("MASHANG_TEST_POSTGRES", &postgres.url)
+            .current_dir(root),
+    )
+}
+
+/// Builds both apps, then fuzzes the API and runs the browser tests against the built app.
+fn app_tests(root: &Path, scratch: &Path) -> Result {
+    build_apps(root)?;
     // The debug build `cargo test --workspace` has just compiled for the server's own tests: a fresh
     // machine compiles the server's dependency tree once instead of twice (about seven minutes of
     // CI), and the browser tests take as long against it as against the optimised one. Not
@@ -115,12 +137,7 @@ fn test() -> Result {
     if !server_binary.is_file() {
         return Err(format!("{} is missing: `cargo test --workspace` builds it", server_binary.display()));
     }
-    let scratch = std::env::temp_dir().join(format!("mashang-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).map_err(|e| format!("creating {}: {e}", scratch.display()))?;
-    let outcome =
-        fuzz_api(&root, &server_binary, &scratch).and_then(|()| browser_tests(&root, &server_binary, &scratch));
-    let _ = std::fs::remove_dir_all(&scratch);
-    outcome
+    fuzz_api(root, &server_binary, scratch).and_then(|()| browser_tests(root, &server_binary, scratch))
 }
 
 /// Schemathesis against the OpenAPI document, on a server of its own with the rate limits
@@ -330,11 +347,44 @@ fn bench() -> Result {
     );
     drop((server, bare));
     let outcome = outcome
+        .and_then(|()| bench_postgres(&root, &scratch))
         .and_then(|()| bench_hotline(&root, &scratch))
         .and_then(|()| bench_large_database(&root, &scratch))
         .and_then(|()| bench_queue(&root, &scratch));
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
+}
+
+/// Lookups and filings on PostgreSQL: one instance, then two sharing the database, each against
+/// a bare axum + PostgreSQL lookup in the same run.
+fn bench_postgres(root: &Path, scratch: &Path) -> Result {
+    let postgres = postgres::ThrowawayPostgres::start(scratch)?;
+    let instance = || {
+        let mut command = Command::new(root.join("target/server/mashang-server"));
+        command
+            .args(["--bind", "127.0.0.1", "--port", "0", "--lookup-limit-per-minute", "1000000000", "--database"])
+            .arg(&postgres.url)
+            .arg("--key-file")
+            .arg(scratch.join("postgres.key"))
+            .arg("--dist")
+            .arg(root.join("dist"));
+        TestServer::spawn(&mut command)
+    };
+    let first = instance()?;
+    let bare = TestServer::spawn(Command::new(root.join("target/server/examples/bare")).arg(&postgres.url))?;
+    let load = |urls: &str| {
+        tools::run_checked(
+            Command::new(root.join("target/server/examples/load"))
+                .arg(urls)
+                .args(["10", "32"])
+                .env("BARE_URL", &bare.url),
+        )
+    };
+    step(&format!("load against one instance on PostgreSQL at {} (and the bare server at {})", first.url, bare.url));
+    load(&first.url)?;
+    let second = instance()?;
+    step(&format!("load against two instances on one PostgreSQL: {} and {}", first.url, second.url));
+    load(&format!("{},{}", first.url, second.url))
 }
 
 /// The 12345 exchange on a fresh database: a 10,000-row import, twice, and the export.

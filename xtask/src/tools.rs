@@ -193,7 +193,7 @@ pub fn ensure_apt_packages(packages: &[&str]) -> Result {
         return Ok(());
     }
     step(&format!("installing {} with apt", missing.join(" ")));
-    let as_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let as_root = is_root();
     let apt = |args: &[&str]| -> Command {
         let mut command = if as_root { Command::new("apt-get") } else { Command::new("sudo") };
         if !as_root {
@@ -206,6 +206,10 @@ pub fn ensure_apt_packages(packages: &[&str]) -> Result {
     let mut install = apt(&["install", "-y", "-q"]);
     install.args(&missing);
     run_checked(&mut install)
+}
+
+pub fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 fn apt_installed(package: &str) -> bool {
