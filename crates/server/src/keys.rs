@@ -40,9 +40,14 @@ impl Keys {
             Ok(text) => Ok(Self::from_master(&parse(text.trim())?)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 let master: [u8; 32] = rand::random();
-                write_private(key_file, &hex::encode(master))?;
-                tracing::info!("created the key file {}; back it up apart from the database", key_file.display());
-                Ok(Self::from_master(&master))
+                if publish_private(key_file, &hex::encode(master))? {
+                    tracing::info!("created the key file {}; back it up apart from the database", key_file.display());
+                    Ok(Self::from_master(&master))
+                } else {
+                    // Another instance starting beside this one made it first: use theirs.
+                    let text = std::fs::read_to_string(key_file)?;
+                    Ok(Self::from_master(&parse(text.trim())?))
+                }
             }
             Err(error) => Err(anyhow::anyhow!("reading the key file {}: {error}", key_file.display())),
         }
@@ -69,19 +74,29 @@ fn parse(hex_key: &str) -> anyhow::Result<[u8; 32]> {
     bytes.try_into().map_err(|_| anyhow::anyhow!("the data key must be 64 hex digits (32 bytes)"))
 }
 
-fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+/// Creates the file at `path` holding `text`, readable by the owner only, unless it exists.
+/// Returns whether this call created it. The text is written in full under a temporary name and
+/// then linked into place, so an instance starting at the same moment never reads half a key.
+fn publish_private(path: &Path, text: &str) -> anyhow::Result<bool> {
     use std::io::Write;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let draft = folder.join(format!(".mashang-key-{}-{:016x}", std::process::id(), rand::random::<u64>()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()?;
-    Ok(())
+    let written = options.open(&draft).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&draft, path));
+    let _ = std::fs::remove_file(&draft);
+    match linked {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(anyhow::anyhow!("creating the key file {}: {error}", path.display())),
+    }
 }
 
 #[cfg(test)]
@@ -104,5 +119,22 @@ mod tests {
             let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
             assert_eq!(mode & 0o077, 0, "owner only");
         }
+    }
+
+    #[test]
+    fn instances_starting_together_make_one_key_file_and_all_use_it() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let path = folder.path().join("keys").join("mashang.key");
+        let starts: Vec<_> = (0..8)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || Keys::load(None, &path).expect("loaded").photo().to_vec())
+            })
+            .collect();
+        let keys: std::collections::BTreeSet<Vec<u8>> = starts.into_iter().map(|start| start.join().unwrap()).collect();
+        assert_eq!(keys.len(), 1, "one key for every instance");
+        let left: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no drafts left beside the key file");
+        assert_eq!(Keys::load(None, &path).expect("read back").photo(), keys.first().unwrap().as_slice());
     }
 }

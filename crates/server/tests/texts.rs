@@ -327,9 +327,8 @@ async fn the_choice_of_texts_belongs_to_the_filer_and_the_neighbours_who_joined(
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let sent: Value = server.get("/api/v1/dev/texts/13911112222").await.json().await.unwrap();
-    let texts = sent["texts"].as_array().unwrap();
-    assert_eq!(texts.len(), 1, "{sent}");
+    let texts = server.dev_texts("13911112222").await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
     let text = texts[0]["text"].as_str().unwrap();
     assert!(text.contains("已被办理单位签收") && text.contains(&format!("/complaints/{number}")), "{text}");
     assert!(!text.contains("路灯"), "{text}");

@@ -108,6 +108,10 @@ impl From<db::Error> for StoreError {
     }
 }
 
+/// How long a starting server waits for another instance that is migrating or seeding the
+/// same database before it gives up.
+pub(crate) const STARTUP_PATIENCE: Duration = Duration::from_secs(180);
+
 /// How long a filing's idempotency key is remembered.
 pub const IDEMPOTENCY_KEY_LIFETIME: chrono::Duration = chrono::Duration::days(30);
 
@@ -294,7 +298,7 @@ impl Store {
             policies: options.policies,
             personal: personal.clone(),
         };
-        store.write(move |connection| migrations::check_data_key(connection, &personal)).await?;
+        store.write_patiently(move |connection| migrations::check_data_key(connection, &personal)).await?;
         Ok(store)
     }
 
@@ -376,6 +380,25 @@ impl Store {
             Ok(purged)
         })
         .await
+    }
+
+    /// A write made while the server starts: another instance starting on the same shared
+    /// database may hold the lock for a while (seeding takes seconds), so wait past the usual
+    /// lock timeout rather than fail the start.
+    async fn write_patiently<R, F>(&self, work: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: Fn(&Connection) -> Result<R, StoreError> + Send + Sync + 'static,
+    {
+        let work = std::sync::Arc::new(work);
+        let patience = std::time::Instant::now() + STARTUP_PATIENCE;
+        loop {
+            let attempt = work.clone();
+            match self.write(move |connection| attempt(connection)).await {
+                Err(StoreError::Busy) if std::time::Instant::now() < patience => continue,
+                outcome => return outcome,
+            }
+        }
     }
 
     /// Runs `work` inside a write transaction and answers after the commit: on SQLite the next

@@ -127,7 +127,9 @@ impl PgConnection {
 /// Brings the database up to the newest schema, one instance at a time.
 pub async fn migrate(connection: &PgConnection) -> Result<()> {
     let client = &connection.client;
-    client.batch_execute(&format!("BEGIN; SELECT {MIGRATION_LOCK}")).await?;
+    // Another instance may be migrating this moment: wait for it past the request lock timeout.
+    let patience = super::STARTUP_PATIENCE.as_millis();
+    client.batch_execute(&format!("BEGIN; SET LOCAL lock_timeout = {patience}; SELECT {MIGRATION_LOCK}")).await?;
     let outcome = async {
         client.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").await?;
         let current: i64 = client.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]).await?.get(0);

@@ -10,7 +10,13 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
 pub struct TestServer {
+    /// The first instance's address.
     pub base: String,
+    /// Every instance's address: on PostgreSQL the suite runs two instances on the test's schema,
+    /// and the helpers' requests take turns between them, so every API test is also a test of two
+    /// instances sharing one database.
+    pub bases: Vec<String>,
+    turn: std::sync::atomic::AtomicUsize,
     /// The PostgreSQL database (with this test's schema) when the suite runs on PostgreSQL.
     pub postgres: Option<String>,
     pub store: mashang_server::store::Store,
@@ -19,7 +25,7 @@ pub struct TestServer {
     /// Complaints in the database when the server started: the demo stories and their history.
     pub seeded_complaints: i64,
     _scratch: tempfile::TempDir,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shutdown: Vec<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// Shaped like Trunk's output: a relative `<base>` that the server replaces.
@@ -98,23 +104,31 @@ impl TestServer {
             secure_cookies: false,
         };
         adjust(&mut config);
-        let server = Server::bind(&config).await.expect("server starts");
-        let address = server.local_addr().expect("bound address");
-        let store = server.store.clone();
-        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(server.serve(async {
-            let _ = stop.await;
-        }));
+        // Time travel moves one process's clock, so those tests keep to one instance.
+        let instances = if postgres.is_some() && !config.dev_time_travel { 2 } else { 1 };
+        let (mut bases, mut stores, mut shutdown) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..instances {
+            let server = Server::bind(&config).await.expect("server starts");
+            bases.push(format!("http://{}", server.local_addr().expect("bound address")));
+            stores.push(server.store.clone());
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            tokio::spawn(server.serve(async {
+                let _ = stopped.await;
+            }));
+            shutdown.push(stop);
+        }
         let seeded_complaints = count_rows(postgres.as_deref(), &database, "complaints");
         Self {
-            base: format!("http://{address}"),
+            base: bases[0].clone(),
+            bases,
+            turn: Default::default(),
+            store: stores.swap_remove(0),
             postgres,
-            store,
             database,
             seeded_complaints,
             client: reqwest::Client::new(),
             _scratch: scratch,
-            shutdown: Some(shutdown),
+            shutdown,
         }
     }
 
@@ -129,8 +143,33 @@ impl TestServer {
         self.personal_data().phone_key(&mashang_model::PhoneNumber::parse(phone).unwrap())
     }
 
+    /// `path` at the instance whose turn it is. The development code sender stands in for the
+    /// resident's phone and keeps what it sent in its own process, so codes are asked for and read
+    /// at the first instance (and checked at either: the code itself is in the database).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        let turn = self.turn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let sent_here = path == "/api/v1/auth/codes" || path.starts_with("/api/v1/dev/codes/");
+        let base = if sent_here { &self.base } else { &self.bases[turn % self.bases.len()] };
+        format!("{base}{path}")
+    }
+
+    /// Every text the log senders sent to `phone`: each instance sends the texts it takes from
+    /// the outbox and keeps them in its own process.
+    pub async fn dev_texts(&self, phone: &str) -> Vec<Value> {
+        let mut texts = Vec::new();
+        for base in &self.bases {
+            let sent: Value = self
+                .client
+                .get(format!("{base}/api/v1/dev/texts/{phone}"))
+                .send()
+                .await
+                .expect("request")
+                .json()
+                .await
+                .expect("the texts sent");
+            texts.extend(sent["texts"].as_array().cloned().unwrap_or_default());
+        }
+        texts
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -347,7 +386,7 @@ fn with_database<R: Send>(
 }
 impl Drop for TestServer {
     fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
+        for shutdown in self.shutdown.drain(..) {
             let _ = shutdown.send(());
         }
     }

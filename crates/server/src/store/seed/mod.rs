@@ -450,15 +450,9 @@ impl Store {
         // seeding never fails on them (a reopening inside 15 days, say).
         let policies = Policies::default();
         // Another instance starting at the same moment may be seeding the shared database: wait
-        // for it (past the usual lock timeout), then find the data there and seed nothing.
-        let patience = std::time::Instant::now() + std::time::Duration::from_secs(180);
-        loop {
-            let (passwords, hashes, personal) = (passwords.clone(), hashes.clone(), self.personal.clone());
-            match self.write(move |connection| seed(connection, now, &passwords, &hashes, &policies, &personal)).await {
-                Err(StoreError::Busy) if std::time::Instant::now() < patience => continue,
-                outcome => return outcome,
-            }
-        }
+        // for it, then find the data there and seed nothing.
+        let personal = self.personal.clone();
+        self.write_patiently(move |connection| seed(connection, now, &passwords, &hashes, &policies, &personal)).await
     }
 }
 
