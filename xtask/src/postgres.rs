@@ -67,7 +67,7 @@ impl ThrowawayPostgres {
     fn tool(&self, name: &str) -> Command {
         let program = self.bin.join(name);
         if self.as_root {
-            let mut command = Command::new("runuser");
+            let mut command = Command::new(runuser());
             command.args(["-u", "postgres", "--"]).arg(program);
             command
         } else {
@@ -91,6 +91,14 @@ impl Drop for ThrowawayPostgres {
             .status();
         let _ = std::fs::remove_dir_all(&self.folder);
     }
+}
+
+/// `runuser` is in `/usr/sbin`, which a CI runner's PATH may leave out even for root.
+fn runuser() -> PathBuf {
+    std::env::split_paths(&tools::system_path())
+        .map(|folder| folder.join("runuser"))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| PathBuf::from("runuser"))
 }
 
 /// `/usr/lib/postgresql/<newest>/bin`, where Debian keeps the server's programs.

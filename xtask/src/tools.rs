@@ -199,13 +199,26 @@ pub fn ensure_apt_packages(packages: &[&str]) -> Result {
         if !as_root {
             command.arg("apt-get");
         }
-        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive").env("PATH", system_path());
         command
     };
     run_checked(&mut apt(&["update", "-q"]))?;
     let mut install = apt(&["install", "-y", "-q"]);
     install.args(&missing);
     run_checked(&mut install)
+}
+
+/// PATH with the system folders added: dpkg refuses to install without `/usr/sbin` and `/sbin`
+/// (ldconfig, start-stop-daemon), and a CI runner's PATH may leave them out.
+pub fn system_path() -> std::ffi::OsString {
+    let mut folders: Vec<std::path::PathBuf> =
+        std::env::var_os("PATH").map(|path| std::env::split_paths(&path).collect()).unwrap_or_default();
+    for system in ["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"] {
+        if !folders.iter().any(|folder| folder == std::path::Path::new(system)) {
+            folders.push(system.into());
+        }
+    }
+    std::env::join_paths(folders).unwrap_or_default()
 }
 
 pub fn is_root() -> bool {
