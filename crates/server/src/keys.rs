@@ -36,21 +36,18 @@ impl Keys {
         if let Some(hex_key) = environment.map(str::trim).filter(|k| !k.is_empty()) {
             return Ok(Self::from_master(&parse(hex_key)?));
         }
-        match std::fs::read_to_string(key_file) {
-            Ok(text) => Ok(Self::from_master(&parse(text.trim())?)),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                let master: [u8; 32] = rand::random();
-                if publish_private(key_file, &hex::encode(master))? {
-                    tracing::info!("created the key file {}; back it up apart from the database", key_file.display());
-                    Ok(Self::from_master(&master))
-                } else {
-                    // Another instance starting beside this one made it first: use theirs.
-                    let text = std::fs::read_to_string(key_file)?;
-                    Ok(Self::from_master(&parse(text.trim())?))
-                }
-            }
-            Err(error) => Err(anyhow::anyhow!("reading the key file {}: {error}", key_file.display())),
+        if let Some(master) = read_key_file(key_file)? {
+            return Ok(Self::from_master(&master));
         }
+        let master: [u8; 32] = rand::random();
+        if publish_private(key_file, &hex::encode(master))? {
+            tracing::info!("created the key file {}; back it up apart from the database", key_file.display());
+            return Ok(Self::from_master(&master));
+        }
+        // Another instance starting beside this one made it first: use theirs.
+        let theirs = read_key_file(key_file)?
+            .ok_or_else(|| anyhow::anyhow!("the key file {} vanished as it was made", key_file.display()))?;
+        Ok(Self::from_master(&theirs))
     }
 
     pub fn photo(&self) -> &[u8] {
@@ -67,6 +64,15 @@ fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
     let mut mac = crate::secrets::hmac_with(master);
     mac.update(label);
     mac.finalize().into_bytes().into()
+}
+
+/// The key in the file at `path`, or `None` if there is no such file.
+fn read_key_file(path: &Path) -> anyhow::Result<Option<[u8; 32]>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(parse(text.trim())?)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(anyhow::anyhow!("reading the key file {}: {error}", path.display())),
+    }
 }
 
 fn parse(hex_key: &str) -> anyhow::Result<[u8; 32]> {
