@@ -232,20 +232,15 @@ fn file_idempotently(
 ) -> Result<FilingOutcome, StoreError> {
     let key_hash = secrets::sha256(format!("idempotency:{}", filing.idempotency_key).as_bytes());
     // A key older than the lifetime is forgotten even before housekeeping removes it.
-    let seen: Option<(Vec<u8>, i64)> = connection
-        .prepare_cached(
-            "SELECT request_hash, complaint_id FROM idempotency_keys WHERE key_hash = ?1 AND created_at >= ?2",
-        )?
-        .query_row(params![key_hash.as_slice(), filing.filed_at - IDEMPOTENCY_KEY_LIFETIME], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .optional()?;
-    if let Some((request_hash, complaint_id)) = seen {
-        if request_hash != filing.request_hash {
-            return Ok(FilingOutcome::KeyReused);
-        }
-        return Ok(FilingOutcome::Replayed(receipt(connection, complaint_id, &filing.idempotency_key)?));
+    let remembered_since = filing.filed_at - IDEMPOTENCY_KEY_LIFETIME;
+    if let Some(earlier) = earlier_filing(connection, &key_hash, filing, remembered_since)? {
+        return Ok(earlier);
     }
+    // Two filings with one key may both get this far when they run at once (on PostgreSQL
+    // without the write lock, or a back end that writes in parallel): the key's primary key
+    // decides which one counts. The loser waits for the winner's commit, finds its key taken,
+    // undoes its own complaint and answers with the winner's receipt.
+    connection.execute_batch("SAVEPOINT filing")?;
     let outcome =
         insert_complaint(connection, &filing.complaint, filing.filed_at, &filing.idempotency_key, policies, personal)?;
     if let FilingOutcome::Filed(receipt) = &outcome {
@@ -254,15 +249,46 @@ fn file_idempotently(
             [receipt.tracking_number.as_str()],
             |row| row.get(0),
         )?;
-        connection.execute(
+        // A forgotten key's row is taken over; a remembered one's is left alone.
+        let claimed = connection.execute(
             "INSERT INTO idempotency_keys (key_hash, request_hash, complaint_id, created_at)
              VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (key_hash) DO UPDATE SET request_hash = excluded.request_hash,
-                 complaint_id = excluded.complaint_id, created_at = excluded.created_at",
-            params![key_hash.as_slice(), filing.request_hash.as_slice(), id, filing.filed_at],
+                 complaint_id = excluded.complaint_id, created_at = excluded.created_at
+             WHERE idempotency_keys.created_at < ?5",
+            params![key_hash.as_slice(), filing.request_hash.as_slice(), id, filing.filed_at, remembered_since],
         )?;
+        if claimed == 0 {
+            connection.execute_batch("ROLLBACK TO filing; RELEASE filing")?;
+            return earlier_filing(connection, &key_hash, filing, remembered_since)?
+                .ok_or_else(|| StoreError::Database("a claimed idempotency key has no filing".into()));
+        }
     }
+    connection.execute_batch("RELEASE filing")?;
     Ok(outcome)
+}
+
+/// What an earlier filing with this key, still remembered, makes of this one: its receipt again,
+/// or "key reused" when it was a different filing.
+fn earlier_filing(
+    connection: &Connection,
+    key_hash: &[u8; 32],
+    filing: &NewFiling,
+    remembered_since: DateTime<Utc>,
+) -> Result<Option<FilingOutcome>, StoreError> {
+    let seen: Option<(Vec<u8>, i64)> = connection
+        .prepare_cached(
+            "SELECT request_hash, complaint_id FROM idempotency_keys WHERE key_hash = ?1 AND created_at >= ?2",
+        )?
+        .query_row(params![key_hash.as_slice(), remembered_since], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(match seen {
+        None => None,
+        Some((request_hash, _)) if request_hash != filing.request_hash => Some(FilingOutcome::KeyReused),
+        Some((_, complaint_id)) => {
+            Some(FilingOutcome::Replayed(receipt(connection, complaint_id, &filing.idempotency_key)?))
+        }
+    })
 }
 
 /// The receipt as it was first given, rebuilt from the stored complaint and the presented key.
@@ -1066,4 +1092,155 @@ fn timeline(connection: &Connection, complaint_id: i64) -> db::Result<Vec<Timeli
             })
         })?
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    //! Two filings with one key in write transactions that overlap. The store's write lock
+    //! normally keeps them apart; these tests leave it out, so that the key's primary key alone
+    //! must keep the promise. Only PostgreSQL lets two write transactions overlap: the tests run in
+    //! `cargo xtask test`'s PostgreSQL pass (`MASHANG_TEST_POSTGRES`) and say they skip elsewhere.
+    use super::*;
+    use crate::store::StoreOptions;
+    use std::time::{Duration, Instant};
+
+    struct Overlap {
+        runtime: tokio::runtime::Runtime,
+        url: String,
+        community_id: i64,
+        category_id: i64,
+        personal: PersonalData,
+    }
+
+    impl Overlap {
+        /// A migrated schema of its own on the test server, with one community and category.
+        fn start() -> Option<Self> {
+            let Some(server) = std::env::var("MASHANG_TEST_POSTGRES").ok().filter(|url| !url.trim().is_empty()) else {
+                eprintln!("skipped: overlapping write transactions need PostgreSQL (MASHANG_TEST_POSTGRES)");
+                return None;
+            };
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let admin = runtime.block_on(Connection::open_postgres(&server)).expect("PostgreSQL");
+            admin.execute_batch(&format!("CREATE SCHEMA {schema}")).expect("a schema");
+            let separator = if server.contains('?') { '&' } else { '?' };
+            let url = format!("{server}{separator}options=-csearch_path%3D{schema}");
+            let personal = PersonalData::new([7; 32], [8; 32]);
+            let options = StoreOptions {
+                readers: 1,
+                policies: Default::default(),
+                busy_timeout: Duration::from_secs(5),
+                max_size_bytes: None,
+            };
+            runtime.block_on(Store::open_postgres(&url, options, personal.clone())).expect("migrations");
+            let setup = runtime.block_on(Connection::open_postgres(&url)).expect("connect");
+            let id = |sql: &str| -> i64 { setup.query_row(sql, [], |row| row.get(0)).expect(sql) };
+            let district = id("INSERT INTO districts (name) VALUES ('武侯区') RETURNING id");
+            let company = id("INSERT INTO property_companies (name) VALUES ('锦绣物业') RETURNING id");
+            let community_id = id(&format!(
+                "INSERT INTO communities (district_id, street, name, property_company_id)
+                 VALUES ({district}, '玉林街道', '芳草小区', {company}) RETURNING id"
+            ));
+            let category_id = id("INSERT INTO categories (name_zh, name_en, kind)
+                 VALUES ('电梯故障', 'Lift out of order', 'property') RETURNING id");
+            Some(Self { runtime, url, community_id, category_id, personal })
+        }
+
+        fn connect(&self) -> Connection {
+            self.runtime.block_on(Connection::open_postgres(&self.url)).expect("connect")
+        }
+
+        fn filing(&self, key: &str, description: &str) -> NewFiling {
+            NewFiling {
+                complaint: ValidComplaint {
+                    photo_ids: Vec::new(),
+                    community_id: self.community_id,
+                    category_id: self.category_id,
+                    location: "3栋2单元".to_owned(),
+                    description: description.to_owned(),
+                    name: String::new(),
+                    phone: PhoneNumber::parse("13912340987").expect("a phone number"),
+                    hide_identity_from_property: false,
+                    visible_to_neighbours: true,
+                    texts: false,
+                },
+                filed_at: Utc::now(),
+                idempotency_key: key.to_owned(),
+                request_hash: secrets::sha256(description.as_bytes()),
+            }
+        }
+
+        /// Files `first` and leaves it uncommitted, files `second` on another connection (which
+        /// must then wait for the first's key), commits the first and gives both outcomes.
+        fn overlapping(&self, first: NewFiling, second: NewFiling) -> (FilingOutcome, FilingOutcome) {
+            let policies = Policies::default();
+            let (earlier, later, watcher) = (self.connect(), self.connect(), self.connect());
+            let later_process: i32 = later.query_row("SELECT pg_backend_pid()", [], |row| row.get(0)).expect("pid");
+            // As the store's write transactions begin, without the lock they take.
+            earlier.execute_batch("BEGIN").expect("begin");
+            let first_outcome =
+                file_idempotently(&earlier, &first, &policies, &self.personal).expect("the first filing");
+            std::thread::scope(|scope| {
+                let personal = &self.personal;
+                let second_filing = scope.spawn(move || {
+                    later.execute_batch("BEGIN").expect("begin");
+                    let outcome = file_idempotently(&later, &second, &policies, personal).expect("the second filing");
+                    later.execute_batch("COMMIT").expect("commit");
+                    outcome
+                });
+                let waiting = Instant::now();
+                loop {
+                    let waits: Option<String> = watcher
+                        .query_row(
+                            &format!("SELECT wait_event_type FROM pg_stat_activity WHERE pid = {later_process}"),
+                            [],
+                            |row| row.get(0),
+                        )
+                        .expect("activity");
+                    if waits.as_deref() == Some("Lock") {
+                        break;
+                    }
+                    assert!(!second_filing.is_finished(), "the second filing did not wait for the first's key");
+                    assert!(waiting.elapsed() < Duration::from_secs(30), "the second filing never waited");
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                earlier.execute_batch("COMMIT").expect("commit");
+                (first_outcome, second_filing.join().expect("the second filing"))
+            })
+        }
+
+        fn complaints_describing(&self, description: &str) -> i64 {
+            let connection = self.connect();
+            connection
+                .query_row("SELECT count(*) FROM complaints WHERE description = ?1", [description], |row| row.get(0))
+                .expect("count")
+        }
+    }
+
+    #[test]
+    fn a_filing_that_overlaps_another_with_its_key_answers_with_the_others_receipt() {
+        let Some(overlap) = Overlap::start() else { return };
+        let key = uuid::Uuid::new_v4().to_string();
+        let description = "电梯停在6楼两天了，老人上下楼很困难";
+        let (first, second) = overlap.overlapping(overlap.filing(&key, description), overlap.filing(&key, description));
+        let FilingOutcome::Filed(filed) = first else { panic!("the first filing was not filed") };
+        let FilingOutcome::Replayed(replayed) = second else { panic!("the second filing was not a replay") };
+        assert_eq!(replayed.tracking_number, filed.tracking_number);
+        assert_eq!(replayed.access_token, filed.access_token);
+        assert_eq!(overlap.complaints_describing(description), 1, "one complaint for one key");
+    }
+
+    #[test]
+    fn a_different_filing_that_overlaps_another_with_its_key_is_refused() {
+        let Some(overlap) = Overlap::start() else { return };
+        let key = uuid::Uuid::new_v4().to_string();
+        let (first, second) = overlap.overlapping(
+            overlap.filing(&key, "楼道灯坏了一个星期，晚上看不见台阶"),
+            overlap.filing(&key, "垃圾站三天没有清运，味道很大"),
+        );
+        assert!(matches!(first, FilingOutcome::Filed(_)));
+        assert!(matches!(second, FilingOutcome::KeyReused), "a reused key must not file a second complaint");
+        assert_eq!(overlap.complaints_describing("垃圾站三天没有清运，味道很大"), 0);
+    }
 }
