@@ -53,7 +53,7 @@ impl TestServer {
         std::fs::write(dist.join("index.html"), INDEX_HTML).expect("index.html");
         let database = scratch.path().join("test.db");
         let postgres = match postgres_server() {
-            Some(server) => Some(fresh_schema(&server).await),
+            Some(server) => Some(seeded_database(&server, &key_file_of(&database)).await),
             None => None,
         };
         let mut config = Config {
@@ -343,6 +343,73 @@ pub async fn fresh_schema(server: &str) -> String {
     client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("a schema");
     let separator = if server.contains('?') { '&' } else { '?' };
     format!("{server}{separator}options=-csearch_path%3D{schema}")
+}
+
+/// A database of the test's own, copied from one that the first test of this binary seeded: on
+/// PostgreSQL seeding the demo year takes seconds, copying a database a fraction of one (it was
+/// most of the PostgreSQL pass). Its key file is written where the test's servers look for it, so
+/// they open it as the instance that seeded it would.
+async fn seeded_database(server: &str, key_file: &std::path::Path) -> String {
+    static TEMPLATE: tokio::sync::OnceCell<(String, Vec<u8>)> = tokio::sync::OnceCell::const_new();
+    let (template, key) = TEMPLATE.get_or_init(|| seeded_template(server)).await;
+    std::fs::write(key_file, key).expect("the key file");
+    let database = format!("t_{}", uuid::Uuid::new_v4().simple());
+    administer(server)
+        .await
+        .batch_execute(&format!("CREATE DATABASE {database} TEMPLATE {template}"))
+        .await
+        .expect("a copy of the seeded database");
+    database_url(server, &database)
+}
+
+/// A database seeded as a server seeds an empty one, with nobody connected to it.
+async fn seeded_template(server: &str) -> (String, Vec<u8>) {
+    let template = format!("seeded_{}", uuid::Uuid::new_v4().simple());
+    let admin = administer(server).await;
+    admin.batch_execute(&format!("CREATE DATABASE {template}")).await.expect("the seeded database");
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let key_file = scratch.path().join("seeded.key");
+    let keys = mashang_server::keys::Keys::load(None, &key_file).expect("a key");
+    let options = mashang_server::store::StoreOptions {
+        readers: 1,
+        policies: Default::default(),
+        busy_timeout: std::time::Duration::from_secs(5),
+        max_size_bytes: None,
+    };
+    let store =
+        mashang_server::store::Store::open_postgres(&database_url(server, &template), options, keys.personal_data())
+            .await
+            .expect("the seeded database's schema");
+    store.seed_demo_if_empty(chrono::Utc::now(), Some(STAFF_PASSWORD.to_owned())).await.expect("the demo data");
+    drop(store);
+    // A database is copied only when nobody is connected to it; the store's connections end on
+    // their own, but not necessarily before the first copy.
+    admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            &[&template],
+        )
+        .await
+        .expect("the seeding's connections closed");
+    (template, std::fs::read(&key_file).expect("the key file"))
+}
+
+async fn administer(server: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(server, tokio_postgres::NoTls).await.expect("PostgreSQL");
+    tokio::spawn(connection);
+    client
+}
+
+/// `server`'s URL with another database.
+fn database_url(server: &str, database: &str) -> String {
+    let (address, options) =
+        server.split_once('?').map_or((server, None), |(address, options)| (address, Some(options)));
+    let after_scheme = address.find("://").map_or(0, |at| at + 3);
+    let host = address[after_scheme..].find('/').map_or(address, |slash| &address[..after_scheme + slash]);
+    match options {
+        Some(options) => format!("{host}/{database}?{options}"),
+        None => format!("{host}/{database}"),
+    }
 }
 
 /// Counts rows straight from the database, as an operator would: `rows` is a table name,
