@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, Option<Step>)] = &[
     (9, include_str!("../../migrations/0009_texts.sql"), None),
     (10, include_str!("../../migrations/0010_repeat_index.sql"), None),
     (11, include_str!("../../migrations/0011_pass_leases.sql"), None),
+    (12, include_str!("../../migrations/0012_rate_tokens.sql"), None),
 ];
 
 /// Applies what is pending, then makes sure the database was sealed with these keys.

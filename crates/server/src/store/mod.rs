@@ -204,22 +204,27 @@ enum Transaction {
     Read,
     /// Waits for every other instance's write (see `postgres`).
     Write,
-    /// Changes only rows it locks itself (rate buckets), so it need not wait for writes.
-    Atomic,
+    /// One statement that changes only rows it locks itself (rate buckets): it need not wait for
+    /// writes, and runs as its own transaction, so its locks last no longer than it does.
+    Statement,
 }
 
-fn in_transaction<R>(
+fn in_transaction<R, F: FnOnce(&Connection) -> Result<R, StoreError>>(
     connection: &Connection,
     kind: Transaction,
-    work: impl FnOnce(&Connection) -> Result<R, StoreError>,
+    work: F,
 ) -> Result<R, StoreError> {
     let Connection::Postgres(postgres) = connection else {
         return work(connection);
     };
+    let guarded = |work: F| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(connection)))
+            .unwrap_or_else(|_| Err(StoreError::Database("a storage task panicked".into())))
+    };
     let begun = match kind {
         Transaction::Read => postgres.begin_read(),
         Transaction::Write => postgres.begin_write(),
-        Transaction::Atomic => postgres.batch("BEGIN"),
+        Transaction::Statement => return guarded(work),
     };
     if let Err(error) = begun {
         // The transaction may have begun and then failed (the write lock's wait timed out):
@@ -227,9 +232,7 @@ fn in_transaction<R>(
         let _ = postgres.batch("ROLLBACK");
         return Err(error.into());
     }
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(connection)))
-        .unwrap_or_else(|_| Err(StoreError::Database("a storage task panicked".into())));
-    match outcome {
+    match guarded(work) {
         Ok(value) => {
             postgres.batch("COMMIT")?;
             Ok(value)
@@ -315,47 +318,29 @@ impl Store {
         matches!(self.writes, Writes::Postgres(_))
     }
 
-    /// Reads the rate buckets named by `keys` (created full when new; stored under a keyed hash of
-    /// the name, which holds an address or a phone number) and locks them, lets
-    /// `decide` see their `(tokens, at)` and the time now (seconds since 1970), and stores the
-    /// token counts it returns, if any. Only where the database is shared; on SQLite the buckets
-    /// are kept in memory.
-    pub async fn update_rate_buckets<R, F>(&self, keys: Vec<String>, capacity: f64, decide: F) -> Result<R, StoreError>
-    where
-        R: Send + 'static,
-        F: FnOnce(&[(f64, f64)], f64) -> (Option<Vec<f64>>, R) + Send + 'static,
-    {
+    /// Takes one token from every rate bucket named by `keys` (created full when new; stored under
+    /// a keyed hash of the name, which holds an address or a phone number), or from none if any
+    /// is short of one, and gives the lowest level they had: at least 1 when the tokens were
+    /// taken. Only where the database is shared; on SQLite the buckets are kept in memory.
+    pub async fn take_rate_tokens(
+        &self,
+        keys: Vec<String>,
+        capacity: f64,
+        refill_per_second: f64,
+    ) -> Result<f64, StoreError> {
         let Writes::Postgres(pool) = &self.writes else {
             return Err(StoreError::Database("rate buckets are kept in memory beside a SQLite database".into()));
         };
-        let keys: Vec<String> = keys.iter().map(|key| self.personal.bucket_key(key)).collect();
-        pool.run(Transaction::Atomic, move |connection| {
+        let names = keys.iter().map(|key| self.personal.bucket_key(key)).collect::<Vec<_>>().join(" ");
+        pool.run(Transaction::Statement, move |connection| {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0.0, |since| since.as_secs_f64());
-            // Locked in one order by every instance, so two requests never wait on each other.
-            let mut order: Vec<usize> = (0..keys.len()).collect();
-            order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
-            let mut stored = vec![(capacity, now); keys.len()];
-            for at in order {
-                connection.execute(
-                    "INSERT INTO rate_buckets (bucket, tokens, at) VALUES (?1, ?2, ?3) ON CONFLICT (bucket) DO NOTHING",
-                    rusqlite::params![keys[at], capacity, now],
-                )?;
-                stored[at] = connection.query_row(
-                    "SELECT tokens, at FROM rate_buckets WHERE bucket = ?1 FOR UPDATE",
-                    [&keys[at]],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )?;
-            }
-            let (tokens, outcome) = decide(&stored, now);
-            for (key, tokens) in keys.iter().zip(tokens.unwrap_or_default()) {
-                connection.execute(
-                    "UPDATE rate_buckets SET tokens = ?2, at = ?3 WHERE bucket = ?1",
-                    rusqlite::params![key, tokens, now],
-                )?;
-            }
-            Ok(outcome)
+            Ok(connection.query_row(
+                "SELECT take_rate_tokens(?1, ?2, ?3, ?4)",
+                rusqlite::params![names, capacity, refill_per_second, now],
+                |row| row.get(0),
+            )?)
         })
         .await
     }

@@ -33,6 +33,7 @@ const MIGRATION_LOCK: &str = "pg_advisory_xact_lock(1835100264, hashtext(current
 const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../../migrations/postgres/0010_schema.sql")),
     (11, include_str!("../../migrations/postgres/0011_pass_leases.sql")),
+    (12, include_str!("../../migrations/postgres/0012_rate_tokens.sql")),
 ];
 
 pub struct PgConnection {

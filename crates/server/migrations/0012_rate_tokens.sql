@@ -1,0 +1,3 @@
+-- Nothing to change here: PostgreSQL's migration 12 adds the function that takes rate-limit
+-- tokens in the database, and SQLite keeps its rate buckets in the server's memory. Kept so that
+-- both back ends count their migrations alike.
