@@ -331,7 +331,10 @@ impl Store {
         let Writes::Postgres(pool) = &self.writes else {
             return Err(StoreError::Database("rate buckets are kept in memory beside a SQLite database".into()));
         };
-        let names = keys.iter().map(|key| self.personal.bucket_key(key)).collect::<Vec<_>>().join(" ");
+        let mut names: Vec<String> = keys.iter().map(|key| self.personal.bucket_key(key)).collect();
+        names.sort_unstable();
+        names.dedup();
+        let names = names.join(" ");
         pool.run(Transaction::Statement, move |connection| {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
