@@ -711,24 +711,37 @@ fn hand_detail(actor: &Actor) -> EscalationDetail {
     EscalationDetail::new(EscalationReason::Supervisor, by)
 }
 
-pub(crate) fn close_settled(
+/// Resolved complaints whose reopening window has passed (`?1`: the window's start).
+const SETTLED: &str = "status IN ('resolved', 'rated') AND resolved_at < ?1";
+
+/// The complaints [`close_settled`] would close now.
+pub(crate) fn settled(
     connection: &Connection,
     now: DateTime<Utc>,
     policies: &Policies,
-) -> Result<usize, StoreError> {
-    let settled: Vec<i64> = connection
-        .prepare_cached("SELECT id FROM complaints WHERE status IN ('resolved', 'rated') AND resolved_at < ?1")?
+) -> Result<Vec<i64>, StoreError> {
+    Ok(connection
+        .prepare_cached(&format!("SELECT id FROM complaints WHERE {SETTLED}"))?
         .query_map([now - policies.lifecycle.reopen_window], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
-    let system = Actor { party: Party::System, role: ActorRole::System, unit: None };
-    let close = ActionInput::plain(Action::Close);
-    let mut closed = 0;
-    for id in settled {
-        if apply_action(connection, id, &system, &close, now, policies)?.is_ok() {
-            closed += 1;
-        }
+        .collect::<Result<_, _>>()?)
+}
+
+/// Closes a settled complaint as the system, through the lifecycle like any other action; answers
+/// 0 when it is no longer settled (reopened since it was listed, say).
+pub(crate) fn close_settled(
+    connection: &Connection,
+    id: i64,
+    now: DateTime<Utc>,
+    policies: &Policies,
+) -> Result<usize, StoreError> {
+    let still_settled = connection
+        .prepare_cached(&format!("SELECT 1 FROM complaints WHERE id = ?2 AND {SETTLED}"))?
+        .exists(params![now - policies.lifecycle.reopen_window, id])?;
+    if !still_settled {
+        return Ok(0);
     }
-    Ok(closed)
+    let system = Actor { party: Party::System, role: ActorRole::System, unit: None };
+    Ok(usize::from(apply_action(connection, id, &system, &ActionInput::plain(Action::Close), now, policies)?.is_ok()))
 }
 
 /// The columns a view and the lifecycle need, from one query.

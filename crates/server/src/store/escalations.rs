@@ -17,9 +17,6 @@ use rusqlite::params;
 use super::complaints::{ComplaintRow, append_event};
 use super::{Store, StoreError, enum_name};
 
-/// Complaints a write transaction of the scheduled pass takes at most.
-const ESCALATION_SLICE: usize = 500;
-
 /// Stored as the next check of an open complaint that nothing but an event can escalate (a red
 /// card at the district, say): later than any real time, and sorting after every stored one.
 fn never() -> DateTime<Utc> {
@@ -44,20 +41,12 @@ impl Store {
             })
             .await?;
         // In slices, so that a long catch-up never holds the writer from a resident's filing.
-        let mut made = 0;
-        for slice in due.chunks(ESCALATION_SLICE) {
-            let slice = slice.to_vec();
-            made += self
-                .write(move |connection| {
-                    let mut made = 0;
-                    for id in slice {
-                        made += run_rules(connection, id, now, &policy)?;
-                    }
-                    Ok(made)
-                })
-                .await?;
-        }
-        Ok(made)
+        let made = self
+            .write_in_slices(due, move |connection, slice| {
+                slice.try_fold(0, |made, id| Ok(made + run_rules(connection, id, now, &policy)?))
+            })
+            .await?;
+        Ok(made.into_iter().sum())
     }
 }
 

@@ -14,10 +14,6 @@ use super::personal::{PersonalData, Sealed};
 use super::{Store, StoreError};
 use crate::hotline::{self, Refusal, Row};
 
-/// Rows stored per write: each row is all or nothing; a batch keeps the writer free for the
-/// filings that arrive meanwhile.
-const IMPORT_BATCH: usize = 250;
-
 /// The longest page of an export.
 pub const EXPORT_PAGE_MAX: usize = 1000;
 
@@ -115,36 +111,33 @@ impl Store {
                 Ok(ticket) => checked.push((row.line, ticket)),
             }
         }
-        while !checked.is_empty() {
-            let batch: Vec<_> = checked.drain(..checked.len().min(IMPORT_BATCH)).collect();
-            let (policies, personal) = (self.policies, self.personal.clone());
-            let outcomes = self
-                .write(move |connection| {
-                    // A complaint of each group the batch added to, to recount the group's
-                    // households once (a thousand calls about one outage are one group).
-                    let mut groups = std::collections::HashMap::new();
-                    let outcomes = batch
-                        .into_iter()
-                        .map(|(line, ticket)| {
-                            let outcome = import_row(connection, &ticket, now, &policies, &personal)?;
-                            if let RowOutcome::Imported { complaint_id, group } = outcome {
-                                groups.insert(group, complaint_id);
-                            }
-                            Ok((line, ticket.ticket_id, outcome))
-                        })
-                        .collect::<Result<Vec<_>, StoreError>>()?;
-                    for complaint_id in groups.into_values() {
-                        recount_group(connection, complaint_id, now, &policies)?;
-                    }
-                    Ok(outcomes)
-                })
-                .await?;
-            for (line, ticket_id, outcome) in outcomes {
-                match outcome {
-                    RowOutcome::Imported { .. } => report.imported += 1,
-                    RowOutcome::AlreadyImported => report.already_imported += 1,
-                    RowOutcome::Refused(reason) => report.refused.push(RefusedRow::new(line, Some(ticket_id), reason)),
+        let (policies, personal) = (self.policies, self.personal.clone());
+        // A slice at a time, so that a long file never holds the writer from a resident's filing.
+        let slices = self
+            .write_in_slices(checked, move |connection, slice| {
+                // A complaint of each group the slice added to, to recount the group's households
+                // once (a thousand calls about one outage are one group).
+                let mut groups = std::collections::HashMap::new();
+                let outcomes = slice
+                    .map(|(line, ticket)| {
+                        let outcome = import_row(connection, &ticket, now, &policies, &personal)?;
+                        if let RowOutcome::Imported { complaint_id, group } = outcome {
+                            groups.insert(group, complaint_id);
+                        }
+                        Ok((line, ticket.ticket_id, outcome))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                for complaint_id in groups.into_values() {
+                    recount_group(connection, complaint_id, now, &policies)?;
                 }
+                Ok(outcomes)
+            })
+            .await?;
+        for (line, ticket_id, outcome) in slices.into_iter().flatten() {
+            match outcome {
+                RowOutcome::Imported { .. } => report.imported += 1,
+                RowOutcome::AlreadyImported => report.already_imported += 1,
+                RowOutcome::Refused(reason) => report.refused.push(RefusedRow::new(line, Some(ticket_id), reason)),
             }
         }
         report.refused.sort_by_key(|row| row.line);

@@ -309,7 +309,13 @@ impl Store {
     /// the lifecycle like any other action. Returns how many were closed.
     pub async fn close_settled(&self, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
         let policies = self.policies;
-        self.write(move |connection| complaints::close_settled(connection, now, &policies)).await
+        let settled = self.read(move |connection| complaints::settled(connection, now, &policies)).await?;
+        let closed = self
+            .write_in_slices(settled, move |connection, slice| {
+                slice.try_fold(0, |closed, id| Ok(closed + complaints::close_settled(connection, id, now, &policies)?))
+            })
+            .await?;
+        Ok(closed.into_iter().sum())
     }
 
     /// Whether several instances may share this store's database (PostgreSQL): what one
@@ -406,6 +412,33 @@ impl Store {
         }
     }
 
+    /// Works through `items` in as many write transactions as it takes, each ending once it has
+    /// held the writer for [`WRITE_SLICE`]: `work` takes its share from the [`Slice`] and answers
+    /// what it made of it. For the long jobs (a catch-up pass, an import) that must not keep a
+    /// resident's filing waiting: on PostgreSQL a write that waits past the busy timeout answers
+    /// 503, and on SQLite it waits in the writer's queue.
+    async fn write_in_slices<T, R, F>(&self, items: Vec<T>, work: F) -> Result<Vec<R>, StoreError>
+    where
+        T: Send + 'static,
+        R: Send + 'static,
+        F: Fn(&Connection, &mut Slice<T>) -> Result<R, StoreError> + Clone + Send + 'static,
+    {
+        let (mut rest, mut made) = (std::collections::VecDeque::from(items), Vec::new());
+        while !rest.is_empty() {
+            let work = work.clone();
+            let (share, left) = self
+                .write(move |connection| {
+                    let mut slice = Slice::new(rest);
+                    let share = work(connection, &mut slice)?;
+                    Ok((share, slice.rest))
+                })
+                .await?;
+            made.push(share);
+            rest = left;
+        }
+        Ok(made)
+    }
+
     /// Runs `work` on a read-only connection off the async runtime.
     async fn read<R, F>(&self, work: F) -> Result<R, StoreError>
     where
@@ -413,6 +446,38 @@ impl Store {
         F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
         self.readers.run(Transaction::Read, work).await
+    }
+}
+
+/// How long one transaction of a long job holds the writer: about what a resident's filing may
+/// wait behind it, far below the busy timeout, and long enough that committing is a small part of
+/// the job (a transaction's own cost is a few round trips).
+const WRITE_SLICE: Duration = Duration::from_millis(100);
+
+/// A write transaction's share of a long job's items (see [`Store::write_in_slices`]): they come
+/// until the transaction has run for [`WRITE_SLICE`], and always at least one, so the job moves.
+pub(crate) struct Slice<T> {
+    rest: std::collections::VecDeque<T>,
+    started: std::time::Instant,
+    taken: usize,
+}
+
+impl<T> Slice<T> {
+    fn new(rest: std::collections::VecDeque<T>) -> Self {
+        Self { rest, started: std::time::Instant::now(), taken: 0 }
+    }
+}
+
+impl<T> Iterator for Slice<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        if self.taken > 0 && self.started.elapsed() >= WRITE_SLICE {
+            return None;
+        }
+        let item = self.rest.pop_front()?;
+        self.taken += 1;
+        Some(item)
     }
 }
 
@@ -461,4 +526,27 @@ pub fn backup(database: &Path, destination: &Path) -> Result<(), StoreError> {
     let target = destination.to_str().ok_or_else(|| StoreError::Database("the backup path is not UTF-8".into()))?;
     connection.execute("VACUUM INTO ?1", [target])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Slice, WRITE_SLICE};
+
+    #[test]
+    fn a_slice_takes_items_until_its_time_is_spent_and_always_one() {
+        let mut quick = Slice::new((0..1000).collect());
+        assert_eq!(quick.by_ref().count(), 1000, "a quick job is one transaction");
+
+        let mut slow = Slice::new((0..10).collect());
+        assert_eq!(slow.next(), Some(0));
+        std::thread::sleep(WRITE_SLICE);
+        assert_eq!(slow.next(), None, "the time is spent");
+        assert_eq!(Vec::from(slow.rest), (1..10).collect::<Vec<_>>(), "the rest waits for the next transaction");
+
+        // Even an item that alone takes longer than the slice moves the job on.
+        let mut late = Slice::new((0..3).collect());
+        late.started -= WRITE_SLICE * 2;
+        assert_eq!(late.next(), Some(0));
+        assert_eq!(late.next(), None);
+    }
 }
