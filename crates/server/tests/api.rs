@@ -300,6 +300,66 @@ async fn every_answer_carries_security_headers_and_api_answers_are_not_cached() 
 }
 
 #[tokio::test]
+async fn page_only_headers_are_left_off_files_that_are_never_a_page() {
+    let files: [(&str, &[u8]); 6] = [
+        ("app-0123456789abcdef_bg.wasm", b"\0asm\x01\0\0\0"),
+        ("bundle_file-0123456789abcdef.bin", b"\0asm\x01\0\0\0"),
+        ("main-0123456789abcdef.css", b"body{margin:0}"),
+        ("app-0123456789abcdef.js", b"export default 1;"),
+        ("sw.js", b"self.addEventListener('fetch',()=>{});"),
+        ("favicon-0123456789abcdef.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+    ];
+    let server = TestServer::start_with(|config| {
+        for (name, bytes) in files {
+            std::fs::write(config.dist.join(name), bytes).unwrap();
+        }
+    })
+    .await;
+    let fetch = |path: &'static str, dest: Option<&'static str>| {
+        let mut request = server.client.get(server.url(path));
+        if let Some(dest) = dest {
+            request = request.header("sec-fetch-dest", dest);
+        }
+        async move { request.send().await.unwrap() }
+    };
+    let page_headers =
+        ["content-security-policy", "x-frame-options", "cross-origin-opener-policy", "permissions-policy"];
+    let subresources = [
+        ("/app-0123456789abcdef_bg.wasm", Some("empty")),
+        ("/bundle_file-0123456789abcdef.bin", Some("empty")),
+        ("/main-0123456789abcdef.css", Some("style")),
+        ("/app-0123456789abcdef.js", Some("script")),
+    ];
+    for (path, dest) in subresources {
+        let response = fetch(path, dest).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        for header in page_headers {
+            assert!(!response.headers().contains_key(header), "{path} carries {header}");
+        }
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(response.headers()["referrer-policy"], "no-referrer", "{path}");
+    }
+    // Whatever can be a page or a worker keeps them: the page, the worker's script, a script
+    // asked for without saying how, an SVG (which can run script when opened), JSON.
+    let pages = [
+        ("/", Some("document")),
+        ("/file", None),
+        ("/sw.js", Some("serviceworker")),
+        ("/app-0123456789abcdef.js", None),
+        ("/favicon-0123456789abcdef.svg", Some("image")),
+        ("/config.json", Some("empty")),
+        ("/api/v1/categories", Some("empty")),
+    ];
+    for (path, dest) in pages {
+        let response = fetch(path, dest).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        for header in page_headers {
+            assert!(response.headers().contains_key(header), "{path} lacks {header}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn only_the_listed_origins_may_frame_the_resident_app_and_none_the_workbench() {
     let portal = "https://portal.example.gov.cn";
     let server = TestServer::start_with(|config| config.frame_ancestors = vec![portal.to_owned()]).await;

@@ -1,5 +1,5 @@
 //! The Content-Security-Policy: only this origin's scripts, styles and API, WebAssembly allowed,
-//! and the page's two inline blocks (Trunk's bootstrap script, the loading shell's style) allowed
+//! and the page's inline blocks (the scripts that start the app, the loading shell's style) allowed
 //! by their hashes, which are read from the built `index.html` at start because every build
 //! changes them.
 

@@ -219,13 +219,17 @@ async fn request_id(request: Request, next: Next) -> Response {
 async fn security_headers(policies: std::sync::Arc<FramePolicies>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let workbench = path.starts_with(&policies.workbench_path) || path == policies.workbench_path.trim_end_matches('/');
+    let fetched_as_script = request.headers().get("sec-fetch-dest").is_some_and(|dest| dest == "script");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if never_a_document(headers.get(header::CONTENT_TYPE), fetched_as_script) {
+        return response;
+    }
     let (policy, framable) =
         if workbench { (&policies.workbench, false) } else { (&policies.resident, policies.resident_framable) };
     headers.insert(header::CONTENT_SECURITY_POLICY, policy.clone());
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     // X-Frame-Options can name no origin: with a list, CSP's frame-ancestors alone decides.
     if !framable {
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -237,6 +241,35 @@ async fn security_headers(policies: std::sync::Arc<FramePolicies>, request: Requ
         HeaderValue::from_static("camera=(self), geolocation=(), microphone=(), payment=()"),
     );
     response
+}
+
+/// Whether an answer can only ever be a page's subresource: a file the browser never shows as a
+/// page of its own nor runs as a worker (the wasm and the chunks' bundles, the stylesheet, raster
+/// images, the manifest, a module script fetched as one). The policy, frame and opener headers
+/// govern only pages and workers; on HTTP/1.1 they were some 650 bytes on each of the ten requests
+/// before the app's first screen. SVG, HTML, JSON and text keep them all: each can be opened
+/// as a page, and SVG can run script. A script keeps them unless fetched as a page's script, as
+/// the service worker's own file is fetched as a worker.
+fn never_a_document(content_type: Option<&HeaderValue>, fetched_as_script: bool) -> bool {
+    let Some(essence) = content_type.and_then(|value| value.to_str().ok()).and_then(|value| value.split(';').next())
+    else {
+        return false;
+    };
+    match essence.trim().to_ascii_lowercase().as_str() {
+        "application/wasm"
+        | "application/octet-stream"
+        | "text/css"
+        | "application/manifest+json"
+        | "image/png"
+        | "image/jpeg"
+        | "image/webp"
+        | "image/gif"
+        | "image/avif"
+        | "image/x-icon"
+        | "font/woff2" => true,
+        "text/javascript" | "application/javascript" => fetched_as_script,
+        _ => false,
+    }
 }
 
 /// API answers carry personal data: no cache, shared or private, may keep them, unless the
