@@ -246,7 +246,7 @@ async fn security_headers(policies: std::sync::Arc<FramePolicies>, request: Requ
 /// Whether an answer can only ever be a page's subresource: a file the browser never shows as a
 /// page of its own nor runs as a worker (the wasm and the chunks' bundles, the stylesheet, raster
 /// images, the manifest, a module script fetched as one). The policy, frame and opener headers
-/// govern only pages and workers; on HTTP/1.1 they were some 650 bytes on each of the ten requests
+/// govern only pages and workers; on HTTP/1.1 they were some 650 bytes on each of the requests
 /// before the app's first screen. SVG, HTML, JSON and text keep them all: each can be opened
 /// as a page, and SVG can run script. A script keeps them unless fetched as a page's script, as
 /// the service worker's own file is fetched as a worker.
