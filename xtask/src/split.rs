@@ -309,26 +309,19 @@ fn script_tags(main_js: &str, link_js: &str, main_wasm: &str, bundles: &[String]
 /// Trunk leaves the `<link data-trunk rel=rust data-trunk-skip>` that told it not to build the
 /// wasm in the page; the browser has no use for it.
 fn without_skipped_rust_link(page: &str) -> String {
-    let Some(start) = page.find("<link ").filter(|_| page.contains("data-trunk-skip")) else {
-        return page.to_owned();
-    };
-    let mut rest = page;
     let mut kept = String::with_capacity(page.len());
-    let mut from = start;
-    while let Some(offset) = rest[from..].find("<link ") {
-        let open = from + offset;
-        let Some(length) = rest[open..].find('>') else { break };
-        let tag = &rest[open..open + length + 1];
-        if tag.contains("data-trunk-skip") {
-            kept.push_str(&rest[..open]);
-            rest = &rest[open + length + 1..];
-            from = 0;
-        } else {
-            from = open + length + 1;
-        }
+    let mut from = 0;
+    for tag in link_tags(page).filter(|tag| page[tag.clone()].contains("data-trunk-skip")) {
+        kept.push_str(&page[from..tag.start]);
+        from = tag.end;
     }
-    kept.push_str(rest);
+    kept.push_str(&page[from..]);
     kept
+}
+
+/// Where each `<link …>` tag of the page is, its closing `>` included.
+fn link_tags(page: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    page.match_indices("<link ").filter_map(|(start, _)| Some(start..start + page[start..].find('>')? + 1))
 }
 
 /// The page's icon as a `data:` URL instead of a file: one request fewer before the first screen.
@@ -336,17 +329,11 @@ fn without_skipped_rust_link(page: &str) -> String {
 /// stylesheet, `config.json`, the manifest and the route's bundle already need them all; the icon
 /// (0.2 KB) made a request wait for a free one.
 fn with_inlined_icon(page: &str, staging: &Path) -> Result<String> {
-    let is_icon = |at: usize| {
-        page[at..].find('>').is_some_and(|end| {
-            let tag = &page[at..at + end];
-            tag.contains("rel=icon") || tag.contains("rel=\"icon\"")
-        })
-    };
-    let Some(start) = page.match_indices("<link ").map(|(at, _)| at).find(|&at| is_icon(at)) else {
+    let is_icon = |tag: &str| tag.contains("rel=icon") || tag.contains("rel=\"icon\"");
+    let Some(at) = link_tags(page).find(|tag| is_icon(&page[tag.clone()])) else {
         return Ok(page.to_owned());
     };
-    let end = start + page[start..].find('>').ok_or("an unclosed <link> in index.html")? + 1;
-    let tag = &page[start..end];
+    let tag = &page[at.clone()];
     let href = tag
         .split_whitespace()
         .find_map(|attribute| attribute.strip_prefix("href="))
@@ -358,9 +345,9 @@ fn with_inlined_icon(page: &str, staging: &Path) -> Result<String> {
     let svg = read(&staging.join(href))?;
     Ok(format!(
         "{}<link rel=icon href=\"data:image/svg+xml,{}\">{}",
-        &page[..start],
+        &page[..at.start],
         percent_encoded(&svg),
-        &page[end..]
+        &page[at.end..]
     ))
 }
 
